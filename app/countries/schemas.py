@@ -1,0 +1,107 @@
+"""What the API says about member states."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.countries.queries import RecordEntry
+from app.models import State
+from app.resolutions.schemas import VoteName, vote_name
+from app.urls import country_api_path, resolution_api_path
+
+
+class NameOut(BaseModel):
+    name: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class MembershipOut(BaseModel):
+    admitted: dt.date
+    ended: dt.date | None
+    successor: str | None = Field(description="Code of the seat that continued this membership")
+
+
+class SuspensionOut(BaseModel):
+    starts: dt.date
+    ends: dt.date | None
+    note: str
+
+
+class CountrySummary(BaseModel):
+    code: str
+    name: str
+    status: str = Field(description="member, former or observer")
+    regional_group: str
+    url: str
+
+
+class CountryOut(CountrySummary):
+    iso2: str
+    m49: int
+    group_note: str
+    names: list[NameOut]
+    memberships: list[MembershipOut]
+    suspensions: list[SuspensionOut]
+    aliases: list[str]
+
+
+class CountryVote(BaseModel):
+    symbol: str
+    title: str
+    date: dt.date
+    name: str = Field(description="The state's name on the date of the vote")
+    vote: VoteName
+    url: str
+
+
+class CountryVotePage(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    results: list[CountryVote]
+
+
+def summary(state: State) -> CountrySummary:
+    return CountrySummary(
+        code=state.code,
+        name=state.name,
+        status=state.status.value,
+        regional_group=state.regional_group.value,
+        url=country_api_path(state.code),
+    )
+
+
+def detail(state: State, successor_codes: dict[int, str]) -> CountryOut:
+    return CountryOut(
+        **summary(state).model_dump(),
+        iso2=state.iso2,
+        m49=state.m49,
+        group_note=state.group_note,
+        names=[NameOut(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to) for n in state.names],
+        memberships=[
+            MembershipOut(
+                admitted=m.admitted_on,
+                ended=m.ended_on,
+                successor=successor_codes.get(m.successor_id) if m.successor_id else None,
+            )
+            for m in state.memberships
+        ],
+        suspensions=[
+            SuspensionOut(starts=s.starts_on, ends=s.ends_on, note=s.note) for s in state.suspensions
+        ],
+        aliases=sorted({a.alias for a in state.aliases}),
+    )
+
+
+def vote(entry: RecordEntry) -> CountryVote:
+    return CountryVote(
+        symbol=entry.resolution.symbol,
+        title=entry.resolution.title,
+        date=entry.resolution.adopted_on,
+        name=entry.name,
+        vote=vote_name(entry.choice),
+        url=resolution_api_path(entry.resolution),
+    )

@@ -1,0 +1,71 @@
+"""What every parser produces: one recorded decision as its source states it, names not yet resolved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
+
+# When two sources describe the same resolution, the more authoritative one supplies its facts and
+# roll call; the others add what only they have (Voeten's roll-call id, issue codes, important-vote flag).
+PRECEDENCE = {SourceKind.ADMIN: 4, SourceKind.DGACM: 3, SourceKind.UNDL: 2, SourceKind.VOETEN: 1}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file read by an import, identified by the hash of its decompressed content."""
+
+    kind: SourceKind
+    name: str
+    sha256: str
+    version: str = ""
+
+
+@dataclass
+class Record:
+    source: SourceFile
+    line: int  # where the decision starts in the file (1-based), for error messages
+    day: dt.date
+    symbol: str
+    session_kind: SessionKind
+    session_number: int
+    adoption: Adoption
+    kind: DecisionKind = DecisionKind.RESOLUTION
+    title: str = ""
+    description: str = ""
+    meeting_record: str = ""
+    draft_symbol: str = ""
+    committee: str = ""
+    agenda_item: str = ""
+    agenda_title: str = ""
+    adopted: bool | None = True
+    important_vote: bool | None = None
+    official_yes: int | None = None
+    official_no: int | None = None
+    official_abstain: int | None = None
+    official_non_voting: int | None = None
+    # The roll call as the source lists it: (name as written, VoteChoice value). Plain one-letter
+    # strings rather than enum members: a million enum attribute lookups cost seconds. Members on the
+    # date that are in no list become non-voting, unless the source gives no roll call at all.
+    votes: list[tuple[str, str]] = field(default_factory=list)
+    has_roll_call: bool = False
+    # A source's own code for a name (the UN Digital Library's ms_code), tried when the name matches nothing.
+    name_codes: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    voeten_rcid: int | None = None
+    undl_id: int | None = None
+    subjects: set[tuple[str, str]] = field(default_factory=set)  # (vocabulary, term)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source.name}:{self.line}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity across sources: the UN symbol of a resolution; the roll-call id of anything else."""
+        if self.kind is DecisionKind.RESOLUTION and self.symbol:
+            return ("symbol", self.symbol)
+        if self.voeten_rcid is not None:
+            return ("rcid", str(self.voeten_rcid))
+        return ("undl", str(self.undl_id))

@@ -1,0 +1,228 @@
+"""The member-state reference file (data/states.toml): parsing, validation and syncing into the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.ingest.errors import IngestError
+from app.ingest.names import Period, SeatInfo, StateResolver, fold
+from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
+
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+class _Span(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Span:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class NameSpan(_Span):
+    name: str = Field(min_length=1)
+
+
+class MembershipSpan(_Span):
+    successor: str = ""
+    note: str = ""
+
+
+class SuspensionSpan(_Span):
+    note: str = ""
+
+
+class StateRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    iso2: str = Field(default="", pattern=r"^([A-Z]{2})?$")
+    m49: int = 0
+    group: RegionalGroup
+    group_note: str = ""
+    status: StateStatus
+    names: list[NameSpan] = Field(default_factory=list)
+    memberships: list[MembershipSpan] = Field(default_factory=list)
+    suspensions: list[SuspensionSpan] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StateRecord:
+        if self.status is StateStatus.OBSERVER and self.memberships:
+            raise ValueError("an observer has no membership periods")
+        if self.status is not StateStatus.OBSERVER and not self.memberships:
+            raise ValueError("a member or former member needs at least one membership period")
+        if self.status is StateStatus.MEMBER and self.memberships[-1].end is not None:
+            raise ValueError("status is 'member' but the last membership has ended")
+        if self.status is StateStatus.FORMER and self.memberships[-1].end is None:
+            raise ValueError("status is 'former' but the last membership has not ended")
+        for earlier, later in zip(self.names, self.names[1:], strict=False):
+            if earlier.end is None or later.start <= earlier.end:
+                raise ValueError(f"names overlap: {earlier.name!r} and {later.name!r}")
+        return self
+
+    def dated_names(self) -> list[tuple[str, dt.date, dt.date | None]]:
+        """Names with their periods; a state without dated names carries its name throughout."""
+        if self.names:
+            return [(n.name, n.start, n.end) for n in self.names]
+        start = self.memberships[0].start if self.memberships else dt.date(1945, 10, 24)
+        return [(self.name, start, None)]
+
+    def all_spellings(self) -> list[str]:
+        return [self.name, *(n.name for n in self.names), *self.aliases]
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    states: dict[str, StateRecord]
+
+    @model_validator(mode="after")
+    def _codes(self) -> Reference:
+        for code, record in self.states.items():
+            if not _CODE.match(code):
+                raise ValueError(f"{code}: a state code is three capital letters")
+            for membership in record.memberships:
+                if membership.successor and membership.successor not in self.states:
+                    raise ValueError(f"{code}: successor {membership.successor!r} is not in the file")
+        return self
+
+
+def load_reference(path: Path) -> Reference:
+    """Parse and validate the reference file, naming the file (and the TOML line) on error."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IngestError(str(path), None, "member-state reference file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise IngestError(str(path), getattr(exc, "lineno", None), f"not valid TOML: {exc}") from None
+    try:
+        return Reference.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise IngestError(str(path), None, f"{where}: {first['msg']}") from None
+
+
+def _snapshot(record: StateRecord) -> dict[str, Any]:
+    """What a state looks like in the database, to tell whether a sync changes it."""
+    return {
+        "name": record.name,
+        "iso2": record.iso2,
+        "m49": record.m49,
+        "group": record.group.value,
+        "group_note": record.group_note,
+        "status": record.status.value,
+        "names": record.dated_names(),
+        "memberships": [(m.start, m.end, m.successor, m.note) for m in record.memberships],
+        "suspensions": [(s.start, s.end, s.note) for s in record.suspensions],
+        "aliases": sorted({fold(s) for s in record.all_spellings()}),
+    }
+
+
+def _db_snapshot(state: State, codes: dict[int, str]) -> dict[str, Any]:
+    return {
+        "name": state.name,
+        "iso2": state.iso2,
+        "m49": state.m49,
+        "group": state.regional_group.value,
+        "group_note": state.group_note,
+        "status": state.status.value,
+        "names": [(n.name, n.valid_from, n.valid_to) for n in state.names],
+        "memberships": [
+            (m.admitted_on, m.ended_on, codes.get(m.successor_id, "") if m.successor_id else "", m.note)
+            for m in state.memberships
+        ],
+        "suspensions": sorted((s.starts_on, s.ends_on, s.note) for s in state.suspensions),
+        "aliases": sorted(a.folded for a in state.aliases),
+    }
+
+
+def sync_states(session: Session, reference: Reference) -> tuple[int, int]:
+    """Insert or update every state in the reference file. Returns (added, changed).
+
+    States that are in the database but not in the file (added by an admin) are left alone.
+    """
+    existing = {
+        s.code: s
+        for s in session.scalars(
+            select(State).options(
+                selectinload(State.names),
+                selectinload(State.memberships),
+                selectinload(State.aliases),
+                selectinload(State.suspensions),
+            )
+        )
+    }
+    codes = {s.id: s.code for s in existing.values()}
+    added = changed = 0
+    pending: list[tuple[State, StateRecord]] = []
+    for code, record in reference.states.items():
+        state = existing.get(code)
+        if state is None:
+            state = State(code=code, memberships=[])
+            session.add(state)
+            added += 1
+        elif _db_snapshot(state, codes) == _snapshot(record):
+            continue
+        else:
+            changed += 1
+        state.name = record.name
+        state.iso2 = record.iso2
+        state.m49 = record.m49
+        state.regional_group = record.group
+        state.group_note = record.group_note
+        state.status = record.status
+        state.names = [StateName(name=n, valid_from=a, valid_to=b) for n, a, b in record.dated_names()]
+        state.suspensions = [
+            Suspension(starts_on=s.start, ends_on=s.end, note=s.note) for s in record.suspensions
+        ]
+        spellings: dict[str, str] = {}
+        for spelling in record.all_spellings():
+            spellings.setdefault(fold(spelling), spelling)
+        state.aliases = [StateAlias(alias=alias, folded=key) for key, alias in sorted(spellings.items())]
+        pending.append((state, record))
+    session.flush()  # every state has an id before successors are linked
+    ids = {s.code: s.id for s in session.scalars(select(State))}
+    for state, record in pending:
+        state.memberships = [
+            Membership(
+                admitted_on=m.start,
+                ended_on=m.end,
+                successor_id=ids[m.successor] if m.successor else None,
+                note=m.note,
+            )
+            for m in record.memberships
+        ]
+    session.flush()
+    return added, changed
+
+
+def build_resolver(session: Session) -> StateResolver:
+    """A name resolver over every state in the database (reference file and admin additions alike)."""
+    periods: dict[int, list[Period]] = {}
+    for state_id, start, end in session.execute(
+        select(Membership.state_id, Membership.admitted_on, Membership.ended_on).order_by(
+            Membership.state_id, Membership.admitted_on
+        )
+    ):
+        periods.setdefault(state_id, []).append(Period(start, end))
+    seats = [
+        SeatInfo(state_id, code, status is not StateStatus.OBSERVER, tuple(periods.get(state_id, ())))
+        for state_id, code, status in session.execute(select(State.id, State.code, State.status))
+    ]
+    names = session.execute(select(StateAlias.state_id, StateAlias.alias))
+    return StateResolver(seats, names)

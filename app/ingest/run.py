@@ -1,0 +1,80 @@
+"""The import as one operation: read, check, resolve and write, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.ingest.load import DecisionWriter
+from app.ingest.parse import iter_records
+from app.ingest.prepare import Preparer
+from app.ingest.reference import build_resolver, load_reference, sync_states
+from app.ingest.sources import discover
+from app.models import State
+
+
+class Reporter:
+    """Progress callbacks; the CLI shows a progress bar, tests and the server stay quiet."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
+
+
+@dataclass
+class ImportSummary:
+    files: list[str] = field(default_factory=list)
+    states_added: int = 0
+    states_changed: int = 0
+    resolutions_added: int = 0
+    resolutions_changed: int = 0
+    resolutions_unchanged: int = 0
+    votes_written: int = 0
+    flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
+    duplicate_names: int = 0
+    outside_membership: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any((self.states_added, self.states_changed, self.resolutions_added, self.resolutions_changed))
+
+
+def import_paths(
+    session: Session, paths: list[Path], reference_path: Path, reporter: Reporter | None = None
+) -> ImportSummary:
+    """Import files or folders of any supported format. Raises IngestError / UnmatchedNamesError.
+
+    Nothing is committed here: the caller owns the transaction, so a failure leaves the database as it was.
+    """
+    report = reporter or Reporter()
+    report.stage("Reading files")
+    inputs = discover(paths)
+    reference = load_reference(reference_path)
+    report.stage("Member states")
+    states_added, states_changed = sync_states(session, reference)
+    codes = dict(session.execute(select(State.id, State.code)).all())
+    preparer = Preparer(build_resolver(session), codes)
+    report.stage("Importing votes")
+    with DecisionWriter(session, [item.source for item in inputs], report.advance) as writer:
+        for record in iter_records(inputs):
+            writer.submit(preparer.prepare(record))
+        preparer.finish()
+    written = writer.result
+    return ImportSummary(
+        files=[str(item.path) for item in inputs],
+        states_added=states_added,
+        states_changed=states_changed,
+        resolutions_added=written.added,
+        resolutions_changed=written.changed,
+        resolutions_unchanged=written.unchanged,
+        votes_written=written.votes_written,
+        flagged=preparer.flagged,
+        duplicate_names=preparer.duplicate_names,
+        outside_membership=preparer.outside_membership,
+    )

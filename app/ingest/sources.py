@@ -1,0 +1,122 @@
+"""Finding input files and telling their format from their content (not their name)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from app.ingest.errors import IngestError
+from app.ingest.records import SourceFile
+from app.ingest.undl import UNDL_MARKERS
+from app.ingest.voeten import ISSUE_COLUMNS, ROLL_CALL_COLUMNS, VOTE_COLUMNS
+from app.models.enums import SourceKind
+
+DATA_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
+# Optional file beside the data naming each file's upstream version (see data/README.md).
+PROVENANCE_FILE = "provenance.toml"
+
+
+class Format(StrEnum):
+    DGACM = "UN DGACM resolutions extract (JSON Lines)"
+    VOETEN_ROLL_CALLS = "Voeten/unvotes roll calls (CSV)"
+    VOETEN_VOTES = "Voeten/unvotes votes (CSV)"
+    VOETEN_ISSUES = "Voeten/unvotes issues (CSV)"
+    UNDL = "UN Digital Library voting data (CSV)"
+
+
+_SOURCE_KIND = {
+    Format.DGACM: SourceKind.DGACM,
+    Format.VOETEN_ROLL_CALLS: SourceKind.VOETEN,
+    Format.VOETEN_VOTES: SourceKind.VOETEN,
+    Format.VOETEN_ISSUES: SourceKind.VOETEN,
+    Format.UNDL: SourceKind.UNDL,
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    format: Format
+    source: SourceFile
+    text: str
+
+
+def discover(paths: list[Path]) -> list[InputFile]:
+    """Expand folders, read every data file once and identify its format. Errors name the file."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(DATA_SUFFIXES)))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise IngestError(str(path), None, "no such file or folder")
+    if not files:
+        raise IngestError(
+            ", ".join(str(p) for p in paths), None, "no data files found (.json, .json.gz, .csv, .csv.gz)"
+        )
+    inputs = [_read(path) for path in dict.fromkeys(files)]
+    return inputs
+
+
+def _read(path: Path) -> InputFile:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise IngestError(str(path), None, f"damaged gzip file ({exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IngestError(str(path), line, "not UTF-8 text") from None
+    fmt = _sniff(path, text)
+    digest = hashlib.sha256(raw).hexdigest()
+    version = _versions(path.parent).get(path.name, "")
+    return InputFile(path, fmt, SourceFile(_SOURCE_KIND[fmt], path.name, digest, version), text)
+
+
+def _sniff(path: Path, text: str) -> Format:
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    if first.lstrip().startswith("{"):
+        try:
+            row = json.loads(first)
+        except json.JSONDecodeError:
+            raise IngestError(str(path), 1, "starts like JSON but is not one JSON object per line") from None
+        if isinstance(row, dict) and "symbol" in row and ("MS_in_favour" in row or "adoption_date" in row):
+            return Format.DGACM
+        raise IngestError(
+            str(path), 1, "JSON, but not the DGACM resolutions extract (no symbol/adoption_date)"
+        )
+    header = tuple(h.strip() for h in next(csv.reader([first]), []))
+    lowered = {h.lower() for h in header}
+    if header == ROLL_CALL_COLUMNS:
+        return Format.VOETEN_ROLL_CALLS
+    if header == VOTE_COLUMNS:
+        return Format.VOETEN_VOTES
+    if header == ISSUE_COLUMNS:
+        return Format.VOETEN_ISSUES
+    if lowered & UNDL_MARKERS:
+        return Format.UNDL
+    raise IngestError(
+        str(path), 1, "unrecognised format: not a DGACM extract, Voeten CSV or UN Digital Library CSV"
+    )
+
+
+def _versions(folder: Path) -> dict[str, str]:
+    manifest = folder / PROVENANCE_FILE
+    if not manifest.is_file():
+        return {}
+    try:
+        files = tomllib.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise IngestError(str(manifest), None, f"not valid TOML: {exc}") from None
+    return {name: str(entry.get("version", "")) for name, entry in files.items() if isinstance(entry, dict)}

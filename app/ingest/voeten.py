@@ -1,0 +1,166 @@
+"""Parser for Erik Voeten's UN General Assembly voting data as packaged by the R package ``unvotes``.
+
+Three CSV files: roll calls (one row per recorded vote), votes (one row per state per roll call, only
+yes / no / abstain: absent members and non-members were dropped) and issue codes. Quirks handled:
+month-level dates, amendment and paragraph votes (coded only until 1985), several roll calls on one
+resolution, Namibia's country code "NA" (read as text, never as a missing value).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from app.ingest.errors import IngestError
+from app.ingest.records import Record, SourceFile
+from app.models.enums import Adoption, DecisionKind, VoteChoice
+from app.symbols import from_voeten
+
+ROLL_CALL_COLUMNS = ("rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr")
+VOTE_COLUMNS = ("rcid", "country", "country_code", "vote")
+ISSUE_COLUMNS = ("rcid", "short_name", "issue")
+_CHOICES = {"yes": VoteChoice.YES, "no": VoteChoice.NO, "abstain": VoteChoice.ABSTAIN}
+
+
+def _rows(
+    source: SourceFile, lines: Iterable[str], columns: tuple[str, ...]
+) -> Iterable[tuple[int, list[str]]]:
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != columns:
+        raise IngestError(source.name, 1, f"expected the columns {', '.join(columns)}")
+    for row in reader:
+        if len(row) != len(columns):
+            raise IngestError(
+                source.name, reader.line_num, f"expected {len(columns)} fields, found {len(row)}"
+            )
+        yield reader.line_num, row
+
+
+def _flag(source: SourceFile, line: int, value: str, column: str) -> bool | None:
+    if value == "":
+        return None
+    if value not in {"0", "1"}:
+        raise IngestError(source.name, line, f"{column} must be 0, 1 or empty, not {value!r}")
+    return value == "1"
+
+
+def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Record]:
+    records: dict[int, Record] = {}
+    sections: dict[int, str] = {}
+    for line, (rcid_s, session_s, important, date_s, unres, amend, para, short, descr) in _rows(
+        source, lines, ROLL_CALL_COLUMNS
+    ):
+        try:
+            rcid, session = int(rcid_s), int(session_s)
+            day = dt.date.fromisoformat(date_s)
+        except ValueError:
+            raise IngestError(
+                source.name, line, "rcid, session and date must be a number, a number and a date"
+            ) from None
+        if rcid in records:
+            raise IngestError(source.name, line, f"roll call {rcid} appears twice")
+        mapped = from_voeten(unres, session)
+        is_amendment = _flag(source, line, amend, "amend")
+        is_paragraph = _flag(source, line, para, "para")
+        kind = (
+            DecisionKind.AMENDMENT
+            if is_amendment
+            else DecisionKind.PARAGRAPH
+            if is_paragraph or mapped.section
+            else DecisionKind.RESOLUTION
+        )
+        notes = [] if unres else ["Voeten's data gives no resolution symbol for this vote."]
+        title, description = _title_and_description(short, descr)
+        records[rcid] = Record(
+            source=source,
+            line=line,
+            day=day,
+            symbol=mapped.symbol,
+            session_kind=mapped.session.kind,
+            session_number=mapped.session.number,
+            adoption=Adoption.RECORDED_VOTE,
+            kind=kind,
+            title=title,
+            description=description,
+            adopted=True if kind is DecisionKind.RESOLUTION and mapped.symbol.startswith("A/RES/") else None,
+            important_vote=_flag(source, line, important, "importantvote"),
+            has_roll_call=True,
+            voeten_rcid=rcid,
+            notes=notes,
+        )
+        if mapped.section:
+            sections[rcid] = mapped.section
+    _mark_separate_votes(records)
+    return records
+
+
+_LIBRARY_SUFFIX = re.compile(r"\s*:\s*resolution\s*/.*$", re.IGNORECASE)
+
+
+def _title_and_description(short: str, descr: str) -> tuple[str, str]:
+    """Voeten's ``descr`` is the UN library's title for recent votes (mixed case, "... : resolution /
+    adopted by the General Assembly") and a description of the motion for older ones (upper case);
+    ``short`` is a topic phrase. Use the real title where there is one."""
+    short, descr = short.strip(), descr.strip()
+    if descr and not descr.isupper():
+        return _LIBRARY_SUFFIX.sub("", descr), short
+    return short, descr
+
+
+def _mark_separate_votes(records: dict[int, Record]) -> None:
+    """Where several roll calls share a symbol, the last is the vote on the whole text.
+
+    Until 1985 Voeten codes amendment and paragraph votes; later ones are not coded, so of the
+    uncoded roll calls on one symbol the one with the highest roll-call id (the latest) is taken as the
+    adoption and the others are kept as separate votes on the same text.
+    """
+    latest: dict[str, int] = {}
+    for rcid, record in records.items():
+        if record.kind is DecisionKind.RESOLUTION and record.symbol:
+            latest[record.symbol] = max(rcid, latest.get(record.symbol, rcid))
+    for rcid, record in records.items():
+        if record.kind is DecisionKind.RESOLUTION and record.symbol and latest[record.symbol] != rcid:
+            record.kind = DecisionKind.SEPARATE
+            record.adopted = None
+
+
+def add_votes(records: dict[int, Record], source: SourceFile, lines: Iterable[str]) -> int:
+    """Attach each vote row to its roll call. The hot loop of the import: kept lean on purpose."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != VOTE_COLUMNS:
+        raise IngestError(source.name, 1, f"expected the columns {', '.join(VOTE_COLUMNS)}")
+    by_id = {str(rcid): record for rcid, record in records.items()}
+    codes = {name: choice.value for name, choice in _CHOICES.items()}
+    current_id, current = "", None
+    count = 0
+    for row in reader:
+        try:
+            rcid, country, _code, vote = row
+        except ValueError:
+            raise IngestError(source.name, reader.line_num, f"expected 4 fields, found {len(row)}") from None
+        if rcid != current_id:
+            current_id, current = rcid, by_id.get(rcid)
+        code = codes.get(vote)
+        if current is None or code is None:
+            reason = (
+                f"roll call {rcid!r} is not in the roll-calls file"
+                if current is None
+                else (f"vote must be yes, no or abstain, not {vote!r}")
+            )
+            raise IngestError(source.name, reader.line_num, reason)
+        current.votes.append((country, code))
+        count += 1
+    return count
+
+
+def add_issues(records: dict[int, Record], source: SourceFile, lines: Iterable[str]) -> None:
+    for line, (rcid_s, _short, issue) in _rows(source, lines, ISSUE_COLUMNS):
+        record = records.get(int(rcid_s)) if rcid_s.isdigit() else None
+        if record is None:
+            raise IngestError(source.name, line, f"roll call {rcid_s!r} is not in the roll-calls file")
+        if issue.strip():
+            record.subjects.add(("Voeten issue", issue.strip()))

@@ -1,0 +1,29 @@
+"""The web application: create_app() wires routers, static files and error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.countries import api as countries_api
+from app.resolutions import api as resolutions_api
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    # A 400 with readable reasons rather than FastAPI's 422 dump of the input.
+    assert isinstance(exc, RequestValidationError)
+    reasons = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+    return JSONResponse({"detail": "Invalid request. " + "; ".join(reasons)}, status_code=400)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="UNGA Votes",
+        summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
+        version="0.1.0",
+    )
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(resolutions_api.router)
+    app.include_router(countries_api.router)
+    return app

@@ -1,0 +1,35 @@
+"""ORM models, one module per entity. Importing this package registers every table on the metadata."""
+
+from app.models.base import Base
+from app.models.enums import (
+    Adoption,
+    DecisionKind,
+    RegionalGroup,
+    SessionKind,
+    SourceKind,
+    StateStatus,
+    VoteChoice,
+)
+from app.models.resolution import DataSource, Resolution, ResolutionSubject
+from app.models.state import Membership, State, StateAlias, StateName, Suspension
+from app.models.vote import Vote
+
+__all__ = [
+    "Adoption",
+    "Base",
+    "DataSource",
+    "DecisionKind",
+    "Membership",
+    "RegionalGroup",
+    "Resolution",
+    "ResolutionSubject",
+    "SessionKind",
+    "SourceKind",
+    "State",
+    "StateAlias",
+    "StateName",
+    "StateStatus",
+    "Suspension",
+    "Vote",
+    "VoteChoice",
+]

@@ -1,0 +1,139 @@
+"""Recorded decisions of the General Assembly: resolutions and, from Voeten's data, separate votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base
+from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
+
+
+def _values(enum_cls: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum_cls]
+
+
+def _enum(enum_cls: type[StrEnum], length: int) -> Enum:
+    return Enum(enum_cls, native_enum=False, length=length, values_callable=_values)
+
+
+class DataSource(Base):
+    """One version of one source file that an import read (provenance of every resolution)."""
+
+    __tablename__ = "data_source"
+    __table_args__ = (Index(None, "kind", "name", "sha256", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, 16))
+    name: Mapped[str] = mapped_column(String(200), comment="file name as imported")
+    sha256: Mapped[str] = mapped_column(String(64), comment="of the decompressed content")
+    version: Mapped[str] = mapped_column(Text, default="", comment="upstream version or commit, if known")
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Resolution(Base):
+    """A recorded decision: the adoption of a resolution, or a separate vote on an amendment or part."""
+
+    __tablename__ = "resolution"
+    __table_args__ = (
+        # One adoption record per UN symbol; separate votes share their resolution's symbol.
+        Index(
+            "uq_resolution_symbol",
+            "symbol",
+            unique=True,
+            sqlite_where=text("kind = 'resolution' AND symbol != ''"),
+            postgresql_where=text("kind = 'resolution' AND symbol != ''"),
+        ),
+        Index(None, "adopted_on", "id"),
+        Index(None, "session_kind", "session_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(64), comment="UN symbol, e.g. A/RES/ES-10/24; '' if unknown")
+    kind: Mapped[DecisionKind] = mapped_column(_enum(DecisionKind, 16), default=DecisionKind.RESOLUTION)
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", comment="Voeten's description of the motion")
+    adopted_on: Mapped[dt.date] = mapped_column(
+        comment="date of the vote or adoption, as the source gives it"
+    )
+    session_kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind, 20))
+    session_number: Mapped[int] = mapped_column(comment="number of the regular, special or emergency session")
+    meeting_record: Mapped[str] = mapped_column(String(64), default="", comment="e.g. A/ES-10/PV.55")
+    draft_symbol: Mapped[str] = mapped_column(String(200), default="", comment="e.g. A/ES-10/L.31/Rev.1")
+    committee: Mapped[str] = mapped_column(String(200), default="")
+    agenda_item: Mapped[str] = mapped_column(String(200), default="")
+    agenda_title: Mapped[str] = mapped_column(Text, default="")
+    adoption: Mapped[Adoption] = mapped_column(_enum(Adoption, 16))
+    adopted: Mapped[bool | None] = mapped_column(
+        Boolean,
+        comment="True for adopted resolutions; NULL where the source does not say (Voeten amendments)",
+    )
+    important_vote: Mapped[bool | None] = mapped_column(
+        Boolean, comment="US State Department 'important vote'"
+    )
+
+    # Totals as the source publishes them; NULL where it publishes none (Voeten).
+    official_yes: Mapped[int | None] = mapped_column(Integer)
+    official_no: Mapped[int | None] = mapped_column(Integer)
+    official_abstain: Mapped[int | None] = mapped_column(Integer)
+    official_non_voting: Mapped[int | None] = mapped_column(Integer)
+    # Counts of the stored roll call, kept in step with the vote rows by ingest and admin saves.
+    tally_yes: Mapped[int] = mapped_column(default=0)
+    tally_no: Mapped[int] = mapped_column(default=0)
+    tally_abstain: Mapped[int] = mapped_column(default=0)
+    tally_non_voting: Mapped[int] = mapped_column(default=0)
+    roll_call_complete: Mapped[bool] = mapped_column(
+        Boolean, default=True, comment="False when the source lacks some or all states' votes"
+    )
+    discrepancy: Mapped[str] = mapped_column(
+        Text, default="", comment="why the official totals and the roll call differ, if they do"
+    )
+
+    voeten_rcid: Mapped[int | None] = mapped_column(Integer, unique=True, comment="Voeten roll-call id")
+    undl_id: Mapped[int | None] = mapped_column(Integer, comment="UN Digital Library record id")
+    source_id: Mapped[int] = mapped_column(ForeignKey("data_source.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), comment="fingerprint of what the import wrote")
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    version: Mapped[int] = mapped_column(default=1, comment="optimistic-locking counter")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    source: Mapped[DataSource] = relationship(lazy="raise")
+    subjects: Mapped[list[ResolutionSubject]] = relationship(
+        back_populates="resolution", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ResolutionSubject(Base):
+    """A subject term: UNBIS thesaurus terms from the UN, Voeten's six issue categories."""
+
+    __tablename__ = "resolution_subject"
+    __table_args__ = (Index(None, "term"),)
+
+    resolution_id: Mapped[int] = mapped_column(
+        ForeignKey("resolution.id", ondelete="CASCADE"), primary_key=True
+    )
+    vocabulary: Mapped[str] = mapped_column(
+        String(40), primary_key=True, comment="e.g. 'UNBIS', 'Voeten issue'"
+    )
+    term: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+    resolution: Mapped[Resolution] = relationship(back_populates="subjects", lazy="raise")

@@ -1,0 +1,36 @@
+"""Every URL the app builds, so that templates and API responses never concatenate paths.
+
+Resolutions are addressed by their UN symbol as the UN writes it, slashes included
+(/resolutions/A/RES/ES-10/24). Recorded votes without a symbol of their own (Voeten's separate votes on
+amendments and paragraphs) are addressed by id under /votes/.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from app.models import DecisionKind, Resolution
+
+
+def _has_page(resolution: Resolution) -> bool:
+    return resolution.kind is DecisionKind.RESOLUTION and bool(resolution.symbol)
+
+
+def resolution_path(resolution: Resolution) -> str:
+    if _has_page(resolution):
+        return "/resolutions/" + quote(resolution.symbol, safe="/()-")
+    return f"/votes/{resolution.id}"
+
+
+def resolution_api_path(resolution: Resolution) -> str:
+    if _has_page(resolution):
+        return "/api/resolutions/" + quote(resolution.symbol, safe="/()-")
+    return f"/api/votes/{resolution.id}"
+
+
+def country_path(code: str) -> str:
+    return f"/countries/{code}"
+
+
+def country_api_path(code: str) -> str:
+    return f"/api/countries/{code}"

@@ -1,0 +1,150 @@
+"""The import of the shipped real data: figures checked against the official record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.ingest.run import ImportSummary, import_paths
+from app.models import DecisionKind, Resolution, State, Vote, VoteChoice
+from app.resolutions.queries import get_resolution, roll_call
+from tests.conftest import REFERENCE, SOURCES
+
+
+def _votes(db: Session, symbol: str) -> dict[str, VoteChoice]:
+    resolution = get_resolution(db, symbol)
+    assert resolution is not None, symbol
+    return {entry.code: entry.choice for entry in roll_call(db, resolution)}
+
+
+class TestFirstImport:
+    def test_summary_counts_everything_once(self, first_import: ImportSummary) -> None:
+        assert first_import.states_added == 200
+        assert first_import.resolutions_added == 8305
+        assert first_import.votes_written > 1_000_000
+        assert first_import.outside_membership.total() == 266  # Voeten's month-level dates before admission
+
+    def test_193_members_vote_on_a_2024_resolution(self, db: Session) -> None:
+        assert len(_votes(db, "A/RES/ES-10/24")) == 193
+
+
+class TestES1024:
+    """A/RES/ES-10/24, 18 September 2024: 124 in favour, 14 against, 43 abstaining, 12 non-voting."""
+
+    def test_tally(self, db: Session) -> None:
+        resolution = get_resolution(db, "A/RES/ES-10/24")
+        assert resolution is not None
+        assert resolution.adopted_on == dt.date(2024, 9, 18)
+        tally = (
+            resolution.tally_yes,
+            resolution.tally_no,
+            resolution.tally_abstain,
+            resolution.tally_non_voting,
+        )
+        assert tally == (124, 14, 43, 12)
+        assert (resolution.official_yes, resolution.official_no, resolution.official_abstain) == (124, 14, 43)
+        assert resolution.discrepancy == ""
+
+    def test_the_twelve_non_voting_members(self, db: Session) -> None:
+        votes = _votes(db, "A/RES/ES-10/24")
+        non_voting = sorted(code for code, choice in votes.items() if choice is VoteChoice.NON_VOTING)
+        assert non_voting == [
+            "AFG",
+            "BEN",
+            "CAF",
+            "COG",
+            "GNQ",
+            "MDG",
+            "SOM",
+            "STP",
+            "SWZ",
+            "TGO",
+            "VEN",
+            "ZMB",
+        ]
+
+    def test_the_fourteen_against(self, db: Session) -> None:
+        votes = _votes(db, "A/RES/ES-10/24")
+        against = sorted(code for code, choice in votes.items() if choice is VoteChoice.NO)
+        assert against == [
+            "ARG",
+            "CZE",
+            "FJI",
+            "FSM",
+            "HUN",
+            "ISR",
+            "MWI",
+            "NRU",
+            "PLW",
+            "PNG",
+            "PRY",
+            "TON",
+            "TUV",
+            "USA",
+        ]
+
+
+class TestHistory:
+    def test_ussr_vote_shown_under_its_name_at_the_time(self, db: Session) -> None:
+        resolution = get_resolution(db, "A/RES/3379(XXX)")  # Voeten's R/30/3379, 1975
+        assert resolution is not None
+        entries = {e.code: e for e in roll_call(db, resolution)}
+        assert entries["RUS"].name == "Union of Soviet Socialist Republics"
+        assert entries["RUS"].choice is VoteChoice.YES
+        assert entries["DEU"].name == "Federal Republic of Germany"
+        assert entries["DEU"].choice is VoteChoice.NO
+        assert entries["DDR"].choice is VoteChoice.YES
+
+    def test_non_members_are_not_in_the_roll_call(self, db: Session) -> None:
+        votes = _votes(db, "A/RES/3379(XXX)")
+        assert "CZE" not in votes  # Czechia was admitted in 1993
+        assert "CSK" in votes
+
+    def test_session_74_in_both_sources_is_one_resolution(self, db: Session) -> None:
+        rows = db.scalars(select(Resolution).where(Resolution.symbol == "A/RES/74/7")).all()
+        assert len(rows) == 1
+        assert rows[0].voeten_rcid is not None  # Voeten's roll-call id joined onto the UN record
+        assert rows[0].official_yes is not None  # the UN's official totals
+
+    def test_amendment_votes_are_kept_and_marked(self, db: Session) -> None:
+        kinds = dict(db.execute(select(Resolution.kind, func.count()).group_by(Resolution.kind)).all())
+        assert kinds[DecisionKind.AMENDMENT] > 0
+        assert kinds[DecisionKind.PARAGRAPH] > 0
+
+
+class TestDisagreementsAreFlagged:
+    def test_a_count_that_differs_from_its_list(self, db: Session) -> None:
+        resolution = get_resolution(db, "A/RES/77/293")
+        assert resolution is not None
+        assert resolution.official_abstain == 59
+        assert resolution.tally_abstain == 58
+        assert "official 59, roll call 58" in resolution.discrepancy
+
+    def test_totals_without_lists(self, db: Session) -> None:
+        resolution = get_resolution(db, "A/RES/75/254 A-C")
+        assert resolution is not None
+        assert (resolution.official_yes, resolution.official_no) == (168, 2)
+        assert not resolution.roll_call_complete
+        assert db.scalar(select(func.count()).where(Vote.resolution_id == resolution.id)) == 0
+
+    def test_names_listed_twice(self, db: Session) -> None:
+        resolution = get_resolution(db, "A/RES/75/290 A")
+        assert resolution is not None
+        assert (resolution.tally_yes, resolution.tally_no, resolution.tally_abstain) == (90, 0, 47)
+        assert "twice" in resolution.discrepancy
+
+
+class TestReimport:
+    def test_second_run_changes_nothing(self, db: Session) -> None:
+        summary = import_paths(db, [SOURCES], REFERENCE)
+        assert not summary.changed_anything
+        assert summary.resolutions_unchanged == 8305
+        assert summary.votes_written == 0
+
+    def test_states_unchanged(self, db: Session) -> None:
+        before = db.scalar(select(func.count()).select_from(State))
+        summary = import_paths(db, [SOURCES / "un_dgacm" / "ES-10.json.gz"], REFERENCE)
+        assert (summary.states_added, summary.states_changed) == (0, 0)
+        assert db.scalar(select(func.count()).select_from(State)) == before
