@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from sqlalchemy import func, select
 
 from app.config import get_settings
-from app.db import get_sessionmaker, write_session
+from app.db import get_sessionmaker, unit_of_work
 from app.ingest.errors import IngestError, UnmatchedNamesError
 from app.ingest.run import ImportSummary, Reporter, import_paths
 from app.migrate import upgrade_to_head
@@ -46,18 +46,12 @@ def run_import(paths: list[Path], quiet: bool = False) -> ImportSummary:
     """Migrate, then import in one write transaction; on any error nothing is written."""
     settings = get_settings()
     upgrade_to_head()
-    session = write_session(get_sessionmaker()())
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    try:
-        with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
-            summary = import_paths(session, paths, settings.data_dir / "states.toml", _BarReporter(progress))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-    return summary
+    with (
+        unit_of_work(write=True) as session,
+        Progress(*columns, console=console, disable=quiet, transient=False) as progress,
+    ):
+        return import_paths(session, paths, settings.data_dir / "states.toml", _BarReporter(progress))
 
 
 def _print_summary(summary: ImportSummary, seconds: float) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,12 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False, autoflush=False)
 
 
-def get_session() -> Iterator[Session]:
-    """One unit of work per request: commit when the handler returns, roll back when it raises."""
+@contextmanager
+def unit_of_work(*, write: bool = False) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back if it raises."""
     session = get_sessionmaker()()
+    if write:
+        write_session(session)
     try:
         yield session
         session.commit()
@@ -85,6 +89,12 @@ def get_session() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def get_session() -> Iterator[Session]:
+    """One unit of work per request: commit when the handler returns, roll back when it raises."""
+    with unit_of_work() as session:
+        yield session
 
 
 def write_session(session: Session) -> Session:

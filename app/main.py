@@ -5,9 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
+from app.admin import routes as admin_routes
+from app.config import PROJECT_ROOT
 from app.countries import api as countries_api
+from app.countries import pages as countries_pages
 from app.resolutions import api as resolutions_api
+from app.resolutions import pages as resolutions_pages
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -24,6 +29,11 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
+    # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
+    app.include_router(admin_routes.router)
+    app.include_router(resolutions_pages.router)
+    app.include_router(countries_pages.router)
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     return app

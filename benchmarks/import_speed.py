@@ -22,13 +22,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT
 from app.db import make_engine, write_session
 from app.ingest.run import import_paths
-from app.migrate import upgrade_to_head
+from app.migrate import recreate_schema
 
 SOURCES = PROJECT_ROOT / "data" / "sources"
 REFERENCE = PROJECT_ROOT / "data" / "states.toml"
@@ -61,13 +60,7 @@ def baseline(folder: Path) -> float:
 def full_import(url: str) -> float:
     """Migrate an empty database, then time the whole import of the shipped history (one transaction)."""
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    with engine.connect() as conn:
-        upgrade_to_head(conn)
-        conn.commit()
+    recreate_schema(engine)
     started = time.perf_counter()
     with Session(engine) as session:
         write_session(session)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -27,7 +27,7 @@ from app.config import PROJECT_ROOT, get_settings
 from app.db import get_session, make_engine, write_session
 from app.ingest.run import ImportSummary, import_paths
 from app.main import create_app
-from app.migrate import upgrade_to_head
+from app.migrate import recreate_schema
 
 DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"
@@ -52,13 +52,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    with engine.connect() as conn:
-        upgrade_to_head(conn)
-        conn.commit()
+    recreate_schema(engine)
     yield engine
     engine.dispose()
 

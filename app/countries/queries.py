@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnExpressionArgument, ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.ingest.names import fold
@@ -17,6 +18,22 @@ class RecordEntry:
     resolution: Resolution
     choice: VoteChoice
     name: str  # the state's name on the date
+
+
+def name_on(
+    state_id: ColumnExpressionArgument[int] | int, day: ColumnExpressionArgument[dt.date] | dt.date
+) -> ScalarSelect[str]:
+    """Scalar subquery: a state's name on a date (NULL before its first dated name)."""
+    return (
+        select(StateName.name)
+        .where(
+            StateName.state_id == state_id,
+            StateName.valid_from <= day,
+            or_(StateName.valid_to.is_(None), StateName.valid_to >= day),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def list_states(session: Session, q: str = "") -> list[State]:
@@ -53,17 +70,7 @@ def voting_record(session: Session, state: State, page: PageParams) -> tuple[lis
         )
     )
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    name = func.coalesce(
-        select(StateName.name)
-        .where(
-            StateName.state_id == state.id,
-            StateName.valid_from <= Resolution.adopted_on,
-            or_(StateName.valid_to.is_(None), StateName.valid_to >= Resolution.adopted_on),
-        )
-        .limit(1)
-        .scalar_subquery(),
-        state.name,
-    )
+    name = func.coalesce(name_on(state.id, Resolution.adopted_on), state.name)
     rows = session.execute(
         select(Resolution, Vote.choice, name)
         .join(Vote, and_(Vote.resolution_id == Resolution.id, Vote.state_id == state.id))

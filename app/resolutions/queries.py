@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import DataSource, DecisionKind, Resolution, State, StateName, Vote, VoteChoice
+from app.countries.queries import name_on
+from app.models import DataSource, DecisionKind, Resolution, State, Vote, VoteChoice
 from app.pagination import PageParams
 
 
@@ -52,16 +53,7 @@ def get_decision(session: Session, decision_id: int) -> Resolution | None:
 
 def roll_call(session: Session, resolution: Resolution) -> list[RollCallEntry]:
     """Every state's vote, with its name as it was on the day, in alphabetical order of that name."""
-    name = (
-        select(StateName.name)
-        .where(
-            StateName.state_id == Vote.state_id,
-            StateName.valid_from <= resolution.adopted_on,
-            or_(StateName.valid_to.is_(None), StateName.valid_to >= resolution.adopted_on),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
+    name = name_on(Vote.state_id, resolution.adopted_on)
     rows = session.execute(
         select(State.code, func.coalesce(name, State.name), Vote.choice)
         .join(State, State.id == Vote.state_id)

@@ -1,0 +1,37 @@
+"""The one Jinja2 environment: autoescaping, StrictUndefined outside production, shared filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from app import urls
+from app.config import PROJECT_ROOT, get_settings
+
+
+def format_date(value: dt.date | None) -> str:
+    """18 September 2024, the way the UN writes dates."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def format_number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+@lru_cache
+def get_templates() -> Jinja2Templates:
+    strict = get_settings().environment != "production"
+    env = Environment(
+        loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined if strict else Undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["number"] = format_number
+    env.globals["urls"] = urls
+    return Jinja2Templates(env=env)
