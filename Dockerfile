@@ -7,7 +7,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /srv/unga
 
-# Dependencies first, so code changes do not reinstall them.
+# Dependencies first, so code changes do not reinstall them. The app itself is installed editable: it
+# finds alembic.ini, templates/, static/ and data/ beside its own source.
 COPY pyproject.toml README.md ./
 RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y unga-votes && rm -rf app
 
@@ -17,7 +18,7 @@ COPY alembic.ini ./
 COPY templates ./templates
 COPY static ./static
 COPY data ./data
-RUN pip install --no-deps . \
+RUN pip install --no-deps -e . \
     && useradd --system --uid 10001 --home /srv/unga unga \
     && mkdir -p /srv/unga/var && chown unga /srv/unga/var
 
