@@ -1,0 +1,1 @@
+"""Caching of public pages: an in-process response cache and HTTP validators (ETag / 304)."""

@@ -1,0 +1,135 @@
+"""A response cache for public GET pages, validated against the data version on every request.
+
+The data only changes when an import or an admin save commits, so a rendered page stays right until the
+data version moves. Each request asks the database for the version (one small aggregate query) and, when
+it has not moved, answers from memory: this is what lets the resolution, country and search pages hold
+their latency under load (benchmarks/web_speed.py). Every public answer also carries an ETag built from
+the version, so browsers and proxies can revalidate with If-None-Match and get a 304.
+
+Never cached: anything but GET/HEAD, /admin, /static (StaticFiles has its own validators), requests that
+carry cookies (public pages set none; an admin's browser does), and responses other than 200 or that set
+cookies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_ENTRIES = 2_000
+MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
+SKIP_PREFIXES = ("/admin", "/static")
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class ResponseCache:
+    """Thread-safe LRU of rendered responses (handlers run in a thread pool)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str, version: str) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.version != version:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: str, entry: _Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+
+class PublicCacheMiddleware:
+    def __init__(self, app: ASGIApp, version: Callable[[], str], cache: ResponseCache | None = None) -> None:
+        self.app = app
+        self.version = version
+        self.cache = cache or ResponseCache()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._cacheable_request(scope):
+            await self.app(scope, receive, send)
+            return
+        version = await run_in_threadpool(self.version)
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        etag = 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
+        request_headers = Headers(scope=scope)
+        if etag in (request_headers.get("if-none-match") or ""):
+            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag.encode())]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        entry = self.cache.get(key, version)
+        if entry is not None:
+            await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
+            await send(
+                {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body}
+            )
+            return
+        await self._fill(scope, receive, send, key, version, etag)
+
+    @staticmethod
+    def _cacheable_request(scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return False
+        if scope["path"].startswith(SKIP_PREFIXES):
+            return False
+        return "cookie" not in Headers(scope=scope)
+
+    async def _fill(
+        self, scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        keep = True
+
+        async def capture(message: Message) -> None:
+            nonlocal start, keep
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                keep = message["status"] == 200 and "set-cookie" not in headers
+                if keep:
+                    headers["etag"] = etag
+                    headers.setdefault("cache-control", CACHE_CONTROL)
+                start = message
+                await send(message)
+                return
+            body = message.get("body", b"")
+            if keep:
+                chunks.append(body)
+                keep = sum(map(len, chunks)) <= MAX_BODY
+            await send(message)
+            if (
+                not message.get("more_body", False)
+                and keep
+                and start is not None
+                and scope["method"] == "GET"
+            ):
+                stored = [(k, v) for k, v in start["headers"]]
+                self.cache.put(key, _Entry(version, start["status"], stored, b"".join(chunks)))
+
+        await self.app(scope, receive, capture)
