@@ -1,0 +1,194 @@
+"""Throughput and latency of the main public pages under load, against Datasette on the same data.
+
+For each page type, wrk (32 connections, 2 threads) runs against UNGA Votes and against Datasette's
+equivalent page over the same SQLite file, in the same run: the resolution page vs Datasette's table page
+filtered to that resolution's votes, the country page vs the vote table filtered to that state, search vs
+Datasette's full-text search. Each pair is measured twice: one hot URL, and rotating over many URLs
+(200 resolutions, every member state, 30 searches) so that the page cache is not the only thing measured.
+wrk shares the two cores with the servers, so the figures are floors.
+
+    python -m benchmarks.web_speed      # needs wrk (apt-get install wrk); installs Datasette in var/bench/
+    python -m benchmarks.web_speed --duration 20 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from app.config import PROJECT_ROOT
+
+BENCH = PROJECT_ROOT / "var" / "bench"
+DATABASE = BENCH / "unga.sqlite3"
+DATASETTE_VENV = BENCH / "datasette-venv"
+DATASETTE_VERSION = "0.65.5"
+OURS, THEIRS = 8301, 8302
+SEARCHES = [
+    "nuclear weapons", "territorial integrity", "human rights", "palestine", "climate", "decolonization",
+    "apartheid", "cuba embargo", "ukraine", "disarmament", "refugees", "children", "terrorism", "korea",
+    "development", "women", "israel", "syria", "iran", "myanmar", "landmines", "outer space", "oceans",
+    "indigenous", "torture", "death penalty", "self-determination", "mercenaries", "drugs", "budget",
+]  # fmt: skip
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def prepare_database() -> None:
+    if DATABASE.exists():
+        return
+    BENCH.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{DATABASE}"}
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "import", "--quiet", str(PROJECT_ROOT / "data" / "sources")],
+        env=env,
+        check=True,
+    )
+    db = sqlite3.connect(DATABASE)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def prepare_datasette() -> Path:
+    binary = DATASETTE_VENV / "bin" / "datasette"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
+        pip = DATASETTE_VENV / "bin" / "pip"
+        subprocess.run([str(pip), "install", "--quiet", f"datasette=={DATASETTE_VERSION}"], check=True)
+    return binary
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def wrk(base: str, paths: list[str], duration: int, connections: int) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ", ".join('"' + p.replace('"', '\\"') + '"' for p in paths)
+        script.write(
+            f"paths = {{{quoted}}}\n"
+            "request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
+        )
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, base]
+    subprocess.run([*args[:3], "-d2s", *args[4:]], capture_output=True, check=True)  # warm up
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink()
+
+    def latency(label: str) -> float:
+        m = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        assert m, out
+        return float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Result(rps, latency("50%"), latency("99%"), int(errors[1]) if errors else 0)
+
+
+def scenarios() -> list[tuple[str, list[str], list[str]]]:
+    db = sqlite3.connect(f"file:{DATABASE}?mode=ro", uri=True)
+    es = db.execute("SELECT id FROM resolution WHERE symbol = 'A/RES/ES-10/24'").fetchone()[0]
+    usa = db.execute("SELECT id FROM state WHERE code = 'USA'").fetchone()[0]
+    recent = db.execute(
+        "SELECT id, symbol FROM resolution WHERE kind = 'resolution' AND adoption = 'recorded_vote' "
+        "AND symbol LIKE 'A/RES/%' "
+        "ORDER BY adopted_on DESC LIMIT 200"
+    ).fetchall()
+    states = db.execute("SELECT id, code FROM state WHERE status = 'member'").fetchall()
+    db.close()
+
+    def res(symbol: str) -> str:
+        return "/resolutions/" + quote(symbol, safe="/()-")
+
+    by_resolution = "/unga/vote?resolution_id={}&_size=200"
+    by_state = "/unga/vote?state_id={}&_sort_desc=resolution_id"
+    search = "/unga/resolution_fts?_search={}"
+    searches = [quote(q) for q in SEARCHES]
+    return [
+        ("resolution page, one URL", [res("A/RES/ES-10/24")], [by_resolution.format(es)]),
+        (
+            "resolution page, 200 URLs",
+            [res(s) for _, s in recent],
+            [by_resolution.format(i) for i, _ in recent],
+        ),
+        ("country page, one URL", ["/countries/USA"], [by_state.format(usa)]),
+        (
+            "country page, 193 URLs",
+            [f"/countries/{c}" for _, c in states],
+            [by_state.format(i) for i, _ in states],
+        ),
+        ("search, one query", ["/resolutions?q=nuclear+weapons"], [search.format("nuclear+weapons")]),
+        (
+            "search, 30 queries",
+            [f"/resolutions?q={q}" for q in searches],
+            [search.format(q) for q in searches],
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers for UNGA Votes")
+    args = parser.parse_args()
+    prepare_database()
+    datasette = prepare_datasette()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{DATABASE}",
+        "UNGA_ENVIRONMENT": "production",
+        "UNGA_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use",
+    }
+    ours = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(OURS),
+         "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    theirs = subprocess.Popen(
+        [str(datasette), "serve", "-i", str(DATABASE), "--port", str(THEIRS)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{OURS}/resolutions")
+        wait_for(f"http://127.0.0.1:{THEIRS}/unga")
+        print(f"{'page':<28}{'':>10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   ratio req/s")
+        for label, our_paths, their_paths in scenarios():
+            a = wrk(f"http://127.0.0.1:{OURS}", our_paths, args.duration, args.connections)
+            b = wrk(f"http://127.0.0.1:{THEIRS}", their_paths, args.duration, args.connections)
+            ratio = f"{a.rps / b.rps:.1f}x" if b.rps else "-"
+            for who, r, shown in (("UNGA Votes", a, ratio), ("Datasette", b, "")):
+                name = label if who == "UNGA Votes" else ""
+                figures = f"{r.rps:9.0f}{r.p50_ms:9.1f}{r.p99_ms:9.1f}{r.errors:8d}"
+                print(f"{name:<28}{who:>10}{figures}   {shown}")
+    finally:
+        for process in (ours, theirs):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
