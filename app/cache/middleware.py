@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_ENTRIES = 2_000
 MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
-SKIP_PREFIXES = ("/admin", "/static")
+SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz")
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 
 
@@ -75,7 +75,11 @@ class PublicCacheMiddleware:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
-        version = await run_in_threadpool(self.version)
+        try:
+            version = await run_in_threadpool(self.version)
+        except Exception:  # the database is unreachable: let the application answer (and report it)
+            await self.app(scope, receive, send)
+            return
         key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
         etag = 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
         request_headers = Headers(scope=scope)

@@ -56,6 +56,17 @@ def test_etag_and_304() -> None:
     assert client.get("/page", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_an_unreachable_database_bypasses_the_cache() -> None:
+    counter = Counter()
+
+    def broken() -> str:
+        raise ConnectionError("database gone")
+
+    routes = [Route("/page", counter.page)]
+    client = TestClient(PublicCacheMiddleware(Starlette(routes=routes), version=broken))
+    assert client.get("/page").text == "render 1"
+
+
 def test_admin_and_cookies_bypass_the_cache() -> None:
     counter = Counter()
     client, cache = _client(counter)

@@ -1,0 +1,11 @@
+"""What readiness checks ask the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def applied_revision(session: Session) -> str | None:
+    """The Alembic revision the database is at (None before the first migration)."""
+    return session.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
