@@ -6,18 +6,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from app.admin import routes as admin_routes
 from app.config import PROJECT_ROOT
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
+from app.errors import http_error, is_page_path, page_validation_error
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    # A 400 with readable reasons rather than FastAPI's 422 dump of the input.
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    # A 400 with readable reasons rather than FastAPI's 422 dump of the input (an HTML page for people).
     assert isinstance(exc, RequestValidationError)
+    if is_page_path(request):
+        return await page_validation_error(request, exc)
     reasons = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
     return JSONResponse({"detail": "Invalid request. " + "; ".join(reasons)}, status_code=400)
 
@@ -29,6 +34,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)

@@ -16,10 +16,20 @@ def _has_page(resolution: Resolution) -> bool:
     return resolution.kind is DecisionKind.RESOLUTION and bool(resolution.symbol)
 
 
+def symbol_path(symbol: str) -> str:
+    """The page of the resolution with this UN symbol."""
+    return "/resolutions/" + quote(symbol, safe="/()-")
+
+
 def resolution_path(resolution: Resolution) -> str:
     if _has_page(resolution):
-        return "/resolutions/" + quote(resolution.symbol, safe="/()-")
+        return symbol_path(resolution.symbol)
     return f"/votes/{resolution.id}"
+
+
+def roll_call_csv_path(resolution: Resolution) -> str:
+    """The roll call of a resolution or recorded vote as CSV."""
+    return resolution_path(resolution) + ".csv"
 
 
 def resolution_api_path(resolution: Resolution) -> str:

@@ -15,6 +15,7 @@ from app.ingest.prepare import Preparer
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import discover
 from app.models import State
+from app.resolutions.search import rebuild_search_index
 
 
 class Reporter:
@@ -66,6 +67,8 @@ def import_paths(
             writer.submit(preparer.prepare(record))
         preparer.finish()
     written = writer.result
+    report.stage("Search index")
+    rebuild_search_index(session)
     return ImportSummary(
         files=[str(item.path) for item in inputs],
         states_added=states_added,

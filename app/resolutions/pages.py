@@ -1,7 +1,128 @@
-"""HTML pages for resolutions (server-rendered, each with a JSON or CSV twin)."""
+"""HTML pages for resolutions (server-rendered, each with a JSON or CSV twin). Thin: turn the URL into a
+loaded object or a 404, build the page's typed context (views.py), render."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from app.deps import SessionDep
+from app.errors import ErrorPage, Suggestion, render_error
+from app.models import Resolution
+from app.resolutions import queries, views
+from app.symbols import normalize_symbol
+from app.templating import get_templates
+from app.urls import resolution_path, symbol_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _render(request: Request, template: str, context: BaseModel) -> Response:
+    return get_templates().TemplateResponse(request, template, dict(context))
+
+
+def _csv(body: str, filename: str) -> Response:
+    return Response(
+        body, media_type=CSV_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep) -> Response:
+    return _render(request, "home.html", views.home_page(session))
+
+
+@router.get("/about")
+def about(request: Request) -> Response:
+    return get_templates().TemplateResponse(request, "about.html", {})
+
+
+@router.get("/resolutions.csv")
+def resolutions_csv(session: SessionDep, query: Annotated[views.ListQuery, Query()]) -> Response:
+    return _csv(views.list_csv(session, query), "resolutions.csv")
+
+
+@router.get("/resolutions")
+def resolutions(
+    request: Request, session: SessionDep, query: Annotated[views.ListQuery, Query()]
+) -> Response:
+    if query.q and (target := views.symbol_target(session, query.q)):
+        return RedirectResponse(target, status_code=303)
+    return _render(request, "resolutions/list.html", views.list_page(session, query))
+
+
+@router.get("/feeds/resolutions.atom")
+def feed(request: Request, session: SessionDep) -> Response:
+    context = views.feed_page(session, str(request.base_url))
+    response = get_templates().TemplateResponse(request, "feeds/resolutions.xml", dict(context))
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response
+
+
+@router.get("/votes/{decision_id:int}.csv")
+def vote_csv(decision_id: int, request: Request, session: SessionDep) -> Response:
+    resolution = queries.get_decision(session, decision_id)
+    if resolution is None:
+        return _vote_not_found(request, decision_id)
+    return _csv(views.roll_call_csv(session, resolution), f"vote-{decision_id}.csv")
+
+
+@router.get("/votes/{decision_id:int}")
+def vote(decision_id: int, request: Request, session: SessionDep) -> Response:
+    resolution = queries.get_decision(session, decision_id)
+    if resolution is None:
+        return _vote_not_found(request, decision_id)
+    return _render(request, "resolutions/detail.html", views.resolution_page(session, resolution))
+
+
+# The .csv route comes before the catch-all, which would otherwise read ".csv" as part of the symbol.
+@router.get("/resolutions/{symbol:path}.csv")
+def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Response:
+    resolution = _find(session, symbol)
+    if resolution is None:
+        return _symbol_not_found(request, session, symbol)
+    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + ".csv"
+    return _csv(views.roll_call_csv(session, resolution), filename)
+
+
+@router.get("/resolutions/{symbol:path}")
+def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
+    found = _find(session, symbol)
+    if found is None:
+        return _symbol_not_found(request, session, symbol)
+    if symbol != found.symbol:
+        # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite.
+        return RedirectResponse(resolution_path(found), status_code=301)
+    return _render(request, "resolutions/detail.html", views.resolution_page(session, found))
+
+
+def _find(session: SessionDep, symbol: str) -> Resolution | None:
+    return queries.get_resolution(session, normalize_symbol(symbol) or symbol.strip())
+
+
+def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Response:
+    shown = normalize_symbol(symbol) or symbol.strip()[:80]
+    suggestions = [Suggestion(label=s, url=symbol_path(s)) for s in views.suggestions_for(session, symbol)]
+    page = ErrorPage(
+        title="No such resolution",
+        message=f"There is no resolution with the symbol “{shown}” in our data.",
+        suggestions=suggestions,
+        back_url=views.ListQuery(q=symbol.strip()[: views.MAX_QUERY]).url(),
+        back_label="Search for it instead",
+    )
+    return render_error(request, 404, page)
+
+
+def _vote_not_found(request: Request, decision_id: int) -> Response:
+    page = ErrorPage(
+        title="No such recorded vote",
+        message=f"There is no recorded vote with the number {decision_id}.",
+        back_url="/resolutions",
+        back_label="Browse all resolutions",
+    )
+    return render_error(request, 404, page)

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Literal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.countries.queries import name_on
-from app.models import DataSource, DecisionKind, Resolution, State, Vote, VoteChoice
+from app.models import (
+    Adoption,
+    DataSource,
+    DecisionKind,
+    RegionalGroup,
+    Resolution,
+    ResolutionSubject,
+    SessionKind,
+    State,
+    StateStatus,
+    Vote,
+    VoteChoice,
+)
 from app.pagination import PageParams
+from app.resolutions import search
 
 
 @dataclass(frozen=True)
@@ -18,16 +32,41 @@ class RollCallEntry:
     code: str
     name: str  # the state's name on the date of the vote
     choice: VoteChoice
+    regional_group: RegionalGroup = RegionalGroup.NONE
+
+
+SortOrder = Literal["relevance", "date", "margin"]
 
 
 @dataclass(frozen=True)
 class ResolutionFilters:
     session: int | None = None
+    session_kind: SessionKind | None = None
     year_from: int | None = None
     year_to: int | None = None
     q: str = ""
     include_separate_votes: bool = False
     recorded_only: bool = False
+    adoption: Adoption | None = None
+    topic: str = ""  # one of Voeten's issue categories
+    subject: str = ""  # a UNBIS thesaurus term, matched whole and without regard to case
+    max_margin: int | None = None  # |yes - no| of a recorded vote
+    # "relevance" orders by search rank when there is a query, newest first otherwise.
+    sort: SortOrder = "relevance"
+
+
+# Vocabularies of resolution_subject used as filters.
+TOPIC_VOCABULARY = "Voeten issue"
+SUBJECT_VOCABULARY = "UNBIS"
+
+
+@dataclass(frozen=True)
+class Headlines:
+    resolutions: int
+    recorded_votes: int
+    member_states: int
+    first_year: int
+    last_year: int
 
 
 def get_resolution(session: Session, symbol: str, *, include_drafts: bool = False) -> Resolution | None:
@@ -55,11 +94,11 @@ def roll_call(session: Session, resolution: Resolution) -> list[RollCallEntry]:
     """Every state's vote, with its name as it was on the day, in alphabetical order of that name."""
     name = name_on(Vote.state_id, resolution.adopted_on)
     rows = session.execute(
-        select(State.code, func.coalesce(name, State.name), Vote.choice)
+        select(State.code, func.coalesce(name, State.name), Vote.choice, State.regional_group)
         .join(State, State.id == Vote.state_id)
         .where(Vote.resolution_id == resolution.id)
     ).all()
-    entries = [RollCallEntry(code, state_name, choice) for code, state_name, choice in rows]
+    entries = [RollCallEntry(code, state_name, choice, group) for code, state_name, choice, group in rows]
     return sorted(entries, key=lambda e: e.name.casefold())
 
 
@@ -80,43 +119,170 @@ def separate_votes(session: Session, resolution: Resolution) -> list[Resolution]
     )
 
 
+def _margin() -> ColumnElement[int]:
+    return func.abs(Resolution.tally_yes - Resolution.tally_no)
+
+
+def _subject_filter(vocabulary: str, term: str) -> ColumnElement[bool]:
+    return Resolution.id.in_(
+        select(ResolutionSubject.resolution_id).where(
+            ResolutionSubject.vocabulary == vocabulary,
+            func.lower(ResolutionSubject.term) == term.lower(),
+        )
+    )
+
+
 def _filtered(filters: ResolutionFilters) -> Select[Resolution]:
     query = select(Resolution).where(Resolution.published.is_(True))
     if not filters.include_separate_votes:
         query = query.where(Resolution.kind == DecisionKind.RESOLUTION)
-    if filters.recorded_only:
-        query = query.where(Resolution.adoption == "recorded_vote")
+    adoption = Adoption.RECORDED_VOTE if filters.recorded_only else filters.adoption
+    if filters.max_margin is not None:
+        adoption = Adoption.RECORDED_VOTE
+        query = query.where(_margin() <= filters.max_margin)
+    if adoption is not None:
+        query = query.where(Resolution.adoption == adoption)
     if filters.session is not None:
         query = query.where(Resolution.session_number == filters.session)
+    if filters.session_kind is not None:
+        query = query.where(Resolution.session_kind == filters.session_kind)
     if filters.year_from is not None:
         query = query.where(Resolution.adopted_on >= dt.date(filters.year_from, 1, 1))
     if filters.year_to is not None:
         query = query.where(Resolution.adopted_on <= dt.date(filters.year_to, 12, 31))
-    if filters.q:
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Resolution.symbol.ilike(pattern, escape="\\"),
-                Resolution.title.ilike(pattern, escape="\\"),
-                Resolution.agenda_title.ilike(pattern, escape="\\"),
-                Resolution.description.ilike(pattern, escape="\\"),
-            )
-        )
+    if filters.topic:
+        query = query.where(_subject_filter(TOPIC_VOCABULARY, filters.topic))
+    if filters.subject:
+        query = query.where(_subject_filter(SUBJECT_VOCABULARY, filters.subject))
     return query
+
+
+def _ordered(
+    session: Session, filters: ResolutionFilters
+) -> tuple[Select[Resolution], list[ColumnElement[Any]]] | None:
+    """The filtered query and its ordering; None when the words searched for cannot match anything."""
+    query = _filtered(filters)
+    newest: list[ColumnElement[Any]] = [Resolution.adopted_on.desc(), Resolution.id.desc()]
+    order = newest
+    if filters.q:
+        if not search.is_searchable(filters.q):
+            return None
+        found = search.matches(session, filters.q)
+        query = query.join(found, found.c.resolution_id == Resolution.id)
+        if filters.sort == "relevance":
+            order = [found.c.rank, *newest]
+    if filters.sort == "margin":
+        order = [_margin(), *newest]
+    return query, order
 
 
 def list_resolutions(
     session: Session, filters: ResolutionFilters, page: PageParams
 ) -> tuple[list[Resolution], int]:
-    """A page of resolutions, newest first, and the total matching the filters."""
-    query = _filtered(filters)
+    """A page of resolutions (best match first when searching, else newest first) and the total."""
+    ordered = _ordered(session, filters)
+    if ordered is None:
+        return [], 0
+    query, order = ordered
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
-        .offset(page.offset)
-        .limit(page.per_page)
-    ).all()
+    if total == 0:
+        return [], 0
+    rows = session.scalars(query.order_by(*order).offset(page.offset).limit(page.per_page)).all()
     return list(rows), total
+
+
+def all_resolutions(session: Session, filters: ResolutionFilters, limit: int) -> list[Resolution]:
+    """Every resolution matching the filters, in the list's order, up to ``limit`` (CSV downloads)."""
+    ordered = _ordered(session, filters)
+    if ordered is None:
+        return []
+    query, order = ordered
+    return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def latest_recorded(session: Session, limit: int) -> list[Resolution]:
+    """The newest resolutions adopted by a recorded vote."""
+    return list(
+        session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.published.is_(True),
+                Resolution.kind == DecisionKind.RESOLUTION,
+                Resolution.adoption == Adoption.RECORDED_VOTE,
+            )
+            .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def newest(session: Session, limit: int) -> list[Resolution]:
+    """The newest resolutions however adopted (the Atom feed)."""
+    return list(
+        session.scalars(
+            select(Resolution)
+            .where(Resolution.published.is_(True), Resolution.kind == DecisionKind.RESOLUTION)
+            .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def headlines(session: Session) -> Headlines:
+    """The figures on the home page, counted in two statements."""
+    published = Resolution.published.is_(True)
+    resolutions, recorded, first, last = session.execute(
+        select(
+            func.count().filter(Resolution.kind == DecisionKind.RESOLUTION),
+            func.count().filter(Resolution.adoption == Adoption.RECORDED_VOTE),
+            func.min(Resolution.adopted_on),
+            func.max(Resolution.adopted_on),
+        ).where(published)
+    ).one()
+    members = session.scalar(select(func.count()).where(State.status == StateStatus.MEMBER)) or 0
+    today = dt.date.today()
+    return Headlines(
+        resolutions=resolutions,
+        recorded_votes=recorded,
+        member_states=members,
+        first_year=_year(first, today),
+        last_year=_year(last, today),
+    )
+
+
+def _year(value: dt.date | str | None, default: dt.date) -> int:
+    # SQLite returns MIN/MAX over a date column as text.
+    if value is None:
+        return default.year
+    return value.year if isinstance(value, dt.date) else int(str(value)[:4])
+
+
+def topics(session: Session) -> list[str]:
+    """Voeten's issue categories, for the topic filter."""
+    return list(
+        session.scalars(
+            select(ResolutionSubject.term)
+            .where(ResolutionSubject.vocabulary == TOPIC_VOCABULARY)
+            .distinct()
+            .order_by(ResolutionSubject.term)
+        )
+    )
+
+
+def symbols_starting(session: Session, prefix: str, limit: int = 5000) -> list[str]:
+    """Resolution symbols that start with ``prefix`` (candidates for "did you mean")."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        session.scalars(
+            select(Resolution.symbol)
+            .where(
+                Resolution.kind == DecisionKind.RESOLUTION,
+                Resolution.published.is_(True),
+                Resolution.symbol.like(escaped + "%", escape="\\"),
+            )
+            .limit(limit)
+        )
+    )
 
 
 def source_label(session: Session, resolution: Resolution) -> str:
@@ -128,3 +294,8 @@ def source_label(session: Session, resolution: Resolution) -> str:
     ).one()
     kind, name, version = row
     return f"{kind.value}: {name}" + (f" ({version})" if version else "")
+
+
+def state_names(session: Session) -> dict[str, str]:
+    """Every seat's current (or last) name by code."""
+    return dict(session.execute(select(State.code, State.name)).all())

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from app.models import Resolution, SessionKind
-from app.symbols import to_roman
+import csv
+import difflib
+import io
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.models import RegionalGroup, Resolution, SessionKind, VoteChoice
+from app.resolutions.queries import RollCallEntry
+from app.symbols import from_roman, to_roman
 
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
@@ -21,6 +29,12 @@ def session_label(resolution: Resolution) -> str:
     if resolution.session_kind is SessionKind.SPECIAL:
         return f"{ordinal(n)} special session"
     return f"{ordinal(n)} session"
+
+
+def session_code(resolution: Resolution) -> str:
+    """The session as written in symbols and in the list's filter: '79', 'ES-10', 'S-32'."""
+    prefixes = {SessionKind.EMERGENCY_SPECIAL: "ES-", SessionKind.SPECIAL: "S-"}
+    return f"{prefixes.get(resolution.session_kind, '')}{resolution.session_number}"
 
 
 def session_roman(resolution: Resolution) -> str:
@@ -44,3 +58,152 @@ def display_tally(resolution: Resolution) -> tuple[int, int, int, int | None]:
         resolution.official_abstain or 0,
         resolution.official_non_voting,
     )
+
+
+# The five permanent members of the Security Council, by seat (the USSR's seat is RUS; China's, CHN).
+PERMANENT_MEMBERS = ("CHN", "FRA", "RUS", "GBR", "USA")
+VOTE_ORDER = (VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN, VoteChoice.NON_VOTING)
+# Cells that a spreadsheet would run as a formula; CSV cells starting with these get a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class VoteGroup:
+    """The states that cast one kind of vote."""
+
+    choice: VoteChoice
+    entries: list[RollCallEntry]
+
+
+@dataclass(frozen=True)
+class GroupBreakdown:
+    """How one UN regional group voted: counts per vote, in VOTE_ORDER."""
+
+    group: str
+    counts: tuple[int, int, int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def group_by_vote(entries: list[RollCallEntry]) -> list[VoteGroup]:
+    """The roll call split by vote (in favour, against, abstaining, non-voting); empty groups left out."""
+    groups = [VoteGroup(choice, [e for e in entries if e.choice is choice]) for choice in VOTE_ORDER]
+    return [g for g in groups if g.entries]
+
+
+def regional_breakdown(entries: list[RollCallEntry]) -> list[GroupBreakdown]:
+    """Counts per UN regional group, groups in their usual order, states without a group last."""
+    counts: dict[RegionalGroup, Counter[VoteChoice]] = {}
+    for entry in entries:
+        counts.setdefault(entry.regional_group, Counter())[entry.choice] += 1
+    order = [g for g in RegionalGroup if g is not RegionalGroup.NONE] + [RegionalGroup.NONE]
+    return [
+        GroupBreakdown(
+            group.value or "No regional group",
+            (
+                counts[group][VoteChoice.YES],
+                counts[group][VoteChoice.NO],
+                counts[group][VoteChoice.ABSTAIN],
+                counts[group][VoteChoice.NON_VOTING],
+            ),
+        )
+        for group in order
+        if group in counts
+    ]
+
+
+def permanent_members(entries: list[RollCallEntry]) -> list[RollCallEntry]:
+    """The five permanent members' votes, in the usual order, under their names on the day."""
+    by_code = {e.code: e for e in entries}
+    return [by_code[code] for code in PERMANENT_MEMBERS if code in by_code]
+
+
+def official_totals(resolution: Resolution) -> tuple[int | None, int | None, int | None, int | None] | None:
+    """The totals the source published, or None where it published none."""
+    values = (
+        resolution.official_yes,
+        resolution.official_no,
+        resolution.official_abstain,
+        resolution.official_non_voting,
+    )
+    return None if all(v is None for v in values) else values
+
+
+def official_differs(resolution: Resolution) -> bool:
+    """Whether a published total disagrees with the stored roll call's count."""
+    official = official_totals(resolution)
+    if official is None:
+        return False
+    tally = roll_call_tally(resolution)
+    return any(o is not None and o != t for o, t in zip(official, tally, strict=True))
+
+
+def margin(resolution: Resolution) -> int:
+    return abs(resolution.tally_yes - resolution.tally_no)
+
+
+def parse_session(text: str) -> tuple[SessionKind, int] | None:
+    """A session as people write it: '79', 'ES-10', 'S-32', 'XXX' (Roman, as in old symbols)."""
+    s = text.strip().upper().replace(" ", "")
+    kind = SessionKind.REGULAR
+    if s.startswith("ES-"):
+        kind, s = SessionKind.EMERGENCY_SPECIAL, s[3:]
+    elif s.startswith("S-"):
+        kind, s = SessionKind.SPECIAL, s[2:]
+    if s.isdigit() and len(s) <= 3:
+        number = int(s)
+    elif s and len(s) <= 12 and set(s) <= set("IVXLC"):
+        number = from_roman(s)
+    else:
+        return None
+    return (kind, number) if 1 <= number <= 200 else None
+
+
+def nearest_symbols(wanted: str, candidates: list[str], limit: int = 5) -> list[str]:
+    """The symbols most like a mistyped one, best first."""
+    return difflib.get_close_matches(wanted.upper(), candidates, n=limit, cutoff=0.6)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV document (RFC 4180, CRLF line ends), with formula-like cells defused for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+ROLL_CALL_CSV_HEADER = ["symbol", "date", "country_code", "country_name_on_date", "regional_group", "vote"]
+LIST_CSV_HEADER = [
+    "symbol",
+    "date",
+    "session",
+    "title",
+    "adoption",
+    "yes",
+    "no",
+    "abstain",
+    "non_voting",
+    "url",
+]
+
+
+def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list[list[object]]:
+    return [
+        [
+            resolution.symbol,
+            resolution.adopted_on.isoformat(),
+            e.code,
+            e.name,
+            e.regional_group.value,
+            e.choice.label,
+        ]
+        for e in entries
+    ]

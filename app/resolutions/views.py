@@ -1,0 +1,302 @@
+"""Typed page contexts for the resolution pages, and the functions that fill them.
+
+Each page template receives exactly the fields of one model here (Datasette's habit), so a template can
+only use what its context declares, and a test can check the context as well as the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy.orm import Session
+
+from app.models import Adoption, Resolution, SessionKind
+from app.pagination import PageParams
+from app.resolutions import queries, service
+from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
+from app.resolutions.vote_map import VoteMap, build_vote_map
+from app.symbols import normalize_symbol, undocs_url
+from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path
+
+PER_PAGE = 50
+CSV_LIMIT = 20_000
+MAX_QUERY = 200
+MARGIN_CHOICES = (5, 10, 25, 50)
+
+
+class _Context(BaseModel):
+    # Contexts carry ORM rows loaded up front; lazy="raise" stops a template from querying.
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+
+class ListQuery(BaseModel):
+    """The filters of /resolutions, as they appear in its URL. Empty form fields count as absent."""
+
+    q: str = Field(default="", max_length=MAX_QUERY)
+    session: str = Field(default="", max_length=12, description="79, ES-10, S-32 or XXX")
+    year_from: int | None = Field(default=None, ge=1945, le=2100)
+    year_to: int | None = Field(default=None, ge=1945, le=2100)
+    topic: str = Field(default="", max_length=100)
+    subject: str = Field(default="", max_length=300)
+    adoption: Literal["", "recorded", "without"] = ""
+    margin: int | None = Field(default=None, ge=0, le=200, description="at most this |yes - no|")
+    sort: Literal["", "relevance", "date", "margin"] = ""
+    page: int = Field(default=1, ge=1, le=100_000)
+
+    @field_validator("year_from", "year_to", "margin", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("q", "session", "topic", "subject", mode="after")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _check(self) -> ListQuery:
+        if self.session and service.parse_session(self.session) is None:
+            raise ValueError(f"session {self.session!r} is not a session number such as 79, ES-10 or S-32")
+        return self
+
+    def filters(self) -> ResolutionFilters:
+        parsed = service.parse_session(self.session) if self.session else None
+        adoption = {"recorded": Adoption.RECORDED_VOTE, "without": Adoption.WITHOUT_VOTE}.get(self.adoption)
+        return ResolutionFilters(
+            session=parsed[1] if parsed else None,
+            session_kind=parsed[0] if parsed else None,
+            year_from=self.year_from,
+            year_to=self.year_to,
+            q=self.q,
+            topic=self.topic,
+            subject=self.subject,
+            adoption=adoption,
+            max_margin=self.margin,
+            sort=self.sort or ("relevance" if self.q else "date"),
+        )
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """The non-empty parameters as strings (for links), with ``changes`` applied."""
+        values = self.model_dump() | changes
+        return {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+    def url(self, path: str = "/resolutions", **changes: object) -> str:
+        query = urlencode(self.params(**changes))
+        return f"{path}?{query}" if query else path
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.params(page=1, sort=""))
+
+
+def symbol_target(session: Session, q: str) -> str | None:
+    """The page of the resolution whose symbol ``q`` is (``ES-10/24``, ``A/RES/74/7``), if there is one."""
+    symbol = normalize_symbol(q)
+    if symbol is None:
+        return None
+    resolution = queries.get_resolution(session, symbol)
+    return resolution_path(resolution) if resolution else None
+
+
+class HomePage(_Context):
+    headlines: Headlines
+    latest: list[Resolution]
+    resolution_url: Callable[[Resolution], str]
+
+
+def home_page(session: Session) -> HomePage:
+    return HomePage(
+        headlines=queries.headlines(session),
+        latest=queries.latest_recorded(session, 8),
+        resolution_url=resolution_path,
+    )
+
+
+class ListPage(_Context):
+    query: ListQuery
+    results: list[Resolution]
+    total: int
+    page: int
+    pages: int
+    topics: list[str]
+    margin_choices: tuple[int, ...] = MARGIN_CHOICES
+    message: str
+    csv_url: str
+    json_url: str
+    reset_url: str = "/resolutions"
+    page_url: Callable[[int], str]
+    resolution_url: Callable[[Resolution], str]
+    session_label: Callable[[Resolution], str]
+    margin: Callable[[Resolution], int]
+
+
+def list_page(session: Session, query: ListQuery) -> ListPage:
+    filters = query.filters()
+    paging = PageParams(page=query.page, per_page=PER_PAGE)
+    results, total = queries.list_resolutions(session, filters, paging)
+    pages = max(1, -(-total // PER_PAGE))
+    message = ""
+    if filters.q and not total:
+        message = f"No resolutions match “{query.q}”. Try fewer or other words, or a symbol such as ES-10/24."
+    elif not total:
+        message = "No resolutions match these filters."
+    elif query.page > pages:
+        message = f"There are only {pages} pages of results."
+    return ListPage(
+        query=query,
+        results=results,
+        total=total,
+        page=query.page,
+        pages=pages,
+        topics=queries.topics(session),
+        message=message,
+        csv_url=query.url("/resolutions.csv", page=1),
+        json_url=_json_twin(query),
+        page_url=lambda n: query.url(page=n),
+        resolution_url=resolution_path,
+        session_label=service.session_label,
+        margin=service.margin,
+    )
+
+
+def _json_twin(query: ListQuery) -> str:
+    """The same list from the JSON API (which knows the session number, one year and words)."""
+    filters = query.filters()
+    params: dict[str, str] = {}
+    if query.q:
+        params["q"] = query.q
+    if filters.session is not None and filters.session_kind is SessionKind.REGULAR:
+        params["session"] = str(filters.session)
+    if query.year_from is not None and query.year_from == query.year_to:
+        params["year"] = str(query.year_from)
+    if query.page > 1:
+        params["page"] = str(query.page)
+    return "/api/resolutions" + ("?" + urlencode(params) if params else "")
+
+
+def list_csv(session: Session, query: ListQuery) -> str:
+    rows = queries.all_resolutions(session, query.filters(), CSV_LIMIT)
+    return service.to_csv(
+        service.LIST_CSV_HEADER,
+        (
+            [
+                r.symbol,
+                r.adopted_on.isoformat(),
+                service.session_label(r),
+                r.title,
+                r.adoption.value,
+                *service.roll_call_tally(r),
+                resolution_path(r),
+            ]
+            for r in rows
+        ),
+    )
+
+
+class ResolutionPage(_Context):
+    resolution: Resolution
+    heading: str
+    session_label: str
+    session_url: str
+    document_url: str | None
+    tally: tuple[int, int, int, int | None]
+    official: tuple[int | None, int | None, int | None, int | None] | None
+    official_differs: bool
+    votes_known: int
+    groups: list[service.VoteGroup]
+    regions: list[service.GroupBreakdown]
+    permanent: list[RollCallEntry]
+    separate: list[Resolution]
+    parent_url: str | None
+    subjects: list[tuple[str, str, str]]  # (vocabulary, term, list URL filtered by it)
+    vote_map: VoteMap | None
+    source: str
+    csv_url: str
+    json_url: str
+    resolution_url: Callable[[Resolution], str]
+    country_url: Callable[[str], str]
+
+
+def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
+    entries = queries.roll_call(session, resolution)
+    recorded = resolution.adoption is Adoption.RECORDED_VOTE
+    separate = queries.separate_votes(session, resolution)
+    parent = None
+    if resolution.kind.value != "resolution" and resolution.symbol:
+        main = queries.get_resolution(session, resolution.symbol)
+        parent = resolution_path(main) if main else None
+    return ResolutionPage(
+        resolution=resolution,
+        heading=resolution.symbol or resolution.title or f"Recorded vote {resolution.id}",
+        session_label=service.session_label(resolution),
+        session_url=ListQuery(session=service.session_code(resolution)).url(),
+        document_url=undocs_url(resolution.symbol),
+        tally=service.display_tally(resolution),
+        official=service.official_totals(resolution),
+        official_differs=service.official_differs(resolution),
+        votes_known=len(entries),
+        groups=service.group_by_vote(entries),
+        regions=service.regional_breakdown(entries),
+        permanent=service.permanent_members(entries),
+        separate=separate,
+        parent_url=parent,
+        subjects=_subjects(resolution),
+        vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
+        source=queries.source_label(session, resolution),
+        csv_url=roll_call_csv_path(resolution),
+        json_url=resolution_api_path(resolution),
+        resolution_url=resolution_path,
+        country_url=country_path,
+    )
+
+
+def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
+    """Subject terms worth showing, each linking to the list filtered by it."""
+    out = []
+    for s in sorted(resolution.subjects, key=lambda s: (s.vocabulary, s.term)):
+        if s.vocabulary == queries.TOPIC_VOCABULARY:
+            out.append(("Topic", s.term, ListQuery(topic=s.term).url()))
+        elif s.vocabulary == queries.SUBJECT_VOCABULARY:
+            out.append(("Subject", s.term, ListQuery(subject=s.term).url()))
+    return out
+
+
+def roll_call_csv(session: Session, resolution: Resolution) -> str:
+    entries = queries.roll_call(session, resolution)
+    return service.to_csv(service.ROLL_CALL_CSV_HEADER, service.roll_call_rows(resolution, entries))
+
+
+def suggestions_for(session: Session, wanted: str) -> list[str]:
+    """Symbols close to one that matched nothing: from the same session first, then from all."""
+    symbol = normalize_symbol(wanted) or wanted.strip().upper()
+    prefix = symbol.rsplit("/", 1)[0] + "/" if symbol.count("/") >= 3 else "A/RES/"
+    found = service.nearest_symbols(symbol, queries.symbols_starting(session, prefix))
+    if not found and prefix != "A/RES/":
+        found = service.nearest_symbols(symbol, queries.symbols_starting(session, "A/RES/", limit=20_000))
+    return found
+
+
+class FeedPage(_Context):
+    entries: list[Resolution]
+    updated: dt.datetime
+    base_url: str
+    resolution_url: Callable[[Resolution], str]
+    session_label: Callable[[Resolution], str]
+
+
+def feed_page(session: Session, base_url: str) -> FeedPage:
+    entries = queries.newest(session, 50)
+    updated = max((r.updated_at for r in entries), default=dt.datetime(1946, 1, 1, tzinfo=dt.UTC))
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=dt.UTC)  # SQLite returns naive datetimes; they are stored UTC
+    return FeedPage(
+        entries=entries,
+        updated=updated,
+        base_url=base_url.rstrip("/"),
+        resolution_url=resolution_path,
+        session_label=service.session_label,
+    )

@@ -1,0 +1,90 @@
+"""The world map of a roll call: shapes from data/world_map.json (see data/WORLD_MAP.md), each given the
+class of the vote its state cast and a text title, so the template only draws.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from app.config import PROJECT_ROOT
+from app.resolutions.queries import RollCallEntry
+
+MAP_PATH = PROJECT_ROOT / "data" / "world_map.json"
+DISCLAIMER = (
+    "The boundaries and names shown on this map do not imply official endorsement or acceptance by the "
+    "United Nations."
+)
+
+# Seats that no longer exist cover land that today's map draws as several states. While such a seat
+# voted and its successors did not (yet) vote themselves, their shapes take its vote.
+_FORMER_TERRITORY: dict[str, tuple[str, ...]] = {
+    # The USSR's seat is RUS; Ukraine and Belarus always had seats of their own.
+    "RUS": ("EST", "LVA", "LTU", "MDA", "GEO", "ARM", "AZE", "KAZ", "UZB", "TKM", "KGZ", "TJK"),
+    "CSK": ("CZE", "SVK"),
+    "YUG": ("SRB", "HRV", "SVN", "BIH", "MKD", "MNE"),
+    "DDR": (),
+}
+_CSS = {"Y": "m-yes", "N": "m-no", "A": "m-abstain", "X": "m-nonvoting"}
+NO_VOTE_CSS = "m-none"
+
+
+@dataclass(frozen=True)
+class MapShape:
+    d: str
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MapDot:
+    cx: float
+    cy: float
+    r: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class VoteMap:
+    view_box: str
+    shapes: list[MapShape]
+    dots: list[MapDot]
+    disclaimer: str = DISCLAIMER
+
+
+@lru_cache(maxsize=1)
+def _map_data() -> dict[str, Any]:
+    # Read once per process: about 110 KB of path data shared by every resolution page.
+    with MAP_PATH.open(encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def build_vote_map(entries: list[RollCallEntry], names: dict[str, str]) -> VoteMap:
+    """Shapes and dots coloured by each state's vote. ``names`` gives current names of seats that did
+    not vote (not members on the date, observers), so every shape still says what it is."""
+    data = _map_data()
+    votes = {e.code: e for e in entries}
+    for seat, territories in _FORMER_TERRITORY.items():
+        if seat in votes:
+            for code in territories:
+                votes.setdefault(code, votes[seat])
+
+    def style(code: str) -> tuple[str, str]:
+        entry = votes.get(code)
+        if entry is not None:
+            return _CSS[entry.choice.value], f"{entry.name}: {entry.choice.label}"
+        if code in names:
+            return NO_VOTE_CSS, f"{names[code]}: not a voting member on this date"
+        return NO_VOTE_CSS, "Not a member of the United Nations"
+
+    shapes = [MapShape(shape["d"], *style(code)) for code, shape in data["shapes"].items()]
+    shapes += [
+        MapShape(shape["d"], NO_VOTE_CSS, f"{name}: not a member of the United Nations")
+        for name, shape in data["unassigned"].items()
+    ]
+    dots = [MapDot(dot["cx"], dot["cy"], dot["r"], *style(code)) for code, dot in data["dots"].items()]
+    return VoteMap(view_box=data["viewBox"], shapes=shapes, dots=dots)
