@@ -2,35 +2,66 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from app.deps import PageDep, SessionDep
-from app.models import Resolution
+from app.models import Adoption, Resolution
 from app.resolutions import queries, schemas
+from app.resolutions.service import parse_session
 from app.symbols import normalize_symbol
 from app.urls import resolution_api_path
 
 router = APIRouter(prefix="/api", tags=["resolutions"])
 
 
-@router.get("/resolutions", response_model=schemas.ResolutionPage, summary="List resolutions, newest first")
+@router.get(
+    "/resolutions",
+    response_model=schemas.ResolutionPage,
+    summary="List resolutions, newest first (best match first when searching)",
+    description="The same filters as the /resolutions page, whose JSON twin this is.",
+)
 def list_resolutions(
     session: SessionDep,
     page: PageDep,
-    q: Annotated[str, Query(max_length=200, description="Words in the symbol, title or agenda item")] = "",
-    session_number: Annotated[int | None, Query(alias="session", ge=1, le=200)] = None,
+    q: Annotated[
+        str, Query(max_length=200, description="Words in the symbol, title, subjects or agenda item")
+    ] = "",
+    session_code: Annotated[
+        str, Query(alias="session", max_length=12, description="Session: 79, ES-10 (emergency special), S-32")
+    ] = "",
     year: Annotated[int | None, Query(ge=1945, le=2100, description="Calendar year of adoption")] = None,
+    year_from: Annotated[int | None, Query(ge=1945, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1945, le=2100)] = None,
+    topic: Annotated[str, Query(max_length=100, description="One of Voeten's issue categories")] = "",
+    subject: Annotated[str, Query(max_length=300, description="A UNBIS thesaurus term")] = "",
+    adoption: Annotated[
+        Literal["", "recorded", "without"], Query(description="Adopted with or without a vote")
+    ] = "",
+    margin: Annotated[int | None, Query(ge=0, le=200, description="At most this |yes - no|")] = None,
+    sort: Annotated[Literal["", "relevance", "date", "margin"], Query()] = "",
     include_separate_votes: Annotated[
         bool, Query(description="Include votes on amendments and parts")
     ] = False,
 ) -> schemas.ResolutionPage:
+    parsed = parse_session(session_code) if session_code.strip() else None
+    if session_code.strip() and parsed is None:
+        raise HTTPException(
+            400, f"Invalid request. session: {session_code!r} is not a session such as 79 or ES-10"
+        )
+    words = q.strip()
     filters = queries.ResolutionFilters(
-        session=session_number,
-        year_from=year,
-        year_to=year,
-        q=q.strip(),
+        session=parsed[1] if parsed else None,
+        session_kind=parsed[0] if parsed else None,
+        year_from=year if year is not None else year_from,
+        year_to=year if year is not None else year_to,
+        q=words,
+        topic=topic.strip(),
+        subject=subject.strip(),
+        adoption={"recorded": Adoption.RECORDED_VOTE, "without": Adoption.WITHOUT_VOTE}.get(adoption),
+        max_margin=margin,
+        sort=sort or ("relevance" if words else "date"),
         include_separate_votes=include_separate_votes,
     )
     rows, total = queries.list_resolutions(session, filters, page)

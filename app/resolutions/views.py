@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from app.models import Adoption, Resolution, SessionKind
+from app.models import Adoption, Resolution
 from app.pagination import PageParams
 from app.resolutions import queries, service
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
@@ -164,18 +164,8 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
 
 
 def _json_twin(query: ListQuery) -> str:
-    """The same list from the JSON API (which knows the session number, one year and words)."""
-    filters = query.filters()
-    params: dict[str, str] = {}
-    if query.q:
-        params["q"] = query.q
-    if filters.session is not None and filters.session_kind is SessionKind.REGULAR:
-        params["session"] = str(filters.session)
-    if query.year_from is not None and query.year_from == query.year_to:
-        params["year"] = str(query.year_from)
-    if query.page > 1:
-        params["page"] = str(query.page)
-    return "/api/resolutions" + ("?" + urlencode(params) if params else "")
+    """The same list from the JSON API, which takes the same filters."""
+    return query.url("/api/resolutions")
 
 
 def list_csv(session: Session, query: ListQuery) -> str:

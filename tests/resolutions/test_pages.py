@@ -228,7 +228,23 @@ class TestList:
         assert one(page, '.pager a[rel="next"]')["href"] == "/resolutions?q=apartheid&year_from=1980&page=2"
         downloads = {a.get_text(): a["href"] for a in page.select(".downloads a")}
         assert downloads["CSV"] == "/resolutions.csv?q=apartheid&year_from=1980"
-        assert downloads["JSON"] == "/api/resolutions?q=apartheid"
+        assert downloads["JSON"] == "/api/resolutions?q=apartheid&year_from=1980"
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": "nuclear weapons", "year_from": "1990", "year_to": "1999"},
+            {"session": "ES-10", "sort": "margin"},
+            {"topic": "Human rights", "adoption": "recorded", "margin": "25"},
+            {"subject": "disarmament"},
+        ],
+    )
+    def test_json_twin_gives_the_same_list(self, client: TestClient, params: dict[str, str]) -> None:
+        page = soup(client.get("/resolutions", params=params).text)
+        twin = one(page, ".downloads a[href^='/api/']")["href"]
+        body = client.get(str(twin)).json()
+        assert body["total"] == self._count(str(page))
+        assert [r["symbol"] or "Recorded vote" for r in body["results"]] == self._symbols(str(page))
 
     def test_list_csv(self, client: TestClient) -> None:
         response = client.get("/resolutions.csv", params={"session": "74"})
