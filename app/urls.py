@@ -7,7 +7,7 @@ amendments and paragraphs) are addressed by id under /votes/.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from app.models import DecisionKind, Resolution
 
@@ -44,3 +44,16 @@ def country_path(code: str) -> str:
 
 def country_api_path(code: str) -> str:
     return f"/api/countries/{code}"
+
+
+def country_csv_path(code: str) -> str:
+    """A country's voting record as CSV (a suffix route, registered before the country page)."""
+    return f"/countries/{code}.csv"
+
+
+def country_feed_path(code: str) -> str:
+    return f"/countries/{code}/feed.atom"
+
+
+def compare_path(a: str, b: str) -> str:
+    return "/compare?" + urlencode({"a": a, "b": b})

@@ -1,7 +1,94 @@
-"""HTML pages for countries (server-rendered, each with a JSON or CSV twin)."""
+"""HTML pages for countries and the comparison of two (server-rendered, each with a CSV, JSON or Atom
+twin). Thin: turn the URL into a loaded state or a 404, build the page's typed context (views.py), render."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from app.countries import queries, views
+from app.deps import SessionDep
+from app.models import State
+from app.templating import get_templates
+from app.urls import country_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def _render(request: Request, template: str, context: BaseModel, status_code: int = 200) -> Response:
+    return get_templates().TemplateResponse(request, template, dict(context), status_code=status_code)
+
+
+def _not_found(request: Request, session: SessionDep, code: str) -> Response:
+    return _render(request, "countries/not_found.html", views.not_found_page(session, code), 404)
+
+
+def _canonical(request: Request, state: State, path: str) -> Response | None:
+    """A redirect to the upper-case code (/countries/usa -> /countries/USA), keeping the query."""
+    if request.url.path == path:
+        return None
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(path + query, status_code=301)
+
+
+@router.get("/countries")
+def countries(request: Request, session: SessionDep, query: Annotated[views.ListQuery, Query()]) -> Response:
+    return _render(request, "countries/list.html", views.list_page(session, query))
+
+
+# Suffix routes come before the country page, which would otherwise read "USA.csv" as a code.
+@router.get("/countries/{code}.csv")
+def country_csv(
+    code: str, request: Request, session: SessionDep, query: Annotated[views.RecordQuery, Query()]
+) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    body = views.record_csv(session, state, query, str(request.base_url).rstrip("/"))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{state.code}-votes.csv"'},
+    )
+
+
+@router.get("/countries/{code}/feed.atom")
+def country_feed(code: str, request: Request, session: SessionDep) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    response = _render(request, "countries/feed.xml", views.feed_page(session, state, str(request.base_url)))
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response
+
+
+@router.get("/countries/{code}")
+def country(
+    code: str, request: Request, session: SessionDep, query: Annotated[views.RecordQuery, Query()]
+) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    if redirect := _canonical(request, state, country_path(state.code)):
+        return redirect
+    return _render(request, "countries/detail.html", views.country_page(session, state, query))
+
+
+@router.get("/compare")
+def compare(request: Request, session: SessionDep, query: Annotated[views.CompareQuery, Query()]) -> Response:
+    a = queries.get_state(session, query.a) if query.a else None
+    b = queries.get_state(session, query.b) if query.b else None
+    for code, state in ((query.a, a), (query.b, b)):
+        if code and state is None:
+            return _render(
+                request, "countries/not_found.html", views.not_found_page(session, code, "/compare"), 404
+            )
+    message = ""
+    if a is None or b is None:
+        message = "Choose two states to compare."
+    elif a.id == b.id:
+        message = "Choose two different states."
+    return _render(request, "compare.html", views.compare_page(session, query, a, b, message))

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.countries.stats import refresh_country_aggregates
 from app.ingest.load import DecisionWriter
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Preparer
@@ -67,6 +68,8 @@ def import_paths(
             writer.submit(preparer.prepare(record))
         preparer.finish()
     written = writer.result
+    report.stage("Country aggregates")
+    refresh_country_aggregates(session)
     report.stage("Search index")
     rebuild_search_index(session)
     return ImportSummary(

@@ -1,0 +1,295 @@
+"""The country pages and the comparison page, on the real data, asserted with selectors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, aliased
+from starlette.testclient import TestClient
+
+from app.countries.service import agreement, percent
+from app.models import Adoption, DecisionKind, Resolution, State, Vote, VoteChoice
+
+
+def soup(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
+    response = client.get(url)
+    assert response.status_code == status, response.text[:500]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def text(node: Tag | None) -> str:
+    assert node is not None
+    return " ".join(node.get_text(" ", strip=True).split())
+
+
+def state_id(db: Session, code: str) -> int:
+    found = db.scalar(select(State.id).where(State.code == code))
+    assert found is not None
+    return found
+
+
+class TestCountryList:
+    def test_lists_193_members_and_historical_states(self, client: TestClient) -> None:
+        page = soup(client, "/countries")
+        rows = page.select("table.country-table tbody tr")
+        statuses = [text(row.select("td")[3]) for row in rows]
+        assert statuses.count("Member") == 193
+        codes = {text(row.select_one("td.symbol")) for row in rows}
+        assert {"USA", "RUS", "CSK", "DDR", "YUG"} <= codes
+        assert [text(h).split(" ")[0] for h in page.select("section.country-group h2")][0] == "African"
+
+    @pytest.mark.parametrize(
+        ("q", "name"), [("Turkey", "Türkiye"), ("USSR", "Russian Federation"), ("swaziland", "Eswatini")]
+    )
+    def test_search_by_any_name_or_alias(self, client: TestClient, q: str, name: str) -> None:
+        page = soup(client, f"/countries?q={q}")
+        names = [text(a) for a in page.select("table.country-table tbody td:first-child a")]
+        assert names == [name]
+
+    def test_russian_seat_shows_its_soviet_name(self, client: TestClient) -> None:
+        page = soup(client, "/countries?q=USSR")
+        assert "Union of Soviet Socialist Republics" in text(page.select_one("table.country-table tbody td"))
+
+    def test_filter_by_group_and_status(self, client: TestClient) -> None:
+        page = soup(client, "/countries?group=eastern-european&status=former")
+        codes = {text(td) for td in page.select("table.country-table td.symbol")}
+        assert codes == {"CSK", "DDR", "YUG"}
+
+    def test_no_match_says_so(self, client: TestClient) -> None:
+        page = soup(client, "/countries?q=Atlantis")
+        assert "No state matches" in text(page.select_one("p.notice"))
+
+
+class TestCountryPage:
+    def test_names_membership_and_group(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA")
+        assert text(page.select_one("h1")).startswith("United States of America")
+        assert "since 24 October 1945" in text(page.select_one("p.lede"))
+        names = [text(td) for td in page.select("section[aria-labelledby=names-h] tbody td:first-child")]
+        assert names == ["United States of America"]
+        assert "Western European and Others" in text(page.select_one("section[aria-labelledby=membership-h]"))
+
+    def test_code_is_case_insensitive_with_a_redirect(self, client: TestClient) -> None:
+        response = client.get("/countries/usa?year=2024", follow_redirects=False)
+        assert response.status_code == 301
+        assert response.headers["location"] == "/countries/USA?year=2024"
+
+    def test_summary_equals_a_direct_count(self, client: TestClient, db: Session) -> None:
+        counted = db.execute(
+            select(Vote.choice, func.count())
+            .join(Resolution, Resolution.id == Vote.resolution_id)
+            .where(
+                Vote.state_id == state_id(db, "USA"),
+                Resolution.kind == DecisionKind.RESOLUTION,
+                Resolution.published.is_(True),
+                Resolution.adoption == Adoption.RECORDED_VOTE,
+            )
+            .group_by(Vote.choice)
+        ).all()
+        expected = dict(counted)
+        page = soup(client, "/countries/USA")
+        figures = page.select_one(".vote-summary .tally-figures")
+        assert figures is not None
+
+        def shown(css: str) -> int:
+            return int(text(figures.select_one(f".{css} strong")).replace(",", "") or 0)
+
+        assert shown("t-yes") == expected[VoteChoice.YES]
+        assert shown("t-no") == expected[VoteChoice.NO]
+        assert shown("t-abstain") == expected[VoteChoice.ABSTAIN]
+        assert shown("t-nonvoting") == expected.get(VoteChoice.NON_VOTING, 0)
+        years = page.select("details.year-table tbody tr")
+        assert sum(int(text(r.select("td")[0])) for r in years) == expected[VoteChoice.YES]
+
+    def test_record_search_finds_es_10_24(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA?q=ES-10/24")
+        rows = {
+            text(r.select_one("a.symbol")): text(r.select_one(".vote"))
+            for r in page.select("table.record tbody tr")
+        }
+        assert rows["A/RES/ES-10/24"] == "✗ Against"
+
+    def test_record_shows_the_name_on_the_date(self, client: TestClient) -> None:
+        page = soup(client, "/countries/RUS?year=1975")
+        rows = page.select("table.record tbody tr")
+        assert rows
+        assert all(text(r.select_one("td.date")).endswith("1975") for r in rows)
+        assert text(rows[0].select_one(".as-name")) == "as Union of Soviet Socialist Republics"
+
+    def test_record_filters_by_vote_and_topic(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA?vote=no&topic=Palestinian+conflict")
+        badges = {text(b) for b in page.select("table.record .vote")}
+        assert badges == {"✗ Against"}
+        assert "matching the filters" in text(page.select_one("p.result-count"))
+
+    def test_record_is_paginated_newest_first(self, client: TestClient) -> None:
+        first = soup(client, "/countries/USA")
+        second = soup(client, "/countries/USA?page=2")
+        assert len(first.select("table.record tbody tr")) == 50
+        next_link = first.select_one("nav.pager a[rel=next]")
+        assert next_link is not None
+        assert "page=2" in str(next_link["href"])
+        newest_on_two = text(second.select_one("table.record tbody tr td.date"))
+        assert newest_on_two  # a later page still renders rows
+
+    def test_most_and_least_alike(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA")
+        most, least = page.select("table.partners")
+        top = most.select("tbody tr")
+        assert len(top) == 10
+        assert "Israel" in [text(r.select_one("td a")) for r in top]
+        shares = [float(text(r.select("td")[1]).rstrip(" %")) for r in top]
+        assert shares == sorted(shares, reverse=True)
+        bottom = [float(text(r.select("td")[1]).rstrip(" %")) for r in least.select("tbody tr")]
+        assert bottom == sorted(bottom)
+        assert max(bottom) < min(shares)
+
+    def test_period_filter_of_the_agreement_lists(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA?period=2010")
+        caption = text(page.select_one("table.partners caption"))
+        assert caption == "Most alike, 2010s"
+
+    def test_links_to_twins(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA?year=2024")
+        hrefs = {str(a["href"]) for a in page.select("p.downloads a")}
+        assert "/countries/USA.csv?year=2024" in hrefs
+        assert "/api/countries/USA/votes?year=2024" in hrefs
+        assert "/countries/USA/feed.atom" in hrefs
+
+    def test_issues_a_bounded_number_of_statements(self, client: TestClient, db: Session) -> None:
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        engine = db.get_bind()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            soup(client, "/countries/USA")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 16
+
+
+class TestExports:
+    def test_csv_with_the_same_filters(self, client: TestClient) -> None:
+        response = client.get("/countries/USA.csv?q=ES-10/24")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        by_symbol = {r["symbol"]: r for r in rows}
+        assert by_symbol["A/RES/ES-10/24"]["vote"] == "no"
+        assert by_symbol["A/RES/ES-10/24"]["name_on_date"] == "United States of America"
+
+    def test_atom_feed_of_newest_votes(self, client: TestClient) -> None:
+        response = client.get("/countries/USA/feed.atom")
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        entries = ET.fromstring(response.content).findall("a:entry", ns)
+        assert len(entries) == 50
+        published = [e.findtext("a:published", namespaces=ns) or "" for e in entries]
+        assert published == sorted(published, reverse=True)
+
+
+class TestCompare:
+    def test_agreement_of_a_year_equals_a_hand_computation(self, client: TestClient, db: Session) -> None:
+        va, vb = aliased(Vote), aliased(Vote)
+        pairs = db.execute(
+            select(va.choice, vb.choice)
+            .join(vb, vb.resolution_id == va.resolution_id)
+            .join(Resolution, Resolution.id == va.resolution_id)
+            .where(
+                va.state_id == state_id(db, "USA"),
+                vb.state_id == state_id(db, "ISR"),
+                func.extract("year", Resolution.adopted_on) == 1951,
+                Resolution.kind == DecisionKind.RESOLUTION,
+                Resolution.adoption == Adoption.RECORDED_VOTE,
+            )
+        ).all()
+        voted = [(a, b) for a, b in pairs if VoteChoice.NON_VOTING not in (a, b)]
+        same = sum(a == b for a, b in voted)
+        half = sum((a == VoteChoice.ABSTAIN) != (b == VoteChoice.ABSTAIN) for a, b in voted)
+        assert 0 < len(voted) < 20  # a small year, checkable by hand
+        page = soup(client, "/compare?a=USA&b=ISR")
+        rows = {
+            text(r.select_one("th")): [text(td) for td in r.select("td")]
+            for r in page.select("table.pair-years tbody tr")
+        }
+        assert rows["1951"][:2] == [percent((same + half / 2) / len(voted)), str(len(voted))]
+        overall = text(page.select_one(".agreement-figure"))
+        assert overall.endswith("%")
+        assert page.select_one("svg.line-chart polyline") is not None
+
+    def test_differences_are_listed_with_links(self, client: TestClient) -> None:
+        page = soup(client, "/compare?a=usa&b=isr")
+        rows = page.select("table.differences tbody tr")
+        assert rows
+        for row in rows:
+            a, b = (text(v) for v in row.select(".vote"))
+            assert a != b
+        link = rows[0].select_one("a.symbol")
+        assert link is not None
+        assert str(link["href"]).startswith("/resolutions/")
+
+    def test_unknown_code_suggests_the_nearest(self, client: TestClient) -> None:
+        page = soup(client, "/compare?a=USA&b=ISRR", status=404)
+        assert "ISRR" in text(page.select_one("p.lede"))
+        assert "ISR" in [str(a["href"]).rsplit("/", 1)[-1] for a in page.select("ul.suggestions a")]
+
+    @pytest.mark.parametrize("url", ["/compare", "/compare?a=USA", "/compare?a=USA&b=usa"])
+    def test_missing_or_same_codes_get_a_message(self, client: TestClient, url: str) -> None:
+        page = soup(client, url)
+        assert text(page.select_one("p.notice")).startswith("Choose")
+
+
+class TestBadInput:
+    def test_unknown_country_is_a_404_with_suggestions(self, client: TestClient) -> None:
+        page = soup(client, "/countries/Frnace", status=404)
+        labels = [text(a) for a in page.select("ul.suggestions a")]
+        assert "France (FRA)" in labels
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/countries/USA?page=-1",
+            "/countries/USA?year=abc",
+            "/countries/USA?q=" + "x" * 5000,
+            "/countries?q=" + "x" * 5000,
+            "/countries/USA?vote=maybe",
+            "/countries/USA?period=1",
+            "/compare?a=USA&b=ISR&page=0",
+            "/compare?a=" + "A" * 5000,
+            "/countries?group=martians",
+        ],
+    )
+    def test_invalid_parameters_are_a_4xx(self, client: TestClient, url: str) -> None:
+        assert 400 <= client.get(url).status_code < 500
+
+    @pytest.mark.parametrize(
+        "q", ["<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "\\", "ES-10/24'; DROP TABLE vote; --"]
+    )
+    def test_hostile_words_are_shown_as_text(self, client: TestClient, q: str) -> None:
+        response = client.get("/countries/USA", params={"q": q})
+        assert response.status_code == 200
+        assert "<script>alert" not in response.text
+        page = BeautifulSoup(response.text, "html.parser")
+        field = page.select_one("main input[name=q]")
+        assert field is not None
+        assert field["value"] == q
+        response = client.get("/countries", params={"q": q})
+        assert response.status_code == 200
+
+    def test_a_page_past_the_end_says_so(self, client: TestClient) -> None:
+        page = soup(client, "/countries/USA?page=9999")
+        assert "There are only" in text(page.select_one("p.notice"))
+
+
+def test_agreement_arithmetic() -> None:
+    assert agreement(0, 0, 0) is None
+    assert agreement(4, 2, 2) == 0.75
+    assert percent(0.75) == "75.0 %"
