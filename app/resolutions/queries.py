@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.countries.queries import name_on
@@ -120,7 +120,12 @@ def separate_votes(session: Session, resolution: Resolution) -> list[Resolution]
 
 
 def _margin() -> ColumnElement[int]:
-    return func.abs(Resolution.tally_yes - Resolution.tally_no)
+    """|yes - no| of the totals people are shown (service.display_tally): the official totals where the
+    roll call is incomplete, else the roll call's counts."""
+    official = and_(Resolution.roll_call_complete.is_(False), Resolution.official_yes.is_not(None))
+    yes = case((official, Resolution.official_yes), else_=Resolution.tally_yes)
+    no = case((official, func.coalesce(Resolution.official_no, 0)), else_=Resolution.tally_no)
+    return func.abs(yes - no)
 
 
 def _subject_filter(vocabulary: str, term: str) -> ColumnElement[bool]:
@@ -137,6 +142,9 @@ def _filtered(filters: ResolutionFilters) -> Select[Resolution]:
     if not filters.include_separate_votes:
         query = query.where(Resolution.kind == DecisionKind.RESOLUTION)
     adoption = Adoption.RECORDED_VOTE if filters.recorded_only else filters.adoption
+    if filters.sort == "margin":
+        # Only a recorded vote has a margin; texts adopted without a vote would all come first at 0.
+        adoption = Adoption.RECORDED_VOTE
     if filters.max_margin is not None:
         adoption = Adoption.RECORDED_VOTE
         query = query.where(_margin() <= filters.max_margin)

@@ -141,7 +141,9 @@ def official_differs(resolution: Resolution) -> bool:
 
 
 def margin(resolution: Resolution) -> int:
-    return abs(resolution.tally_yes - resolution.tally_no)
+    """|yes - no| of the totals shown (the official ones where the roll call is incomplete)."""
+    yes, no, _abstain, _non_voting = display_tally(resolution)
+    return abs(yes - no)
 
 
 def parse_session(text: str) -> tuple[SessionKind, int] | None:

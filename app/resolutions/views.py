@@ -14,13 +14,13 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from app.models import Adoption, Resolution
+from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageParams
 from app.resolutions import queries, service
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.symbols import normalize_symbol, undocs_url
-from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path
+from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path, symbol_path
 
 PER_PAGE = 50
 CSV_LIMIT = 20_000
@@ -125,6 +125,7 @@ class ListPage(_Context):
     topics: list[str]
     margin_choices: tuple[int, ...] = MARGIN_CHOICES
     message: str
+    suggestions: list[tuple[str, str]]  # (symbol, URL) when the query was a symbol we do not have
     csv_url: str
     json_url: str
     reset_url: str = "/resolutions"
@@ -140,7 +141,11 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
     results, total = queries.list_resolutions(session, filters, paging)
     pages = max(1, -(-total // PER_PAGE))
     message = ""
-    if filters.q and not total:
+    suggestions: list[tuple[str, str]] = []
+    if filters.q and not total and normalize_symbol(filters.q):
+        message = f"There is no resolution with the symbol {normalize_symbol(filters.q)} in our data."
+        suggestions = [(s, symbol_path(s)) for s in suggestions_for(session, filters.q)]
+    elif filters.q and not total:
         message = f"No resolutions match “{query.q}”. Try fewer or other words, or a symbol such as ES-10/24."
     elif not total:
         message = "No resolutions match these filters."
@@ -154,6 +159,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
         pages=pages,
         topics=queries.topics(session),
         message=message,
+        suggestions=suggestions,
         csv_url=query.url("/resolutions.csv", page=1),
         json_url=_json_twin(query),
         page_url=lambda n: query.url(page=n),
@@ -216,7 +222,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
     separate = queries.separate_votes(session, resolution)
     parent = None
-    if resolution.kind.value != "resolution" and resolution.symbol:
+    if resolution.kind is not DecisionKind.RESOLUTION and resolution.symbol:
         main = queries.get_resolution(session, resolution.symbol)
         parent = resolution_path(main) if main else None
     return ResolutionPage(

@@ -222,6 +222,16 @@ class TestList:
         assert all(abs(m) <= 5 for m in margins)
         assert [abs(m) for m in margins] == sorted(abs(m) for m in margins)
 
+    def test_closest_votes_first(self, client: TestClient) -> None:
+        page = soup(client.get("/resolutions", params={"sort": "margin"}).text)
+        results = page.select(".result")
+        assert len(results) == 50
+        assert page.select(".result .adopted-without") == []
+        yes = [int(one(r, ".t-yes strong").get_text()) for r in results]
+        no = [int(one(r, ".t-no strong").get_text()) for r in results]
+        margins = [abs(y - n) for y, n in zip(yes, no, strict=True)]
+        assert margins == sorted(margins)
+
     def test_filters_stay_in_links(self, client: TestClient) -> None:
         page = soup(client.get("/resolutions", params={"q": "apartheid", "year_from": "1980"}).text)
         assert one(page, '.filters input[name="q"]')["value"] == "apartheid"
@@ -329,6 +339,11 @@ class TestSearch:
     def test_empty_form_fields_are_ignored(self, client: TestClient) -> None:
         params = {"q": "", "session": "", "year_from": "", "year_to": "", "margin": "", "sort": ""}
         assert client.get("/resolutions", params=params).status_code == 200
+
+    def test_a_symbol_we_do_not_have_gets_suggestions(self, client: TestClient) -> None:
+        page = soup(client.get("/resolutions", params={"q": "ES-10/244"}).text)
+        assert "no resolution with the symbol A/RES/ES-10/244" in one(page, ".notice").get_text()
+        assert "A/RES/ES-10/24" in [a.get_text() for a in page.select(".suggestions a")]
 
     def test_nothing_found_says_so(self, client: TestClient) -> None:
         page = soup(client.get("/resolutions", params={"q": "xylophonequux"}).text)
