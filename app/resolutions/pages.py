@@ -106,13 +106,13 @@ def _find(session: SessionDep, symbol: str) -> Resolution | None:
 
 
 def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Response:
-    shown = normalize_symbol(symbol) or symbol.strip()[:80]
+    shown = views.shown_symbol(symbol)
     suggestions = [Suggestion(label=s, url=symbol_path(s)) for s in views.suggestions_for(session, symbol)]
     page = ErrorPage(
         title="No such resolution",
         message=f"There is no resolution with the symbol “{shown}” in our data.",
         suggestions=suggestions,
-        back_url=views.ListQuery(q=symbol.strip()[: views.MAX_QUERY]).url(),
+        back_url=views.ListQuery(q=shown[: views.MAX_QUERY]).url(),
         back_label="Search for it instead",
     )
     return render_error(request, 404, page)

@@ -71,6 +71,8 @@ class Headlines:
 
 def get_resolution(session: Session, symbol: str, *, include_drafts: bool = False) -> Resolution | None:
     """The adoption record of a resolution by its UN symbol."""
+    if search.has_control_chars(symbol):
+        return None
     query = (
         select(Resolution)
         .options(selectinload(Resolution.subjects))
@@ -129,6 +131,7 @@ def _margin() -> ColumnElement[int]:
 
 
 def _subject_filter(vocabulary: str, term: str) -> ColumnElement[bool]:
+    term = search.clean_query(term)
     return Resolution.id.in_(
         select(ResolutionSubject.resolution_id).where(
             ResolutionSubject.vocabulary == vocabulary,
@@ -279,6 +282,8 @@ def topics(session: Session) -> list[str]:
 
 def symbols_starting(session: Session, prefix: str, limit: int = 5000) -> list[str]:
     """Resolution symbols that start with ``prefix`` (candidates for "did you mean")."""
+    if search.has_control_chars(prefix):
+        return []
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return list(
         session.scalars(

@@ -71,6 +71,11 @@ def clean_query(q: str) -> str:
     return " ".join(_CONTROL.sub(" ", q).split())
 
 
+def has_control_chars(text: str) -> bool:
+    """Control characters never occur in symbols or terms, and PostgreSQL refuses NUL in any string."""
+    return bool(_CONTROL.search(text))
+
+
 def fts5_query(q: str) -> str:
     """A user's words as an FTS5 query: every word a quoted string, so nothing the user types (quotes,
     AND/OR/NOT, NEAR, column filters, a trailing *) is read as FTS5 syntax. Words must all match.

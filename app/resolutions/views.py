@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageParams
-from app.resolutions import queries, service
+from app.resolutions import queries, search, service
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.symbols import normalize_symbol, undocs_url
@@ -54,8 +54,9 @@ class ListQuery(BaseModel):
 
     @field_validator("q", "session", "topic", "subject", mode="after")
     @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
+    def _clean(cls, value: str) -> str:
+        # Control characters (NUL above all, which PostgreSQL refuses) become spaces; runs of spaces one.
+        return search.clean_query(value)
 
     @model_validator(mode="after")
     def _check(self) -> ListQuery:
@@ -266,9 +267,14 @@ def roll_call_csv(session: Session, resolution: Resolution) -> str:
     return service.to_csv(service.ROLL_CALL_CSV_HEADER, service.roll_call_rows(resolution, entries))
 
 
+def shown_symbol(wanted: str) -> str:
+    """A symbol from the URL as it can be shown back: normalised if it reads as one, else cleaned."""
+    return normalize_symbol(wanted) or search.clean_query(wanted)[:80]
+
+
 def suggestions_for(session: Session, wanted: str) -> list[str]:
     """Symbols close to one that matched nothing: from the same session first, then from all."""
-    symbol = normalize_symbol(wanted) or wanted.strip().upper()
+    symbol = shown_symbol(wanted).upper()
     prefix = symbol.rsplit("/", 1)[0] + "/" if symbol.count("/") >= 3 else "A/RES/"
     found = service.nearest_symbols(symbol, queries.symbols_starting(session, prefix))
     if not found and prefix != "A/RES/":

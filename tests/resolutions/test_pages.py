@@ -307,6 +307,26 @@ class TestSearch:
         assert response.status_code == 200, response.text[:500]
         assert soup(response.text).select_one(".result-count") is not None
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/resolutions?subject=%00",
+            "/resolutions?topic=a%00b",
+            "/resolutions?session=%00",
+            "/resolutions?q=%ff%fe",
+            "/resolutions/%00",
+            "/resolutions/A/RES/%00.csv",
+            "/api/resolutions?q=%00",
+            "/api/resolutions?subject=%00",
+            "/api/resolutions/%00",
+        ],
+    )
+    def test_control_characters_never_fail(self, client: TestClient, url: str) -> None:
+        # PostgreSQL refuses NUL in any string parameter: it must never reach the database.
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404)
+        assert "\x00" not in response.text
+
     def test_html_in_the_query_is_shown_as_text(self, client: TestClient) -> None:
         response = client.get("/resolutions", params={"q": "<script>alert(1)</script>"})
         assert response.status_code == 200
