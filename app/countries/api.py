@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from app.countries import queries, schemas
+from app.countries.service import VOTE_WORDS
 from app.deps import PageDep, SessionDep
 
 router = APIRouter(prefix="/api", tags=["countries"])
@@ -35,11 +36,23 @@ def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
 @router.get(
     "/countries/{code}/votes", response_model=schemas.CountryVotePage, summary="A state's votes, newest first"
 )
-def get_country_votes(code: str, session: SessionDep, page: PageDep) -> schemas.CountryVotePage:
+def get_country_votes(
+    code: str,
+    session: SessionDep,
+    page: PageDep,
+    q: Annotated[str, Query(max_length=200, description="Words or a symbol, e.g. 'ES-10/24'")] = "",
+    year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
+    topic: Annotated[str, Query(max_length=100, description="One of Voeten's issue categories")] = "",
+    vote: Annotated[Literal["", "yes", "no", "abstain", "non_voting"], Query()] = "",
+) -> schemas.CountryVotePage:
+    """The same filters as the country page, so its JSON link returns exactly the rows it shows."""
     state = queries.get_state(session, code)
     if state is None:
         raise HTTPException(404, f"No state with the code {code!r}; codes are ISO 3166-1 alpha-3, e.g. USA.")
-    entries, total = queries.voting_record(session, state, page)
+    filters = queries.RecordFilters(
+        year=year, topic=topic.strip(), choice=VOTE_WORDS[vote] if vote else None, q=q.strip()
+    )
+    entries, total = queries.voting_record(session, state, page, filters)
     return schemas.CountryVotePage(
         page=page.page, per_page=page.per_page, total=total, results=[schemas.vote(e) for e in entries]
     )

@@ -16,7 +16,6 @@ abstain, ``(same + half / 2) / n``, where ``half`` counts one state abstaining a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
@@ -50,17 +49,16 @@ _DIGITS = {
 }
 
 
-def build_bits(rows: Iterable[tuple[int, str, str]], size: int) -> dict[int, StateBits]:
-    """Bitsets from each state's comma-separated decision ids and matching choice letters.
+def build_bits(rows: Iterable[tuple[int, list[int], bytes]], size: int) -> dict[int, StateBits]:
+    """Bitsets from each state's decision ids and matching choice letters.
 
-    Each state's votes are laid out as one letter per decision id in a bytearray (json.loads parses a
-    million ids in C, and map/deque assign them without a Python-level loop), then each choice becomes
-    an integer by way of a string of binary digits.
+    Each state's votes are laid out as one letter per decision id in a bytearray (map/deque assign them
+    without a Python-level loop), then each choice becomes an integer by way of a string of binary digits.
     """
     result: dict[int, StateBits] = {}
     for state_id, ids, choices in rows:
         row = bytearray(b"-" * size)
-        deque(map(row.__setitem__, json.loads(f"[{ids}]"), choices.encode()), maxlen=0)
+        deque(map(row.__setitem__, ids, choices), maxlen=0)
         row.reverse()  # the digit string's last character is bit 0
         yes, no, abstain, non_voting = (int(row.translate(_DIGITS[c]), 2) for c in "YNAX")
         result[state_id] = StateBits(yes, no, abstain, non_voting)
@@ -133,12 +131,14 @@ def pair_agreements(
                     yield (state_id, other, decade, n_, s_, h_)
 
 
-def refresh_country_aggregates(session: Session) -> float:
-    """Recompute both aggregate tables from the votes, inside the caller's transaction.
-
-    Returns the seconds it took (the import reports it).
+def refresh_country_aggregates(session: Session, *, skip_if_filled: bool = False) -> float:
+    """Recompute both aggregate tables from the votes, inside the caller's transaction; returns the
+    seconds it took. ``skip_if_filled``: a re-import that changed nothing leaves filled tables alone
+    (but still fills them the first time, e.g. after this migration on an existing database).
     """
     started = time.perf_counter()
+    if skip_if_filled and queries.has_aggregates(session):
+        return time.perf_counter() - started
     bits = build_bits(queries.vote_lists(session), queries.max_resolution_id(session) + 1)
     year_masks, decade_masks = masks(queries.counted_resolutions(session))
     queries.replace_aggregates(

@@ -69,7 +69,8 @@ def import_paths(
         preparer.finish()
     written = writer.result
     report.stage("Country aggregates")
-    refresh_country_aggregates(session)
+    changed = any((written.added, written.changed, states_added, states_changed))
+    refresh_country_aggregates(session, skip_if_filled=not changed)
     report.stage("Search index")
     rebuild_search_index(session)
     return ImportSummary(

@@ -293,3 +293,13 @@ def test_agreement_arithmetic() -> None:
     assert agreement(0, 0, 0) is None
     assert agreement(4, 2, 2) == 0.75
     assert percent(0.75) == "75.0 %"
+
+
+def test_json_twin_takes_the_same_filters(client: TestClient) -> None:
+    page = soup(client, "/countries/USA?q=ES-10/24&vote=no")
+    link = page.select_one("p.downloads a[href^='/api/']")
+    assert link is not None
+    body = client.get(str(link["href"])).json()
+    assert {r["symbol"] for r in body["results"]} >= {"A/RES/ES-10/24"}
+    assert {r["vote"] for r in body["results"]} == {"no"}
+    assert body["total"] == int(text(page.select_one("p.result-count")).split(" ")[0].replace(",", ""))

@@ -118,5 +118,11 @@ def test_pair_arithmetic_on_a_tiny_example() -> None:
 
 
 def test_bits_from_the_database_strings() -> None:
-    built = stats.build_bits([(7, "1,3,4", "YXA")], size=6)
+    built = stats.build_bits([(7, [1, 3, 4], b"YXA")], size=6)
     assert built[7] == StateBits(yes=0b10, no=0, abstain=0b10000, non_voting=0b1000)
+
+
+def test_a_refresh_with_nothing_changed_is_skipped(db: Session) -> None:
+    before = db.scalar(select(func.count()).select_from(StatePairAgreement))
+    assert refresh_country_aggregates(db, skip_if_filled=True) < 0.5
+    assert db.scalar(select(func.count()).select_from(StatePairAgreement)) == before
