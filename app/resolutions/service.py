@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,3 +210,12 @@ def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list
         ]
         for e in entries
     ]
+
+
+_DOCUMENT_SYMBOL = re.compile(r"^A/(?:ES-\d+/|S-\d+/)?(?:\d+/)?PV\.\d+")
+
+
+def meeting_record_url(record: str) -> str | None:
+    """The verbatim record on undocs.org: 'A/75/PV.48 (Resumption 1)' is part of document A/75/PV.48."""
+    m = _DOCUMENT_SYMBOL.match(record.strip())
+    return f"https://undocs.org/{m.group(0)}" if m else None

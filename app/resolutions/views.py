@@ -200,6 +200,7 @@ class ResolutionPage(_Context):
     session_label: str
     session_url: str
     document_url: str | None
+    meeting_url: str | None
     tally: tuple[int, int, int, int | None]
     official: tuple[int | None, int | None, int | None, int | None] | None
     official_differs: bool
@@ -232,6 +233,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         session_label=service.session_label(resolution),
         session_url=ListQuery(session=service.session_code(resolution)).url(),
         document_url=undocs_url(resolution.symbol),
+        meeting_url=service.meeting_record_url(resolution.meeting_record),
         tally=service.display_tally(resolution),
         official=service.official_totals(resolution),
         official_differs=service.official_differs(resolution),

@@ -121,7 +121,9 @@ class TestResolutionPage:
         assert _figures(response.text)["yes"] == "168"
         notice = one(page, ".notice.incomplete").get_text(" ", strip=True)
         assert "Incomplete roll call" in notice
-        assert "we know the votes of 0 states" in notice
+        assert "does not say how any state voted" in notice
+        record = one(page, ".facts a[href^='https://undocs.org/A/75/PV']")
+        assert record["href"] == "https://undocs.org/A/75/PV.48"
         assert page.select_one("svg.map") is None
 
     def test_adopted_without_a_vote(self, client: TestClient) -> None:

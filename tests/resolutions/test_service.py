@@ -36,3 +36,16 @@ def test_nearest_symbols() -> None:
     candidates = ["A/RES/ES-10/24", "A/RES/ES-10/23", "A/RES/74/7"]
     assert service.nearest_symbols("A/RES/ES-10/244", candidates)[0] == "A/RES/ES-10/24"
     assert service.nearest_symbols("zzz", candidates) == []
+
+
+@pytest.mark.parametrize(
+    ("record", "url"),
+    [
+        ("A/ES-10/PV.55", "https://undocs.org/A/ES-10/PV.55"),
+        ("A/75/PV.48 (Resumption 1)", "https://undocs.org/A/75/PV.48"),
+        ("A/PV.2400", "https://undocs.org/A/PV.2400"),
+        ("see the record", None),
+    ],
+)
+def test_meeting_record_url(record: str, url: str | None) -> None:
+    assert service.meeting_record_url(record) == url
