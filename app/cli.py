@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -126,3 +127,25 @@ def serve(
 
 def main() -> None:
     app()
+
+
+@app.command("create-admin")
+def create_admin(
+    name: Annotated[str, typer.Argument(help="Account name (letters, digits, . _ @ -)")],
+) -> None:
+    """Create an admin account. The password is read from a prompt, or from standard input when piped;
+    never from the command line, where other users and the shell history would see it."""
+    from app.admin.accounts import AccountError, create_account
+
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    upgrade_to_head()
+    try:
+        with unit_of_work(write=True) as session:
+            create_account(session, name, password)
+    except AccountError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Admin account {name!r} created.")

@@ -6,11 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "unga.sqlite3"
+DEV_SECRET_KEY = "development-only-secret-key-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -26,6 +27,23 @@ class Settings(BaseSettings):
     # Shipped sources imported by `unga serve` into an empty database.
     data_dir: Path = PROJECT_ROOT / "data"
     page_size: int = 50
+    # Signs the admin session cookie. Outside production an unsafe default keeps development simple;
+    # production refuses to start without one (UNGA_SECRET_KEY, at least 32 characters).
+    secret_key: SecretStr = SecretStr("")
+    # Mark the admin cookie Secure (it is also Secure whenever the request came over HTTPS).
+    secure_cookies: bool = False
+    admin_session_idle_minutes: int = Field(default=60, ge=1)
+    admin_session_max_hours: int = Field(default=12, ge=1)
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.environment == "production" and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("UNGA_SECRET_KEY must be set (32+ characters) in production")
+        return self
+
+    @property
+    def signing_key(self) -> str:
+        return self.secret_key.get_secret_value() or DEV_SECRET_KEY
 
     @property
     def is_sqlite(self) -> bool:

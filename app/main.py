@@ -10,10 +10,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.admin import routes as admin_routes
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
 from app.errors import http_error, is_page_path, page_validation_error
+from app.headers import SecurityHeadersMiddleware
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 
@@ -28,6 +29,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app() -> FastAPI:
+    get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
     app = FastAPI(
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
@@ -42,4 +44,5 @@ def create_app() -> FastAPI:
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -1,5 +1,6 @@
 """ORM models, one module per entity. Importing this package registers every table on the metadata."""
 
+from app.models.admin import AdminSession, AdminUser, AuditEvent, LoginFailure, VoteIntention
 from app.models.aggregate import StatePairAgreement, StateYearTally
 from app.models.base import Base
 from app.models.enums import (
@@ -16,10 +17,14 @@ from app.models.state import Membership, State, StateAlias, StateName, Suspensio
 from app.models.vote import Vote
 
 __all__ = [
+    "AdminSession",
+    "AdminUser",
     "Adoption",
+    "AuditEvent",
     "Base",
     "DataSource",
     "DecisionKind",
+    "LoginFailure",
     "Membership",
     "RegionalGroup",
     "Resolution",
@@ -35,4 +40,5 @@ __all__ = [
     "Suspension",
     "Vote",
     "VoteChoice",
+    "VoteIntention",
 ]

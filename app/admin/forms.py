@@ -1,0 +1,185 @@
+"""Reading the resolution form: every field checked, every problem reported against its field.
+
+Input is never trusted: lengths are capped, control characters (which PostgreSQL refuses in text, NUL
+above all) are rejected, and whatever the admin typed is kept so the form can be shown again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from app.admin.rollcall import MAX_PASTE, Official
+from app.models import Adoption, SessionKind, VoteChoice
+from app.symbols import normalize_symbol, session_of
+
+FIRST_DAY = dt.date(1946, 1, 1)  # the General Assembly first met on 10 January 1946
+MAX_MEMBERS = 250
+
+FACT_FIELDS = (
+    "symbol", "title", "adopted_on", "meeting_record", "draft_symbol", "agenda_item", "subjects",
+    "adoption", "official_yes", "official_no", "official_abstain", "official_non_voting",
+    "roll_call_complete", "discrepancy", "paste", "version",
+)  # fmt: skip
+LIMITS = {
+    "symbol": 64, "title": 2000, "adopted_on": 10, "meeting_record": 64, "draft_symbol": 200,
+    "agenda_item": 200, "subjects": 4000, "adoption": 20, "official_yes": 4, "official_no": 4,
+    "official_abstain": 4, "official_non_voting": 4, "roll_call_complete": 4, "discrepancy": 2000,
+    "paste": MAX_PASTE, "version": 12,
+}  # fmt: skip
+VOTE_PREFIX = "vote-"
+CODE = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | None:
+    if len(value) > limit:
+        return f"At most {limit:,} characters."
+    allowed = {"\n", "\r", "\t"} if multiline else {"\t"}
+    for ch in value:
+        if ch not in allowed and unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}:
+            return "Contains a control or unassigned character."
+    return None
+
+
+@dataclass
+class RawForm:
+    """The form as typed: one string per field, and the per-state choices by state code."""
+
+    values: dict[str, str]
+    choices: dict[str, str]  # code -> 'Y' / 'N' / 'A' / 'X' (absent: not known)
+    repeated_codes: list[str] = field(default_factory=list)
+    bad_codes: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+
+def raw_form(form: dict[str, list[str]]) -> RawForm:
+    values = {name: (form.get(name) or [""])[0] for name in FACT_FIELDS}
+    choices: dict[str, str] = {}
+    repeated: list[str] = []
+    bad: list[str] = []
+    for key, items in form.items():
+        if not key.startswith(VOTE_PREFIX):
+            continue
+        code = key[len(VOTE_PREFIX) :]
+        picked = [v for v in items if v]
+        if not CODE.match(code) or any(v not in {c.value for c in VoteChoice} for v in picked):
+            bad.append(code[:12])
+            continue
+        if len(picked) > 1:
+            repeated.append(code)
+        if picked:
+            choices[code] = picked[0]
+    return RawForm(values, choices, repeated, bad)
+
+
+@dataclass(frozen=True)
+class Facts:
+    symbol: str
+    title: str
+    adopted_on: dt.date
+    session_kind: SessionKind
+    session_number: int
+    meeting_record: str
+    draft_symbol: str
+    agenda_item: str
+    subjects: tuple[str, ...]
+    adoption: Adoption
+    official: Official
+    roll_call_complete: bool
+    discrepancy: str
+
+
+def _count(raw: str, name: str, errors: dict[str, str], *, required: bool) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        if required:
+            errors[name] = "Give the official total announced (0 if none)."
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_MEMBERS:
+        errors[name] = f"A whole number from 0 to {MAX_MEMBERS}."
+        return None
+    return int(raw)
+
+
+def read_date(raw: str) -> tuple[dt.date | None, str | None]:
+    raw = raw.strip()
+    if not raw:
+        return None, "Give the date of the vote."
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return None, "Write the date as YYYY-MM-DD."
+    if day < FIRST_DAY:
+        return None, "The General Assembly first met in 1946."
+    if day > dt.date.today():
+        return None, "The date is in the future."
+    return day, None
+
+
+def read_facts(raw: RawForm) -> tuple[Facts | None, dict[str, str]]:
+    """The validated facts, or None with a message per field."""
+    errors: dict[str, str] = {}
+    for name in FACT_FIELDS:
+        problem = text_problem(
+            raw.get(name), LIMITS[name], multiline=name in {"title", "subjects", "discrepancy", "paste"}
+        )
+        if problem:
+            errors[name] = problem
+    if errors:
+        return None, errors
+
+    symbol = normalize_symbol(raw.get("symbol"))
+    ref = session_of(symbol) if symbol else None
+    if not raw.get("symbol").strip():
+        errors["symbol"] = "Give the resolution's symbol, e.g. A/RES/ES-11/7."
+    elif symbol is None or ref is None:
+        errors["symbol"] = "Not a UN resolution symbol: write it like A/RES/80/12 or A/RES/ES-11/7."
+    title = re.sub(r"\s+", " ", raw.get("title")).strip()
+    if not title:
+        errors["title"] = "Give the title."
+    day, problem = read_date(raw.get("adopted_on"))
+    if problem:
+        errors["adopted_on"] = problem
+    try:
+        adoption = Adoption(raw.get("adoption") or Adoption.RECORDED_VOTE.value)
+    except ValueError:
+        errors["adoption"] = "Choose recorded vote or adopted without a vote."
+        adoption = Adoption.RECORDED_VOTE
+    recorded = adoption is Adoption.RECORDED_VOTE
+    official = Official(
+        _count(raw.get("official_yes"), "official_yes", errors, required=recorded),
+        _count(raw.get("official_no"), "official_no", errors, required=recorded),
+        _count(raw.get("official_abstain"), "official_abstain", errors, required=recorded),
+        _count(raw.get("official_non_voting"), "official_non_voting", errors, required=False),
+    )
+    if not recorded and any(v is not None for v in vars(official).values()):
+        errors["adoption"] = (
+            "A resolution adopted without a vote has no totals: clear them or choose recorded vote."
+        )
+    subjects = tuple(dict.fromkeys(s.strip() for s in raw.get("subjects").splitlines() if s.strip()))
+    if any(len(s) > 300 for s in subjects):
+        errors["subjects"] = "One subject per line, each at most 300 characters."
+    if errors or symbol is None or ref is None or day is None:
+        return None, errors
+    return (
+        Facts(
+            symbol=symbol,
+            title=title,
+            adopted_on=day,
+            session_kind=ref.kind,
+            session_number=ref.number,
+            meeting_record=raw.get("meeting_record").strip(),
+            draft_symbol=raw.get("draft_symbol").strip(),
+            agenda_item=raw.get("agenda_item").strip(),
+            subjects=subjects,
+            adoption=adoption,
+            official=official,
+            roll_call_complete=bool(raw.get("roll_call_complete")) or not recorded,
+            discrepancy=raw.get("discrepancy").strip(),
+        ),
+        {},
+    )

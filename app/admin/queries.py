@@ -1,0 +1,234 @@
+"""SQL for the admin area. Routes never build queries; they call these (or the service that does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.countries.queries import name_on
+from app.ingest.names import StateResolver
+from app.models import (
+    AdminSession,
+    AdminUser,
+    AuditEvent,
+    DataSource,
+    DecisionKind,
+    LoginFailure,
+    Resolution,
+    SourceKind,
+    State,
+    Suspension,
+    Vote,
+    VoteChoice,
+    VoteIntention,
+)
+from app.pagination import PageParams
+
+
+@dataclass(frozen=True)
+class Member:
+    """A state that was a member on a vote's date, with its name on that date."""
+
+    state_id: int
+    code: str
+    name: str
+    suspended: bool  # had lost its vote on that date (Article 19)
+
+
+# Accounts and sessions ---------------------------------------------------------------------------
+
+
+def user_by_name(session: Session, name: str) -> AdminUser | None:
+    return session.scalar(select(AdminUser).where(AdminUser.name == name))
+
+
+def live_session(
+    session: Session, session_id: str, now: dt.datetime, idle_since: dt.datetime
+) -> tuple[AdminSession, AdminUser] | None:
+    """A session that is neither revoked, expired nor idle too long, with its (enabled) account."""
+    row = session.execute(
+        select(AdminSession, AdminUser)
+        .join(AdminUser, AdminUser.id == AdminSession.user_id)
+        .where(
+            AdminSession.id == session_id,
+            AdminSession.revoked_at.is_(None),
+            AdminSession.expires_at > now,
+            AdminSession.last_seen_at > idle_since,
+            AdminUser.disabled.is_(False),
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def failures(session: Session, scope: str, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many failed sign-ins since a time, and when the last one was."""
+    count, last = session.execute(
+        select(func.count(), func.max(LoginFailure.failed_at)).where(
+            LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.failed_at > since
+        )
+    ).one()
+    return int(count), last
+
+
+def forget_failures(session: Session, scope: str, key: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key))
+
+
+def purge_failures(session: Session, before: dt.datetime) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at < before))
+
+
+# Resolutions ----------------------------------------------------------------------------------------
+
+
+def resolution_by_id(session: Session, resolution_id: int) -> Resolution | None:
+    return session.scalar(
+        select(Resolution)
+        .options(selectinload(Resolution.subjects))
+        .where(Resolution.id == resolution_id, Resolution.kind == DecisionKind.RESOLUTION)
+    )
+
+
+def resolution_id_by_symbol(session: Session, symbol: str) -> int | None:
+    return session.scalar(
+        select(Resolution.id).where(Resolution.symbol == symbol, Resolution.kind == DecisionKind.RESOLUTION)
+    )
+
+
+def recent_resolutions(session: Session, *, drafts_only: bool, limit: int = 30) -> list[Resolution]:
+    """Drafts, or what admins entered or changed most recently."""
+    query = select(Resolution).where(Resolution.kind == DecisionKind.RESOLUTION)
+    if drafts_only:
+        query = query.where(Resolution.published.is_(False))
+    else:
+        query = query.join(DataSource, DataSource.id == Resolution.source_id).where(
+            DataSource.kind == SourceKind.ADMIN
+        )
+    return list(
+        session.scalars(query.order_by(Resolution.updated_at.desc(), Resolution.id.desc()).limit(limit))
+    )
+
+
+def votes_by_code(session: Session, resolution_id: int) -> dict[str, VoteChoice]:
+    rows = session.execute(
+        select(State.code, Vote.choice)
+        .join(State, State.id == Vote.state_id)
+        .where(Vote.resolution_id == resolution_id)
+    )
+    return dict(rows.all())
+
+
+def delete_votes(session: Session, resolution_id: int) -> None:
+    session.execute(delete(Vote).where(Vote.resolution_id == resolution_id))
+
+
+def admin_source(session: Session) -> DataSource | None:
+    return session.scalar(select(DataSource).where(DataSource.kind == SourceKind.ADMIN))
+
+
+def members_on(session: Session, resolver: StateResolver, day: dt.date) -> list[Member]:
+    """Every member on a date with its name then, alphabetically; suspended members are marked."""
+    ids = resolver.members_on(day)
+    if not ids:
+        return []
+    name = func.coalesce(name_on(State.id, day), State.name)
+    rows = session.execute(select(State.id, State.code, name).where(State.id.in_(ids))).all()
+    suspended = set(
+        session.scalars(
+            select(Suspension.state_id).where(
+                Suspension.starts_on <= day, or_(Suspension.ends_on.is_(None), Suspension.ends_on >= day)
+            )
+        )
+    )
+    members = [
+        Member(state_id, code, state_name, state_id in suspended) for state_id, code, state_name in rows
+    ]
+    return sorted(members, key=lambda m: m.name.casefold())
+
+
+def state_labels(session: Session, day: dt.date) -> dict[int, tuple[str, str]]:
+    """Every state's code and name on a date (for naming non-members someone tried to record)."""
+    name = func.coalesce(name_on(State.id, day), State.name)
+    return {state_id: (code, n) for state_id, code, n in session.execute(select(State.id, State.code, name))}
+
+
+def intentions(session: Session, resolution_id: int) -> list[tuple[VoteIntention, str, str]]:
+    """Notes of intended votes, with each state's code and current name."""
+    rows = session.execute(
+        select(VoteIntention, State.code, State.name)
+        .join(State, State.id == VoteIntention.state_id)
+        .where(VoteIntention.resolution_id == resolution_id)
+        .order_by(State.name)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def intention_for(session: Session, resolution_id: int, state_id: int) -> VoteIntention | None:
+    return session.scalar(
+        select(VoteIntention).where(
+            VoteIntention.resolution_id == resolution_id, VoteIntention.state_id == state_id
+        )
+    )
+
+
+# Audit trail ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    entity: str = ""
+    entity_id: str = ""
+    actor: str = ""
+
+
+def audit_events(session: Session, filters: AuditFilters, page: PageParams) -> tuple[list[AuditEvent], int]:
+    query = select(AuditEvent)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.entity:
+        query = query.where(AuditEvent.entity == filters.entity)
+    if filters.entity_id:
+        query = query.where(AuditEvent.entity_id == filters.entity_id)
+    if filters.actor:
+        query = query.where(AuditEvent.actor == filters.actor)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.per_page))
+    return list(rows), total
+
+
+def audit_for(session: Session, entity: str, entity_id: str, after_id: int = 0) -> list[AuditEvent]:
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id, AuditEvent.id > after_id)
+            .order_by(AuditEvent.id.desc())
+        )
+    )
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+# Member states -------------------------------------------------------------------------------------------
+
+
+def state_by_code(session: Session, code: str) -> State | None:
+    return session.scalar(
+        select(State)
+        .options(
+            selectinload(State.names),
+            selectinload(State.memberships),
+            selectinload(State.aliases),
+            selectinload(State.suspensions),
+        )
+        .where(State.code == code)
+    )
+
+
+def all_states(session: Session) -> list[State]:
+    return sorted(session.scalars(select(State)), key=lambda s: s.name.casefold())

@@ -1,0 +1,382 @@
+"""The admin's write path: read a resolution form into checked votes, then save it in one transaction
+with its audit entry. Routes call these functions and render what they return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.admin import queries
+from app.admin.audit import Actor, record
+from app.admin.forms import Facts, RawForm, read_date, read_facts, text_problem
+from app.admin.queries import Member
+from app.admin.rollcall import (
+    Tally,
+    complete_roll_call,
+    match_paste,
+    parse_paste,
+    roll_call_problems,
+    tally_of,
+    totals_problem,
+)
+from app.countries.stats import refresh_country_aggregates
+from app.ingest.reference import build_resolver
+from app.models import (
+    Adoption,
+    DataSource,
+    DecisionKind,
+    Resolution,
+    ResolutionSubject,
+    SourceKind,
+    Vote,
+    VoteChoice,
+    VoteIntention,
+)
+from app.resolutions.search import rebuild_search_index
+
+ADMIN_SOURCE_NAME = "Entered through the admin forms"
+ADMIN_VOCABULARY = "Admin"
+
+
+@dataclass
+class Entry:
+    """A resolution form, read and checked. ``errors`` maps a field name to its message."""
+
+    raw: RawForm
+    facts: Facts | None
+    errors: dict[str, str]
+    members: list[Member] = field(default_factory=list)
+    choices: dict[str, str] = field(default_factory=dict)  # code -> choice, as the table shows them
+    understood: dict[str, list[str]] = field(default_factory=dict)  # list label -> names read
+    unmatched: list[str] = field(default_factory=list)
+    votes: dict[int, VoteChoice] = field(default_factory=dict)  # what would be stored
+    tally: Tally | None = None
+    mismatch: str | None = None
+    day: dt.date | None = None
+
+
+def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None) -> Entry:
+    """Read and check everything: facts, pasted lists, the per-state table and the totals."""
+    day, _ = read_date(raw.get("adopted_on"))
+    resolver = build_resolver(session)
+    entry = Entry(raw, None, {}, day=day)
+    members = queries.members_on(session, resolver, day) if day else []
+    entry.members = members
+    labels = queries.state_labels(session, day or dt.date.today())
+    id_of = {code: state_id for state_id, (code, _) in labels.items()}
+    names = {state_id: name for state_id, (_, name) in labels.items()}
+    choices = dict(raw.choices)
+    table_errors: list[str] = []
+    if raw.bad_codes:
+        table_errors.append("Unknown entries: " + ", ".join(sorted(raw.bad_codes)[:10]) + ".")
+    if raw.repeated_codes:
+        table_errors.append("Listed twice: " + ", ".join(sorted(raw.repeated_codes)[:10]) + ".")
+    unknown = sorted(code for code in choices if code not in id_of)
+    if unknown:
+        table_errors.append("Not a state: " + ", ".join(unknown[:10]) + ".")
+
+    paste = raw.get("paste")
+    if paste.strip() and not text_problem(paste, 50_000, multiline=True):
+        if day is None:
+            entry.errors["paste"] = "Give a valid date first: names are matched as they were on that day."
+        else:
+            pasted = parse_paste(paste)
+            if not pasted.names:
+                entry.errors["paste"] = (
+                    "No lists found: the text needs headings such as 'In favour:', 'Against:' and "
+                    "'Abstaining:'."
+                )
+            matched = match_paste(pasted, resolver, day)
+            for choice, found in matched.understood.items():
+                entry.understood[choice.label] = found
+            entry.unmatched = matched.unmatched
+            problems = []
+            if matched.unmatched:
+                problems.append(
+                    f"Not recognised as a state's name on {day.isoformat()}: "
+                    + "; ".join(matched.unmatched[:30])
+                    + ". Correct the spelling and check again."
+                )
+            if matched.repeated:
+                problems.append("Listed more than once: " + "; ".join(matched.repeated[:30]) + ".")
+            if problems:
+                entry.errors["paste"] = " ".join(problems)
+            codes = {state_id: code for code, state_id in id_of.items()}
+            for state_id, choice in matched.votes.items():
+                choices[codes[state_id]] = choice.value
+            if pasted.totals:
+                for name, value in zip(
+                    ("official_yes", "official_no", "official_abstain"), pasted.totals, strict=True
+                ):
+                    if not raw.values.get(name, "").strip():
+                        raw.values[name] = str(value)
+            if not problems:
+                raw.values["paste"] = ""  # now in the table below, where it can be corrected
+
+    facts, fact_errors = read_facts(raw)
+    entry.facts = facts
+    entry.errors.update(fact_errors)
+    votes = {id_of[code]: VoteChoice(c) for code, c in choices.items() if code in id_of}
+    entry.choices = choices
+    if facts is not None:
+        member_ids = frozenset(m.state_id for m in members)
+        suspended = frozenset(m.state_id for m in members if m.suspended)
+        if facts.adoption is Adoption.WITHOUT_VOTE:
+            if votes:
+                table_errors.append("A resolution adopted without a vote has no roll call: clear the table.")
+            votes = {}
+        else:
+            votes = complete_roll_call(votes, member_ids, facts.roll_call_complete)
+            table_errors.extend(
+                roll_call_problems(votes, member_ids, suspended, names, facts.roll_call_complete)
+            )
+            entry.tally = tally_of(votes)
+            entry.mismatch = totals_problem(entry.tally, facts.official, facts.roll_call_complete)
+            if entry.mismatch and not facts.discrepancy:
+                entry.errors["discrepancy"] = (
+                    f"The roll call and the official totals differ ({entry.mismatch}) Correct the roll call, "
+                    "or say here why they differ: the reason is shown publicly."
+                )
+        entry.choices = {labels[s][0]: c.value for s, c in votes.items()}
+        existing = queries.resolution_id_by_symbol(session, facts.symbol)
+        if existing is not None and existing != resolution_id:
+            entry.errors["symbol"] = "A resolution with this symbol already exists."
+    entry.votes = votes
+    if table_errors:
+        entry.errors["roll_call"] = " ".join(table_errors)
+    return entry
+
+
+# Saving ------------------------------------------------------------------------------------------------
+
+
+def snapshot(resolution: Resolution, votes: dict[str, str]) -> dict[str, Any]:
+    """What the audit trail keeps of a resolution: its facts and its roll call by state code."""
+    return {
+        "symbol": resolution.symbol,
+        "title": resolution.title,
+        "adopted_on": resolution.adopted_on.isoformat(),
+        "session": f"{resolution.session_kind.value} {resolution.session_number}",
+        "meeting_record": resolution.meeting_record,
+        "draft_symbol": resolution.draft_symbol,
+        "agenda_item": resolution.agenda_item,
+        "subjects": sorted({s.term for s in resolution.subjects}),
+        "adoption": resolution.adoption.value,
+        "official": [
+            resolution.official_yes,
+            resolution.official_no,
+            resolution.official_abstain,
+            resolution.official_non_voting,
+        ],
+        "tally": [
+            resolution.tally_yes,
+            resolution.tally_no,
+            resolution.tally_abstain,
+            resolution.tally_non_voting,
+        ],
+        "roll_call_complete": resolution.roll_call_complete,
+        "discrepancy": resolution.discrepancy,
+        "published": resolution.published,
+        "version": resolution.version,
+        "votes": dict(sorted(votes.items())),
+    }
+
+
+def _admin_source(session: Session) -> DataSource:
+    source = queries.admin_source(session)
+    if source is None:
+        source = DataSource(
+            kind=SourceKind.ADMIN,
+            name=ADMIN_SOURCE_NAME,
+            sha256=hashlib.sha256(ADMIN_SOURCE_NAME.encode()).hexdigest(),
+            version="",
+        )
+        session.add(source)
+        session.flush()
+    return source
+
+
+class ConflictError(Exception):
+    """Someone saved the resolution after this admin loaded it."""
+
+
+class SymbolTakenError(Exception):
+    pass
+
+
+def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -> None:
+    resolution.symbol = facts.symbol
+    resolution.title = facts.title
+    resolution.adopted_on = facts.adopted_on
+    resolution.session_kind = facts.session_kind
+    resolution.session_number = facts.session_number
+    resolution.meeting_record = facts.meeting_record
+    resolution.draft_symbol = facts.draft_symbol
+    resolution.agenda_item = facts.agenda_item
+    resolution.adoption = facts.adoption
+    resolution.adopted = True
+    o = facts.official
+    resolution.official_yes, resolution.official_no = o.yes, o.no
+    resolution.official_abstain, resolution.official_non_voting = o.abstain, o.non_voting
+    yes, no, abstain, non_voting = tally_of(votes)
+    resolution.tally_yes, resolution.tally_no = yes, no
+    resolution.tally_abstain, resolution.tally_non_voting = abstain, non_voting
+    resolution.roll_call_complete = facts.roll_call_complete
+    resolution.discrepancy = facts.discrepancy
+    kept = [s for s in resolution.subjects if s.term in facts.subjects]
+    have = {s.term for s in kept}
+    resolution.subjects = kept + [
+        ResolutionSubject(vocabulary=ADMIN_VOCABULARY, term=term)
+        for term in facts.subjects
+        if term not in have
+    ]
+    payload = [repr(facts), sorted((k, v.value) for k, v in votes.items())]
+    resolution.content_hash = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+def refresh_public(session: Session) -> None:
+    """Keep what the public site derives from resolutions (search index, country aggregates) in step
+    with an admin save, in the same transaction."""
+    rebuild_search_index(session)
+    refresh_country_aggregates(session)
+
+
+def save_entry(
+    session: Session, actor: Actor, entry: Entry, resolution: Resolution | None, loaded_version: int | None
+) -> Resolution:
+    """Create (``resolution`` None) or update a resolution with its votes and one audit entry.
+
+    Raises ConflictError if the resolution changed since ``loaded_version``, SymbolTakenError if another
+    one took the symbol meanwhile; in both cases nothing is written."""
+    facts = entry.facts
+    assert facts is not None
+    assert not entry.errors
+    labels = queries.state_labels(session, facts.adopted_on)
+    new_votes = {labels[s][0]: c.value for s, c in entry.votes.items()}
+    before = None
+    if resolution is not None:
+        if loaded_version != resolution.version:
+            raise ConflictError
+        before = snapshot(
+            resolution, {k: v.value for k, v in queries.votes_by_code(session, resolution.id).items()}
+        )
+    try:
+        with session.begin_nested():
+            source_id = _admin_source(session).id
+            if resolution is None:
+                resolution = Resolution(kind=DecisionKind.RESOLUTION, published=False, subjects=[])
+            resolution.source_id = source_id
+            _apply(resolution, facts, entry.votes)
+            session.add(resolution)
+            session.flush()
+            queries.delete_votes(session, resolution.id)
+            if entry.votes:
+                session.execute(
+                    insert(Vote),
+                    [
+                        {"resolution_id": resolution.id, "state_id": s, "choice": c}
+                        for s, c in entry.votes.items()
+                    ],
+                )
+            record(
+                session,
+                actor,
+                "create" if before is None else "edit",
+                "resolution",
+                resolution.id,
+                facts.symbol,
+                before,
+                snapshot(resolution, new_votes),
+            )
+    except StaleDataError:
+        raise ConflictError from None
+    except IntegrityError:
+        raise SymbolTakenError from None
+    refresh_public(session)
+    return resolution
+
+
+def set_published(
+    session: Session, actor: Actor, resolution: Resolution, published: bool, loaded_version: int | None
+) -> None:
+    if loaded_version != resolution.version:
+        raise ConflictError
+    votes = {k: v.value for k, v in queries.votes_by_code(session, resolution.id).items()}
+    before = snapshot(resolution, votes)
+    try:
+        with session.begin_nested():
+            resolution.published = published
+            session.flush()
+            record(
+                session,
+                actor,
+                "publish" if published else "unpublish",
+                "resolution",
+                resolution.id,
+                resolution.symbol,
+                before,
+                snapshot(resolution, votes),
+            )
+    except StaleDataError:
+        raise ConflictError from None
+    refresh_public(session)
+
+
+def delete_draft(session: Session, actor: Actor, resolution: Resolution, loaded_version: int | None) -> None:
+    """Drafts only: a published record is withdrawn by unpublishing, so its history stays."""
+    if loaded_version != resolution.version:
+        raise ConflictError
+    votes = {k: v.value for k, v in queries.votes_by_code(session, resolution.id).items()}
+    record(
+        session,
+        actor,
+        "delete",
+        "resolution",
+        resolution.id,
+        resolution.symbol,
+        snapshot(resolution, votes),
+        None,
+    )
+    session.delete(resolution)
+    session.flush()
+    refresh_public(session)
+
+
+def add_intention(
+    session: Session,
+    actor: Actor,
+    resolution: Resolution,
+    state_id: int,
+    intended: VoteChoice,
+    statement: str,
+    stated_on: dt.date | None,
+) -> VoteIntention:
+    """Record what a state later said it meant to vote; the official vote is left as it is."""
+    note = queries.intention_for(session, resolution.id, state_id)
+    before = None
+    if note is None:
+        note = VoteIntention(resolution_id=resolution.id, state_id=state_id)
+        session.add(note)
+    else:
+        before = {"intended": note.intended.value, "statement": note.statement, "stated_on": note.stated_on}
+    note.intended, note.statement, note.stated_on = intended, statement, stated_on
+    session.flush()
+    record(
+        session,
+        actor,
+        "create" if before is None else "edit",
+        "vote_intention",
+        f"{resolution.id}:{state_id}",
+        resolution.symbol,
+        before,
+        {"intended": intended.value, "statement": statement, "stated_on": stated_on},
+    )
+    return note

@@ -1,0 +1,234 @@
+"""Editing with optimistic locking, notes of intended votes, publishing, deleting, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from bs4 import BeautifulSoup
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from app.models import AdminUser, AuditEvent, Resolution, State, Vote, VoteChoice, VoteIntention
+from tests.admin.conftest import PASSWORD, csrf_from, one, post_form, sign_in, soup
+from tests.admin.test_entry import ES_11_7, NEW, _error, _resolution, _save
+
+
+def _form_values(html: str) -> dict[str, str]:
+    """Every field of the edit form as the browser would submit it (checked radios and boxes only)."""
+    form = one(BeautifulSoup(html, "html.parser"), "form.admin-form")
+    values: dict[str, str] = {}
+    for field in form.select("input[name], textarea[name]"):
+        name = str(field["name"])
+        if field.name == "textarea":
+            values[name] = field.get_text()
+        elif field.get("type") in {"radio", "checkbox"}:
+            if field.has_attr("checked"):
+                values[name] = str(field.get("value", "on"))
+        else:
+            values[name] = str(field.get("value", ""))
+    return values
+
+
+def _entered(admin_client: TestClient, db: Session) -> Resolution:
+    assert _save(admin_client, ES_11_7).status_code == 303
+    return _resolution(db, "A/RES/ES-11/7")
+
+
+class TestEdit:
+    def test_edit_round_trip(self, admin_client: TestClient, db: Session) -> None:
+        resolution = _entered(admin_client, db)
+        url = f"/admin/resolutions/{resolution.id}/edit"
+        values = _form_values(admin_client.get(url).text)
+        assert values["version"] == "1"
+        assert values["vote-ISR"] == "Y"
+        assert values["vote-USA"] == "A"
+        values.update({"title": "Corrected title", "vote-GBR": "Y", "action": "save"})
+        values.pop("csrf_token")
+        response = post_form(admin_client, url, values, page=url)
+        assert response.status_code == 303
+        db.refresh(resolution)
+        assert resolution.title == "Corrected title"
+        assert resolution.version == 2
+        assert resolution.tally_yes == 2
+        edit = db.scalars(select(AuditEvent).where(AuditEvent.action == "edit")).one()
+        before, after = json.loads(edit.before_json or ""), json.loads(edit.after_json or "")
+        assert before["title"] == ES_11_7["title"]
+        assert after["title"] == "Corrected title"
+        assert "GBR" not in before["votes"]
+        assert after["votes"]["GBR"] == "Y"
+        assert edit.actor == "ada"
+
+    def test_concurrent_edits_second_gets_409_and_keeps_its_input(
+        self, app: FastAPI, admin_client: TestClient, other_account: AdminUser, db: Session
+    ) -> None:
+        resolution = _entered(admin_client, db)
+        url = f"/admin/resolutions/{resolution.id}/edit"
+        with TestClient(app) as grace:
+            assert sign_in(grace, "grace", PASSWORD + " too").status_code == 303
+            ada_form = _form_values(admin_client.get(url).text)
+            grace_form = _form_values(grace.get(url).text)
+            assert ada_form["version"] == grace_form["version"] == "1"
+
+            ada_form.update(
+                {
+                    "title": "Ada's title",
+                    "action": "save",
+                    "csrf_token": csrf_from(admin_client.get("/admin").text),
+                }
+            )
+            assert (
+                admin_client.post(
+                    url, data=ada_form, headers={"Origin": "http://testserver"}, follow_redirects=False
+                ).status_code
+                == 303
+            )
+
+            grace_form.update(
+                {
+                    "title": "Grace's title",
+                    "vote-FRA": "Y",
+                    "action": "save",
+                    "csrf_token": csrf_from(grace.get("/admin").text),
+                }
+            )
+            response = grace.post(
+                url, data=grace_form, headers={"Origin": "http://testserver"}, follow_redirects=False
+            )
+        assert response.status_code == 409
+        page = soup(response)
+        conflict = one(page, "#conflict")
+        assert conflict is not None
+        text = " ".join(conflict.get_text().split())
+        assert "ada" in text
+        assert "Ada's title" in text
+        assert one(page, "#f-title").get_text() == "Grace's title"  # nothing she typed is lost
+        assert one(page, "input[name=vote-FRA][value=Y]").has_attr("checked")
+        assert one(page, "input[name=version]")["value"] == "2"
+        db.refresh(resolution)
+        assert resolution.title == "Ada's title"
+        assert resolution.version == 2
+        # Saving again, now knowingly over version 2, goes through.
+        again = _form_values(response.text)
+        again.update({"action": "save", "csrf_token": csrf_from(admin_client.get("/admin").text)})
+        assert (
+            admin_client.post(
+                url, data=again, headers={"Origin": "http://testserver"}, follow_redirects=False
+            ).status_code
+            == 303
+        )
+        db.refresh(resolution)
+        assert resolution.title == "Grace's title"
+        assert resolution.version == 3
+
+    def test_stale_publish_is_refused(self, admin_client: TestClient, db: Session) -> None:
+        resolution = _entered(admin_client, db)
+        page = f"/admin/resolutions/{resolution.id}"
+        response = post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "0"}, page=page)
+        assert response.status_code == 409
+        db.refresh(resolution)
+        assert resolution.published is False
+
+    def test_validation_errors_on_edit(self, admin_client: TestClient, db: Session) -> None:
+        resolution = _entered(admin_client, db)
+        url = f"/admin/resolutions/{resolution.id}/edit"
+        values = _form_values(admin_client.get(url).text)
+        values.update({"symbol": "A/RES/ES-10/24", "action": "save"})
+        values.pop("csrf_token")
+        response = post_form(admin_client, url, values, page=url)
+        assert response.status_code == 400
+        assert "already exists" in _error(response, "symbol")
+
+
+class TestIntentionsPublishDelete:
+    def test_statement_of_intent_is_a_note_beside_the_vote(
+        self, admin_client: TestClient, db: Session
+    ) -> None:
+        resolution = _entered(admin_client, db)
+        page = f"/admin/resolutions/{resolution.id}"
+        bad = post_form(
+            admin_client, f"{page}/intentions", {"state": "USA", "intended": "Q", "statement": ""}, page=page
+        )
+        assert bad.status_code == 400
+        assert _error(bad, "intended")
+        assert _error(bad, "statement")
+        response = post_form(
+            admin_client,
+            f"{page}/intentions",
+            {
+                "state": "USA",
+                "intended": "N",
+                "statement": "Letter to the Secretariat, <i>27 Feb</i>",
+                "stated_on": "2026-02-27",
+            },
+            page=page,
+        )
+        assert response.status_code == 303
+        usa = db.scalars(select(State).where(State.code == "USA")).one()
+        note = db.scalars(select(VoteIntention)).one()
+        assert (note.state_id, note.intended) == (usa.id, VoteChoice.NO)
+        vote = db.scalars(
+            select(Vote).where(Vote.resolution_id == resolution.id, Vote.state_id == usa.id)
+        ).one()
+        assert vote.choice is VoteChoice.ABSTAIN  # the official vote is untouched
+        shown = admin_client.get(page)
+        assert "<i>27 Feb</i>" in one(soup(shown), "#intentions + p + ul").get_text()
+        assert (
+            db.scalars(select(AuditEvent).where(AuditEvent.entity == "vote_intention")).one().action
+            == "create"
+        )
+
+    def test_publish_unpublish_delete(
+        self, admin_client: TestClient, client: TestClient, db: Session
+    ) -> None:
+        resolution = _entered(admin_client, db)
+        page = f"/admin/resolutions/{resolution.id}"
+        post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
+        assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 200
+        refused = post_form(admin_client, f"{page}/delete", {"version": "2"}, page=page)
+        assert refused.status_code == 400
+        post_form(admin_client, f"{page}/publish", {"publish": "0", "version": "2"}, page=page)
+        assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 404
+        assert post_form(admin_client, f"{page}/delete", {"version": "3"}, page=page).status_code == 303
+        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/7")) is None
+        actions = [
+            e.action
+            for e in db.scalars(
+                select(AuditEvent).where(AuditEvent.entity == "resolution").order_by(AuditEvent.id)
+            )
+        ]
+        assert actions == ["create", "publish", "unpublish", "delete"]
+        deleted = db.scalars(select(AuditEvent).where(AuditEvent.action == "delete")).one()
+        assert json.loads(deleted.before_json or "")["votes"] == {"ISR": "Y", "USA": "A"}
+
+
+class TestAuditPages:
+    def test_audit_list_and_filters(self, admin_client: TestClient, db: Session) -> None:
+        resolution = _entered(admin_client, db)
+        page = soup(admin_client.get("/admin/audit"))
+        rows = page.select(".audit-table tbody tr")
+        actions = [r.select("td")[2].get_text() for r in rows]
+        assert actions[:2] == ["create", "sign_in"]
+        filtered = soup(admin_client.get("/admin/audit?action=create&entity=resolution"))
+        assert [
+            r.select("td")[3].get_text(" ", strip=True) for r in filtered.select(".audit-table tbody tr")
+        ] == [f"resolution {resolution.id} A/RES/ES-11/7"]
+        assert admin_client.get("/admin/audit?page=0").status_code == 400
+
+    def test_resolution_page_shows_its_history(self, admin_client: TestClient, db: Session) -> None:
+        resolution = _entered(admin_client, db)
+        page = soup(admin_client.get(f"/admin/resolutions/{resolution.id}"))
+        assert [r.select("td")[2].get_text() for r in page.select(".audit-table tbody tr")] == ["create"]
+
+    def test_find_by_symbol(self, admin_client: TestClient) -> None:
+        found = admin_client.get("/admin/resolutions/find?symbol=es-10/24", follow_redirects=False)
+        assert found.status_code == 303
+        missing = admin_client.get("/admin/resolutions/find?symbol=<b>x</b>")
+        assert missing.status_code == 404
+        assert "<b>x</b>" in _error(missing, "symbol")
+
+    def test_new_form_renders(self, admin_client: TestClient) -> None:
+        page = soup(admin_client.get(NEW))
+        assert one(page, "script[src='/static/admin-rollcall.js']") is not None
+        assert one(page, "button[value=check]") is not None
