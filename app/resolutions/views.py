@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.models import Adoption, DecisionKind, Resolution
-from app.pagination import PageParams
+from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
@@ -140,7 +140,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
     filters = query.filters()
     paging = PageParams(page=query.page, per_page=PER_PAGE)
     results, total = queries.list_resolutions(session, filters, paging)
-    pages = max(1, -(-total // PER_PAGE))
+    pages = PageInfo(page=query.page, per_page=PER_PAGE, total=total).pages
     message = ""
     suggestions: list[tuple[str, str]] = []
     if filters.q and not total and normalize_symbol(filters.q):
