@@ -50,7 +50,7 @@ def main() -> None:
             lap("year and decade masks")
             tallies = list(stats.year_tallies(bits, year_masks))
             lap("yearly tallies")
-            pairs = list(stats.pair_agreements(bits, decade_masks))
+            pairs = stats.pair_agreements(bits, decade_masks)
             lap("pair agreements per decade")
             queries.replace_aggregates(session, tallies, pairs)
             session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -43,6 +44,8 @@ from app.models import (
 )
 from app.pagination import PageParams
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 TOPIC_VOCABULARY = "Voeten issue"
 MAX_WORDS = 8  # words of a record search that are matched; more add cost and no precision
 
@@ -70,6 +73,11 @@ def name_on(
     )
 
 
+def clean_text(value: str) -> str:
+    """User text with control characters as spaces (PostgreSQL refuses NUL in text), spaces collapsed."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def list_states(
     session: Session,
     q: str = "",
@@ -77,6 +85,7 @@ def list_states(
     status: StateStatus | None = None,
 ) -> list[State]:
     """Every state, current and historical, alphabetically; ``q`` matches any name or alias."""
+    q = clean_text(q)
     query = select(State).options(
         selectinload(State.memberships).selectinload(Membership.successor), selectinload(State.names)
     )
@@ -93,7 +102,15 @@ def list_states(
     return sorted(session.scalars(query).all(), key=lambda s: fold(s.name))
 
 
+def state_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, current name) of every state that has voted (observers never do), by name."""
+    rows = session.execute(select(State.code, State.name).where(State.status != StateStatus.OBSERVER)).all()
+    return sorted(((code, name) for code, name in rows), key=lambda row: fold(row[1]))
+
+
 def get_state(session: Session, code: str) -> State | None:
+    if _CONTROL.search(code):
+        return None
     return session.scalar(
         select(State)
         .options(
@@ -152,15 +169,15 @@ def _record_conditions(state: State, filters: RecordFilters) -> list[ColumnEleme
         )
     if filters.choice is not None:
         conditions.append(Vote.choice == filters.choice)
-    if filters.topic:
+    if topic := clean_text(filters.topic):
         conditions.append(
             Resolution.id.in_(
                 select(ResolutionSubject.resolution_id).where(
-                    ResolutionSubject.vocabulary == TOPIC_VOCABULARY, ResolutionSubject.term == filters.topic
+                    ResolutionSubject.vocabulary == TOPIC_VOCABULARY, ResolutionSubject.term == topic
                 )
             )
         )
-    for word in filters.q.split()[:MAX_WORDS]:
+    for word in clean_text(filters.q).split()[:MAX_WORDS]:
         pattern = f"%{_like_escape(word)}%"
         conditions.append(
             or_(
@@ -294,9 +311,9 @@ def agreement_partners(
         .group_by(State.id, State.code, State.name)
         .having(n >= min_votes)
     )
-    most = session.execute(base.order_by(score.desc(), n.desc(), State.name).limit(limit)).all()
-    least = session.execute(base.order_by(score.asc(), n.desc(), State.name).limit(limit)).all()
-    return [Partner(*row) for row in most], [Partner(*row) for row in least]
+    # One query, ranked in SQL; the least alike are the end of the same ranking (about 190 rows).
+    ranked = [Partner(*row) for row in session.execute(base.order_by(score.desc(), n.desc(), State.name))]
+    return ranked[:limit], ranked[::-1][:limit]
 
 
 def agreement_decades(session: Session, state: State) -> list[int]:

@@ -59,7 +59,8 @@ class _Context(BaseModel):
 
 
 def _strip(value: str) -> str:
-    return value.strip()
+    # Control characters (NUL above all, which PostgreSQL refuses) become spaces, runs of spaces one.
+    return queries.clean_text(value)
 
 
 def _query_string(params: dict[str, object]) -> str:
@@ -286,6 +287,7 @@ class CountryPage(_Context):
     feed_url: str
     clear_url: str
     path: str
+    compare_choices: list[tuple[str, str]]
     resolution_url: Callable[..., str]
 
 
@@ -372,6 +374,9 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         feed_url=country_feed_path(state.code),
         clear_url=query.url(path, q="", year=None, topic="", vote="", page=1) + "#record",
         path=path,
+        compare_choices=[c for c in queries.state_choices(session) if c[0] != state.code]
+        if state.status is not StateStatus.OBSERVER
+        else [],
         resolution_url=resolution_path,
     )
 
@@ -482,8 +487,9 @@ class ComparePage(_Context):
 
 
 def compare_form(session: Session, query: CompareQuery, message: str) -> CompareForm:
-    states = [(s.code, s.name) for s in queries.list_states(session) if s.status is not StateStatus.OBSERVER]
-    return CompareForm(a=query.a.upper(), b=query.b.upper(), states=states, message=message)
+    return CompareForm(
+        a=query.a.upper(), b=query.b.upper(), states=queries.state_choices(session), message=message
+    )
 
 
 def compare_page(

@@ -149,6 +149,17 @@ class TestCountryPage:
         assert bottom == sorted(bottom)
         assert max(bottom) < min(shares)
 
+    def test_compare_with_form(self, client: TestClient) -> None:
+        form = soup(client, "/countries/USA").select_one("form.compare-with")
+        assert form is not None
+        assert form["action"] == "/compare"
+        hidden = form.select_one("input[name=a]")
+        assert hidden is not None
+        assert hidden["value"] == "USA"
+        options = [str(o["value"]) for o in form.select("select[name=b] option")]
+        assert "ISR" in options
+        assert "USA" not in options
+
     def test_period_filter_of_the_agreement_lists(self, client: TestClient) -> None:
         page = soup(client, "/countries/USA?period=2010")
         caption = text(page.select_one("table.partners caption"))
@@ -283,6 +294,25 @@ class TestBadInput:
         assert field["value"] == q
         response = client.get("/countries", params={"q": q})
         assert response.status_code == 200
+
+    @pytest.mark.parametrize(
+        ("url", "status"),
+        [
+            ("/countries/USA?q=ES-10%00/24", 200),
+            ("/countries/USA?topic=Human%00rights", 200),
+            ("/countries?q=Tur%00key", 200),
+            ("/countries/US%00A", 404),
+            ("/countries/US%00A.csv", 404),
+            ("/compare?a=US%00A&b=ISR", 404),
+            ("/api/countries/US%00A", 404),
+            ("/api/countries/USA/votes?q=%00", 200),
+            ("/api/countries?q=%00", 200),
+        ],
+    )
+    def test_control_characters_never_reach_the_database(
+        self, client: TestClient, url: str, status: int
+    ) -> None:
+        assert client.get(url).status_code == status
 
     def test_a_page_past_the_end_says_so(self, client: TestClient) -> None:
         page = soup(client, "/countries/USA?page=9999")
