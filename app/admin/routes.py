@@ -502,7 +502,7 @@ def audit(
         page_url=page_url,
         filters=filters,
         actions=queries.audit_actions(session),
-        entities=["admin_user", "resolution", "vote_intention"],
+        entities=["admin_user", "resolution", "state", "vote_intention"],
     )
 
 

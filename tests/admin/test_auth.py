@@ -192,6 +192,18 @@ class TestCsrf:
         response = admin_client.post("/admin/logout", data={"csrf_token": their_token}, headers=ORIGIN)
         assert response.status_code == 403
 
+    def test_file_uploads_and_json_bodies_are_refused(self, admin_client: TestClient) -> None:
+        token = csrf_from(admin_client.get("/admin").text)
+        upload = admin_client.post(
+            "/admin/resolutions/new",
+            data={"csrf_token": token},
+            files={"paste": ("votes.txt", b"In favour: Israel")},
+            headers=ORIGIN,
+        )
+        assert upload.status_code == 400
+        as_json = admin_client.post("/admin/resolutions/new", json={"csrf_token": token}, headers=ORIGIN)
+        assert as_json.status_code == 403
+
     def test_login_form_needs_its_token(self, app: FastAPI, account: AdminUser) -> None:
         with TestClient(app) as client:
             response = client.post(

@@ -1,0 +1,163 @@
+"""The admin in a real browser (Debian's chromium driven by Playwright): sign in, enter the 24 February
+2026 resolution by paste and by the per-state table, publish it and see it on the public pages, then edit
+it from two sessions at once and get the conflict. Skipped where Playwright or chromium is missing.
+
+The server runs in a thread on the committed test database, as `unga serve` would. What the test writes
+is committed too, so it is removed afterwards (and the derived tables rebuilt) for the tests that follow.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from app.admin.accounts import create_account
+from app.countries.stats import refresh_country_aggregates
+from app.ingest.run import ImportSummary
+from app.main import create_app
+from app.models import AdminSession, AdminUser, AuditEvent, DataSource, LoginFailure, Resolution, SourceKind
+from app.resolutions.search import rebuild_search_index
+from tests.admin.conftest import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _clean(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.execute(delete(Resolution).where(Resolution.symbol == "A/RES/ES-11/7"))
+        session.execute(delete(DataSource).where(DataSource.kind == SourceKind.ADMIN))
+        for model in (AuditEvent, AdminSession, LoginFailure, AdminUser):
+            session.execute(delete(model))
+        rebuild_search_index(session)
+        refresh_country_aggregates(session)
+        session.commit()
+
+
+@pytest.fixture(scope="module")
+def base_url(engine: Engine, first_import: ImportSummary) -> Iterator[str]:
+    with Session(engine) as session:
+        create_account(session, "ada", PASSWORD)
+        create_account(session, "grace", PASSWORD + " too")
+        session.commit()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        _clean(engine)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _signed_in(browser: Browser, base_url: str, name: str, password: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base_url}/admin")
+    page.wait_for_url(re.compile(r".*/admin/login\?next="))
+    page.fill("#f-name", name)
+    page.fill("#f-password", password)
+    page.click("form.admin-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin$"))
+    return page
+
+
+def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) -> None:
+    ada = _signed_in(browser, base_url, "ada", PASSWORD)
+    ada.click("text=Enter a resolution")
+    ada.fill("#f-symbol", "es-11/7")
+    ada.fill("#f-title", "Advancing a comprehensive, just and lasting peace in Ukraine")
+    ada.fill("#f-adopted_on", "2026-02-24")
+    ada.fill("#f-official_yes", "107")
+    ada.fill("#f-official_no", "12")
+    ada.fill("#f-official_abstain", "51")
+    ada.uncheck("input[name=roll_call_complete]")
+    ada.fill("#f-paste", "In favour: Israel, Narnia\nAbstaining: United States of America")
+    ada.click("button[value=check]")
+    assert "Narnia" in ada.inner_text("#f-paste + .field-error, #paste-error")
+    ada.fill("#f-paste", "In favour: Israel\nAbstaining: United States of America")
+    ada.click("button[value=check]")
+    assert "Israel" in ada.inner_text("#understood")
+    assert ada.is_checked("input[name=vote-ISR][value=Y]")
+    ada.click("button[value=save]")
+    ada.wait_for_url(re.compile(r".*/admin/resolutions/\d+\?saved=1"))
+    assert "2 of 193 members' votes known" in " ".join(ada.inner_text("main").split())
+    assert ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/7").status == 404  # a draft
+
+    ada.click("button:has-text('Publish')")
+    body = ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/7").json()
+    assert body["official_totals"]["yes"] == 107
+    assert body["roll_call_complete"] is False
+    public = ada.context.new_page()
+    public.goto(f"{base_url}/resolutions/A/RES/ES-11/7")
+    text = " ".join(public.inner_text("main").split())
+    assert "107" in text
+    assert "51" in text
+    assert "ncomplete" in text
+    public.close()
+
+    # The per-state table, with the keyboard; the running totals follow (static/admin-rollcall.js).
+    ada.click("text=Edit")
+    france = ada.locator("input[name=vote-FRA][value='']")
+    france.focus()
+    for _ in range(4):  # from "Not known" back to "In favour"
+        ada.keyboard.press("ArrowLeft")
+    assert ada.is_checked("input[name=vote-FRA][value=Y]")
+    assert "In favour: 2" in ada.inner_text("#rollcall-totals")
+
+    # Grace opens the same form, then Ada saves first: Grace's save is refused with what changed.
+    grace = _signed_in(browser, base_url, "grace", PASSWORD + " too")
+    grace.goto(ada.url)
+    grace.fill("#f-title", "Grace's title")
+    ada.click("button[value=save]")
+    ada.wait_for_url(re.compile(r".*\?saved=1"))
+    grace.click("button[value=save]")
+    conflict = " ".join(grace.inner_text("#conflict").split())
+    assert "ada" in conflict
+    assert "FRA" in conflict
+    assert grace.input_value("#f-title") == "Grace's title"
