@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -37,7 +38,7 @@ from app.admin.passwords import MAX_LENGTH
 from app.deps import PageDep, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
-from app.models import Resolution, VoteChoice
+from app.models import RegionalGroup, Resolution, VoteChoice
 from app.resolutions.service import display_tally, session_label
 from app.symbols import normalize_symbol
 from app.templating import get_templates
@@ -509,9 +510,49 @@ def audit(
 # Member states -----------------------------------------------------------------------------------------
 
 
+GROUPS = [g for g in RegionalGroup if g is not RegionalGroup.NONE]
+
+
 @router.get("/states")
 def states(request: Request, admin: AdminDep, session: SessionDep) -> Response:
-    return _render(request, "states.html", admin, states=queries.all_states(session))
+    return _render(request, "states.html", admin, states=queries.all_states(session), groups=GROUPS, typed={})
+
+
+@router.post("/states")
+def add_state(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
+    typed = {key: _first(form, key).strip() for key in ("code", "name", "iso2", "group", "admitted_on")}
+    errors: dict[str, str] = {}
+    for key, value in typed.items():
+        if problem := text_problem(value, 120):
+            errors[key] = problem
+    code, name, iso2 = typed["code"].upper(), " ".join(typed["name"].split()), typed["iso2"].upper()
+    if "code" not in errors and not re.fullmatch(r"[A-Z]{3}", code):
+        errors["code"] = "Three letters: the ISO 3166-1 alpha-3 code."
+    elif "code" not in errors and queries.state_by_code(session, code) is not None:
+        errors["code"] = "A state with this code exists already."
+    if "name" not in errors and not name:
+        errors["name"] = "Give the name as the UN writes it."
+    if "iso2" not in errors and iso2 and not re.fullmatch(r"[A-Z]{2}", iso2):
+        errors["iso2"] = "Two letters, or leave it empty."
+    group = next((g for g in GROUPS if g.value == typed["group"]), None)
+    if group is None:
+        errors["group"] = "Choose the regional group."
+    admitted_on, problem = read_date(typed["admitted_on"][:20])
+    if problem:
+        errors["admitted_on"] = problem
+    if errors or group is None or admitted_on is None:
+        return _render(
+            request,
+            "states.html",
+            admin,
+            400,
+            states=queries.all_states(session),
+            groups=GROUPS,
+            typed=typed,
+            errors=errors,
+        )
+    states_service.add_state(session, admin.actor, code, name, iso2, group, admitted_on)
+    return RedirectResponse(f"/admin/states/{code}", 303)
 
 
 def _state_page(

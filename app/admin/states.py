@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.admin.audit import Actor, record
 from app.ingest.names import fold
-from app.models import State, StateAlias, StateName, StateStatus, Suspension
+from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
 
 
 class StateChangeError(Exception):
@@ -101,3 +101,32 @@ def add_suspension(
     state.suspensions.append(Suspension(starts_on=starts_on, ends_on=ends_on, note=note))
     session.flush()
     record(session, actor, "suspend", "state", state.code, note, before, snapshot(state))
+
+
+def add_state(
+    session: Session,
+    actor: Actor,
+    code: str,
+    name: str,
+    iso2: str,
+    group: RegionalGroup,
+    admitted_on: dt.date,
+) -> State:
+    """A new member (the first since South Sudan in 2011), admitted on ``admitted_on``."""
+    state = State(
+        code=code,
+        name=name,
+        iso2=iso2,
+        m49=0,
+        regional_group=group,
+        group_note="",
+        status=StateStatus.MEMBER,
+        names=[StateName(name=name, valid_from=admitted_on, valid_to=None)],
+        memberships=[Membership(admitted_on=admitted_on, ended_on=None, note="")],
+        aliases=[StateAlias(alias=name, folded=fold(name))],
+        suspensions=[],
+    )
+    session.add(state)
+    session.flush()
+    record(session, actor, "create", "state", code, name, None, snapshot(state))
+    return state

@@ -90,3 +90,20 @@ def test_login_and_audit(
         _check(anonymous.post("/admin/login", data=data, headers=ORIGIN, follow_redirects=False))
     _check(admin_client.get("/admin/audit", params={"actor": audit_filter, "entity_id": audit_filter}))
     _check(admin_client.get("/admin/resolutions/find", params={"symbol": audit_filter}))
+
+
+STATE_FIELDS = ["code", "name", "iso2", "group", "admitted_on", "valid_from", "ended_on", "successor", "note"]
+
+
+@FUZZ
+@given(changes=st.dictionaries(st.sampled_from([*STATE_FIELDS, "starts_on", "ends_on"]), TEXT, max_size=6))
+def test_member_state_forms(admin_client: TestClient, changes: dict[str, str]) -> None:
+    token = csrf_from(admin_client.get("/admin").text)
+    data = {"csrf_token": token, **changes}
+    for url in (
+        "/admin/states",
+        "/admin/states/VEN/name",
+        "/admin/states/VEN/membership-end",
+        "/admin/states/VEN/suspension",
+    ):
+        _check(admin_client.post(url, data=data, headers=ORIGIN, follow_redirects=False))

@@ -77,3 +77,33 @@ class TestStates:
         again = _change(admin_client, "TUV", "membership-end", data)
         assert "no open membership" in _error(again, "ended_on")
         assert "<b>here</b>" in soup(admin_client.get("/admin/states/TUV")).get_text()
+
+    def test_add_a_state(self, admin_client: TestClient, db: Session) -> None:
+        data = {
+            "code": "xkx",
+            "name": "Testland",
+            "iso2": "",
+            "group": "Eastern European",
+            "admitted_on": "2026-01-15",
+        }
+        bad = post_form(
+            admin_client, "/admin/states", {**data, "code": "FRA", "group": "Nowhere"}, page="/admin/states"
+        )
+        assert bad.status_code == 400
+        assert "exists already" in _error(bad, "code")
+        assert _error(bad, "group")
+        assert one(soup(bad), "#f-name")["value"] == "Testland"
+        response = post_form(admin_client, "/admin/states", data, page="/admin/states")
+        assert response.status_code == 303
+        assert _state(db, "XKX").status is StateStatus.MEMBER
+        check = post_form(
+            admin_client, "/admin/resolutions/new", {**ES_11_7, "action": "check"}, page="/admin"
+        )
+        assert len(soup(check).select("input[name^=vote-][value=Y]")) == 194
+        paste = "In favour: Israel, Testland\nAbstaining: United States of America"
+        assert (
+            _save(admin_client, {**ES_11_7, "paste": paste, "vote-ISR": "", "vote-USA": ""}).status_code
+            == 303
+        )
+        before = {**ES_11_7, "symbol": "A/RES/80/997", "adopted_on": "2025-12-01", "vote-XKX": "Y"}
+        assert "Not members on that date: Testland" in _error(_save(admin_client, before), "roll_call")
