@@ -46,6 +46,10 @@ def country_api_path(code: str) -> str:
     return f"/api/countries/{code}"
 
 
+COUNTRIES_PATH = "/countries"
+COMPARE_PATH = "/compare"  # the comparison form submits here; compare_path() builds a filled-in link
+
+
 def country_csv_path(code: str) -> str:
     """A country's voting record as CSV (a suffix route, registered before the country page)."""
     return f"/countries/{code}.csv"
@@ -56,4 +60,4 @@ def country_feed_path(code: str) -> str:
 
 
 def compare_path(a: str, b: str) -> str:
-    return "/compare?" + urlencode({"a": a, "b": b})
+    return COMPARE_PATH + "?" + urlencode({"a": a, "b": b})

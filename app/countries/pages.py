@@ -13,7 +13,7 @@ from app.countries import queries, views
 from app.deps import SessionDep
 from app.models import State
 from app.templating import get_templates
-from app.urls import country_path
+from app.urls import COMPARE_PATH, country_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -84,7 +84,7 @@ def compare(request: Request, session: SessionDep, query: Annotated[views.Compar
     for code, state in ((query.a, a), (query.b, b)):
         if code and state is None:
             return _render(
-                request, "countries/not_found.html", views.not_found_page(session, code, "/compare"), 404
+                request, "countries/not_found.html", views.not_found_page(session, code, COMPARE_PATH), 404
             )
     message = ""
     if a is None or b is None:

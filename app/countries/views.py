@@ -22,6 +22,8 @@ from app.models import RegionalGroup, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
 from app.templating import format_date
 from app.urls import (
+    COMPARE_PATH,
+    COUNTRIES_PATH,
     compare_path,
     country_api_path,
     country_csv_path,
@@ -447,7 +449,7 @@ class CompareQuery(BaseModel):
     def url(self, **changes: object) -> str:
         values: dict[str, object] = {"a": self.a, "b": self.b, "year": self.year, "page": self.page}
         values.update(changes)
-        return "/compare" + _query_string(values)
+        return COMPARE_PATH + _query_string(values)
 
 
 class PairYearRow(BaseModel):
@@ -562,7 +564,7 @@ class NotFoundPage(_Context):
     back_label: str
 
 
-def not_found_page(session: Session, code: str, back_url: str = "/countries") -> NotFoundPage:
+def not_found_page(session: Session, code: str, back_url: str = COUNTRIES_PATH) -> NotFoundPage:
     shown = code.strip()[:40]
     suggestions = [
         Link(label=f"{name} ({found})", url=country_path(found))
