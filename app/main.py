@@ -10,11 +10,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.admin import routes as admin_routes
+from app.cache.middleware import PublicCacheMiddleware
+from app.cache.queries import data_version
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
+from app.db import get_sessionmaker
 from app.errors import http_error, is_page_path, page_validation_error
 from app.headers import SecurityHeadersMiddleware
+from app.ops import health
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 
@@ -28,7 +32,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": "Invalid request. " + "; ".join(reasons)}, status_code=400)
 
 
-def create_app() -> FastAPI:
+def _data_version() -> str:
+    with get_sessionmaker()() as session:
+        return data_version(session)
+
+
+def create_app(*, page_cache: bool = True) -> FastAPI:
+    """The application. ``page_cache=False`` for tests that read their own uncommitted transaction."""
     get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
     app = FastAPI(
         title="UNGA Votes",
@@ -41,8 +51,11 @@ def create_app() -> FastAPI:
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
     app.include_router(admin_routes.router)
+    app.include_router(health.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    if page_cache:  # inside the security headers, so cached answers carry them too
+        app.add_middleware(PublicCacheMiddleware, version=_data_version)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

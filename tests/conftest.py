@@ -82,7 +82,7 @@ def db(engine: Engine, first_import: ImportSummary) -> Iterator[Session]:
 
 @pytest.fixture
 def client(db: Session) -> Iterator[TestClient]:
-    app = create_app()
+    app = create_app(page_cache=False)  # the cache reads committed data; tests read their own transaction
 
     def _session() -> Iterator[Session]:
         yield db
