@@ -41,7 +41,8 @@ def setup() -> None:
         return
     print("Installing UNGA Votes and its dependencies ...")
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    # The browser extra is only Python packages; its tests skip unless Debian's chromium is installed.
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev,browser]")
     STAMP.write_text(wanted)
 
 
