@@ -180,6 +180,12 @@ class RecordQuery(BaseModel):
 
     _strip_text = field_validator("q", "topic", mode="after")(_strip)
 
+    @field_validator("period", mode="after")
+    @classmethod
+    def _decade(cls, value: int | None) -> int | None:
+        # Agreement is kept per decade; ?period=1995 means the 1990s.
+        return None if value is None else value - value % 10
+
     def filters(self) -> RecordFilters:
         return RecordFilters(
             year=self.year,
