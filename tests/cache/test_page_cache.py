@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -9,6 +13,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.queries import data_version
+from app.models import Membership, State, StateName
 
 
 class Counter:
@@ -76,3 +82,23 @@ def test_admin_and_cookies_bypass_the_cache() -> None:
     client.get("/page", headers={"Cookie": "session=abc"})
     assert counter.renders == 4
     assert cache.hits == 0
+
+
+def test_data_version_moves_with_member_state_changes(db: Session) -> None:
+    """An admin's name change or membership end must invalidate cached country pages."""
+    before = data_version(db)
+    state = db.scalar(select(State).where(State.code == "SWZ"))
+    assert state is not None
+    db.add(
+        StateName(
+            state_id=state.id, name="Kingdom of Eswatini", valid_from=dt.date(2030, 1, 1), valid_to=None
+        )
+    )
+    db.flush()
+    renamed = data_version(db)
+    assert renamed != before
+    membership = db.scalar(select(Membership).where(Membership.state_id == state.id))
+    assert membership is not None
+    membership.ended_on = dt.date(2031, 1, 1)
+    db.flush()
+    assert data_version(db) != renamed
