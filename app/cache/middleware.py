@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ MAX_ENTRIES = 2_000
 MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
 SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz")
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+VERSION_TTL = 1.0  # seconds an admin's save may take to show on cached pages
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,33 @@ class ResponseCache:
 
 
 class PublicCacheMiddleware:
-    def __init__(self, app: ASGIApp, version: Callable[[], str], cache: ResponseCache | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: Callable[[], str],
+        cache: ResponseCache | None = None,
+        version_ttl: float = VERSION_TTL,
+    ) -> None:
         self.app = app
         self.version = version
         self.cache = cache or ResponseCache()
+        self.version_ttl = version_ttl
+        self._version: tuple[float, str] | None = None  # (monotonic time read, version)
+
+    def _current_version(self) -> str:
+        # Asked at most every version_ttl seconds per process: a hit then costs no query at all, and a
+        # change is seen within that time by every worker.
+        now = time.monotonic()
+        if self._version is None or now - self._version[0] >= self.version_ttl:
+            self._version = (now, self.version())
+        return self._version[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
         try:
-            version = await run_in_threadpool(self.version)
+            version = await run_in_threadpool(self._current_version)
         except Exception:  # the database is unreachable: let the application answer (and report it)
             await self.app(scope, receive, send)
             return

@@ -30,7 +30,9 @@ class Counter:
 def _client(counter: Counter) -> tuple[TestClient, ResponseCache]:
     routes = [Route("/page", counter.page), Route("/admin/page", counter.page)]
     cache = ResponseCache()
-    app = PublicCacheMiddleware(Starlette(routes=routes), version=lambda: counter.version, cache=cache)
+    app = PublicCacheMiddleware(
+        Starlette(routes=routes), version=lambda: counter.version, cache=cache, version_ttl=0
+    )
     return TestClient(app), cache
 
 
@@ -60,6 +62,21 @@ def test_etag_and_304() -> None:
     assert client.get("/page", headers={"If-None-Match": etag}).status_code == 304
     counter.version = "v2"
     assert client.get("/page", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_version_is_asked_at_most_once_per_ttl() -> None:
+    counter = Counter()
+    asked = []
+
+    def version() -> str:
+        asked.append(1)
+        return counter.version
+
+    routes = [Route("/page", counter.page)]
+    client = TestClient(PublicCacheMiddleware(Starlette(routes=routes), version=version, version_ttl=60))
+    for _ in range(5):
+        client.get("/page")
+    assert (len(asked), counter.renders) == (1, 1)
 
 
 def test_an_unreachable_database_bypasses_the_cache() -> None:
