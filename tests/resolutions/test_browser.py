@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 import uvicorn
 
+from app.db import get_engine, get_sessionmaker
 from app.ingest.run import ImportSummary
 from app.main import create_app
 
@@ -62,6 +63,11 @@ def base_url(first_import: ImportSummary) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    # The server used the app's own engine: close its pooled connections rather than leave them to the
+    # garbage collector (a ResourceWarning on PostgreSQL), and let the next user build a fresh one.
+    get_engine().dispose()
+    get_engine.cache_clear()
+    get_sessionmaker.cache_clear()
 
 
 @pytest.fixture(scope="module")
