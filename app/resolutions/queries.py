@@ -9,7 +9,10 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+# One list of topics for both areas; re-exported because the resolution views use it from here.
+from app.countries.queries import TOPIC_VOCABULARY as TOPIC_VOCABULARY
 from app.countries.queries import name_on
+from app.countries.queries import topics as topics
 from app.models import (
     Adoption,
     DataSource,
@@ -56,7 +59,6 @@ class ResolutionFilters:
 
 
 # Vocabularies of resolution_subject used as filters.
-TOPIC_VOCABULARY = "Voeten issue"
 SUBJECT_VOCABULARY = "UNBIS"
 
 
@@ -266,18 +268,6 @@ def _year(value: dt.date | str | None, default: dt.date) -> int:
     if value is None:
         return default.year
     return value.year if isinstance(value, dt.date) else int(str(value)[:4])
-
-
-def topics(session: Session) -> list[str]:
-    """Voeten's issue categories, for the topic filter."""
-    return list(
-        session.scalars(
-            select(ResolutionSubject.term)
-            .where(ResolutionSubject.vocabulary == TOPIC_VOCABULARY)
-            .distinct()
-            .order_by(ResolutionSubject.term)
-        )
-    )
 
 
 def symbols_starting(session: Session, prefix: str, limit: int = 5000) -> list[str]:

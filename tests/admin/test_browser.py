@@ -9,50 +9,23 @@ is committed too, so it is removed afterwards (and the derived tables rebuilt) f
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from app.admin.accounts import create_account
 from app.countries.stats import refresh_country_aggregates
 from app.ingest.run import ImportSummary
-from app.main import create_app
 from app.models import AdminSession, AdminUser, AuditEvent, DataSource, LoginFailure, Resolution, SourceKind
 from app.resolutions.search import rebuild_search_index
 from tests.admin.conftest import PASSWORD
+from tests.browser import chromium_browser, live_server  # noqa: F401 (chromium_browser provides the browser fixture)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _clean(engine: Engine) -> None:
@@ -72,28 +45,11 @@ def base_url(engine: Engine, first_import: ImportSummary) -> Iterator[str]:
         create_account(session, "ada", PASSWORD)
         create_account(session, "grace", PASSWORD + " too")
         session.commit()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with live_server() as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         _clean(engine)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _signed_in(browser: Browser, base_url: str, name: str, password: str) -> Page:
