@@ -399,15 +399,22 @@ def publish(
         )
     except service.ConflictError:
         session.refresh(resolution)
-        return _resolution_page(
-            request,
-            admin,
-            session,
-            resolution,
-            409,
-            notice="Someone changed this resolution meanwhile: check it and try again.",
-        )
+        return _conflict_page(request, admin, session, resolution)
     return RedirectResponse(f"/admin/resolutions/{resolution.id}", 303)
+
+
+def _conflict_page(
+    request: Request, admin: AdminDep, session: SessionDep, resolution: Resolution
+) -> Response:
+    """409: another admin saved this resolution after the form was loaded."""
+    return _resolution_page(
+        request,
+        admin,
+        session,
+        resolution,
+        409,
+        notice="Someone changed this resolution meanwhile: check it and try again.",
+    )
 
 
 @router.post("/resolutions/{resolution_id}/delete")
@@ -422,14 +429,7 @@ def delete(
     try:
         service.delete_draft(session, admin.actor, resolution, _version(_first(form, "version")))
     except service.ConflictError:
-        return _resolution_page(
-            request,
-            admin,
-            session,
-            resolution,
-            409,
-            notice="Someone changed this resolution meanwhile: check it and try again.",
-        )
+        return _conflict_page(request, admin, session, resolution)
     return RedirectResponse("/admin", 303)
 
 
