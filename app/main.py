@@ -21,6 +21,7 @@ from app.headers import SecurityHeadersMiddleware
 from app.ops import health
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
+from app.runtime import lifespan
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -44,6 +45,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
         version="0.1.0",
+        lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
