@@ -32,7 +32,7 @@ BENCH = PROJECT_ROOT / "var" / "bench"
 DATABASE = BENCH / "unga.sqlite3"
 DATASETTE_VENV = BENCH / "datasette-venv"
 DATASETTE_VERSION = "0.65.5"
-OURS, THEIRS = 8301, 8302
+OURS, THEIRS = 8001, 8002
 SEARCHES = [
     "nuclear weapons", "territorial integrity", "human rights", "palestine", "climate", "decolonization",
     "apartheid", "cuba embargo", "ukraine", "disarmament", "refugees", "children", "terrorism", "korea",
