@@ -19,6 +19,7 @@ from app.db import get_sessionmaker
 from app.errors import http_error, is_page_path, page_validation_error
 from app.headers import SecurityHeadersMiddleware
 from app.ops import health
+from app.quiz import pages as quiz_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 from app.series import api as series_api
@@ -58,6 +59,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)
+    app.include_router(quiz_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)
