@@ -19,9 +19,12 @@ from app.db import get_sessionmaker
 from app.errors import http_error, is_page_path, page_validation_error
 from app.headers import SecurityHeadersMiddleware
 from app.ops import health
+from app.quiz import pages as quiz_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 from app.runtime import lifespan
+from app.series import api as series_api
+from app.series import pages as series_pages
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -52,10 +55,13 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
+    app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
+    app.include_router(series_pages.router)
+    app.include_router(quiz_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)

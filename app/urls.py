@@ -61,3 +61,19 @@ def country_feed_path(code: str) -> str:
 
 def compare_path(a: str, b: str) -> str:
     return COMPARE_PATH + "?" + urlencode({"a": a, "b": b})
+
+
+SERIES_PATH = "/series"  # series of recurring resolutions
+QUIZ_PATH = "/which-state-votes-like-you"
+
+
+def series_path(slug: str) -> str:
+    return f"{SERIES_PATH}/{slug}"
+
+
+def series_csv_path(slug: str) -> str:
+    return f"{SERIES_PATH}/{slug}.csv"
+
+
+def series_api_path(slug: str) -> str:
+    return f"/api/series/{slug}"
