@@ -13,6 +13,7 @@ from app.countries.queries import YearTally
 from app.countries.service import Bar, percent, vote_bars
 from app.models import Adoption, RegionalGroup, Resolution, State
 from app.resolutions import service
+from app.resolutions.search import clean_query
 from app.templating import format_date
 from app.urls import (
     absolute_url,
@@ -86,7 +87,8 @@ def resolution_card(resolution: Resolution) -> ResolutionCard:
         heading=resolution_heading(resolution),
         date=format_date(resolution.adopted_on),
         session=service.session_label(resolution),
-        title=" ".join((resolution.title or resolution.description).split()),
+        # A few source titles hold control characters (a backspace in A/RES/66/247): no font draws them.
+        title=clean_query(resolution.title or resolution.description),
         outcome=outcome,
         tone=tone,
         tally=service.display_tally(resolution) if recorded else None,
