@@ -154,15 +154,18 @@ def country_card(state: State, tallies: list[YearTally]) -> CountryCard:
     )
 
 
-def country_alt(card: CountryCard) -> str:
+def _country_summary(card: CountryCard) -> str:
     """'Türkiye (Western European and Others Group): on 5,123 recorded votes, 78.3 % in favour, …'"""
     if not card.total:
-        return f"{card.name} ({card.group}): no recorded votes in our data."
+        return f"{card.name} ({card.group}): no recorded votes in our data"
     shares = [f"{share} {word}" for share, word in zip(card.shares(), VOTE_WORDS, strict=True)]
-    return (
-        f"{card.name} ({card.group}): on {card.total:,} recorded votes, {', '.join(shares)}; "
-        f"with a bar for each year, {card.years}, showing the same shares."
-    )
+    return f"{card.name} ({card.group}): on {card.total:,} recorded votes, {', '.join(shares)}"
+
+
+def country_alt(card: CountryCard) -> str:
+    if not card.total:
+        return _country_summary(card) + "."
+    return f"{_country_summary(card)}; with a bar for each year, {card.years}, showing the same shares."
 
 
 class Share(BaseModel):
@@ -223,7 +226,7 @@ def country_share(state: State, tallies: list[YearTally]) -> Share:
     card = country_card(state, tallies)
     return Share(
         title=f"How {card.name} votes in the UN General Assembly",
-        description=country_alt(card),
+        description=f"{_country_summary(card)}. Its record, and the states voting most and least like it.",
         image_alt=country_alt(card),
         og_type="website",
         page_path=country_path(state.code),

@@ -66,6 +66,12 @@ class TestCardImages:
         ).scalar_one()
         assert _png(client, f"/cards/resolutions/{symbol}.png").size == (1200, 630)
 
+    def test_head_answers_like_get(self, client: TestClient) -> None:
+        response = client.head("/cards/countries/USA.png")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/png"
+        assert response.headers["etag"] == client.get("/cards/countries/USA.png").headers["etag"]
+
     def test_etag_cache_control_and_304(self, client: TestClient) -> None:
         first = client.get(f"/cards/resolutions/{ES_10_24}.png")
         etag = first.headers["etag"]
