@@ -113,8 +113,8 @@ def main() -> None:
         ratio = (
             medians[f"{kind} card, served (uncached)"] / medians[f"{kind} page, served (uncached): baseline"]
         )
-        print(f"  {kind} card / {kind} page (uncached){'':19} {ratio:7.2f} x")
-    print(f"  PNG size of a resolution card (median){'':10} {statistics.median(sizes) / 1000:7.1f} kB")
+        print(f"  {kind + ' card / ' + kind + ' page (uncached)':48} {ratio:7.2f} x")
+    print(f"  {'PNG size of a resolution card (median)':48} {statistics.median(sizes) / 1000:7.1f} kB")
 
 
 if __name__ == "__main__":
