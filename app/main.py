@@ -12,6 +12,7 @@ from starlette.responses import Response
 from app.admin import routes as admin_routes
 from app.cache.middleware import PublicCacheMiddleware
 from app.cache.queries import data_version
+from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
@@ -58,6 +59,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    app.include_router(cards_routes.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)

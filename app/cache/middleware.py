@@ -40,6 +40,23 @@ class _Entry:
     body: bytes
 
 
+def cache_key(scope: Scope) -> str:
+    """What tells two public answers apart: the path and the query string."""
+    path: str = scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return path + "?" + query.decode("latin-1")
+
+
+def etag_for(version: str, key: str) -> str:
+    """The ETag of the answer at ``key`` under a data version: routes that answer 304 themselves (the
+    share-card images, app/cards) use it too, so theirs and the cache's agree."""
+    return 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(etag: str, if_none_match: str | None) -> bool:
+    return etag in (if_none_match or "")
+
+
 class ResponseCache:
     """Thread-safe LRU of rendered responses (handlers run in a thread pool)."""
 
@@ -107,10 +124,9 @@ class PublicCacheMiddleware:
         except Exception:  # the database is unreachable: let the application answer (and report it)
             await self.app(scope, receive, send)
             return
-        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-        etag = 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
-        request_headers = Headers(scope=scope)
-        if etag in (request_headers.get("if-none-match") or ""):
+        key = cache_key(scope)
+        etag = etag_for(version, key)
+        if etag_matches(etag, Headers(scope=scope).get("if-none-match")):
             await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag.encode())]})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from app.cards.content import Share, resolution_share
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
@@ -219,6 +220,7 @@ class ResolutionPage(_Context):
     json_url: str
     resolution_url: Callable[[Resolution], str]
     country_url: Callable[[str], str]
+    share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
 
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
@@ -253,6 +255,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         json_url=resolution_api_path(resolution),
         resolution_url=resolution_path,
         country_url=country_path,
+        share=resolution_share(resolution),
     )
 
 
