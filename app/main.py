@@ -18,6 +18,7 @@ from app.countries import api as countries_api
 from app.countries import pages as countries_pages
 from app.db import get_sessionmaker
 from app.errors import http_error, is_page_path, page_validation_error
+from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
 from app.ops import health
 from app.quiz import pages as quiz_pages
@@ -65,6 +66,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_pages.router)
     app.include_router(quiz_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)
     app.add_middleware(SecurityHeadersMiddleware)
