@@ -37,6 +37,9 @@ class AdminSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), comment="absolute time-out")
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", comment="the browser's User-Agent at sign-in, cut short"
+    )
 
 
 class LoginFailure(Base):
