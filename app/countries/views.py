@@ -20,6 +20,7 @@ from app.countries import queries, service
 from app.countries.queries import Difference, Partner, RecordEntry, RecordFilters
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
+from app.resolutions.queries import IntendedVote, intended_votes_of
 from app.templating import format_date
 from app.urls import (
     COMPARE_PATH,
@@ -30,6 +31,7 @@ from app.urls import (
     country_feed_path,
     country_path,
     resolution_path,
+    symbol_path,
 )
 
 PER_PAGE = 50
@@ -297,6 +299,9 @@ class CountryPage(_Context):
     path: str
     compare_choices: list[tuple[str, str]]
     resolution_url: Callable[..., str]
+    # Statements of intended vote (from app.resolutions, where they are recorded), beside the record.
+    intended: list[IntendedVote]
+    symbol_url: Callable[[str], str]
 
 
 def _partner_rows(state: State, partners: list[Partner]) -> list[PartnerRow]:
@@ -386,6 +391,8 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         if state.status is not StateStatus.OBSERVER
         else [],
         resolution_url=resolution_path,
+        intended=intended_votes_of(session, state.id),
+        symbol_url=symbol_path,
     )
 
 
