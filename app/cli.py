@@ -149,3 +149,15 @@ def create_admin(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     console.print(f"Admin account {name!r} created.")
+
+
+@app.command("purge-sessions")
+def purge_sessions() -> None:
+    """Delete ended admin sessions (revoked, expired, idle) and failed sign-ins too old to count.
+    Signing in does this too; run it from cron on a site where nobody signs in for a long time."""
+    from app.admin.auth import purge_stale
+
+    upgrade_to_head()
+    with unit_of_work(write=True) as session:
+        sessions, failures = purge_stale(session)
+    console.print(f"Removed {sessions} ended admin session(s) and {failures} old failed sign-in(s).")

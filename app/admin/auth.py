@@ -101,9 +101,7 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
     if token is None:
         return None
     now = utcnow()
-    found = queries.live_session(
-        session, _digest(token), now, now - dt.timedelta(minutes=settings.admin_session_idle_minutes)
-    )
+    found = queries.live_session(session, _digest(token), now, idle_since(now))
     if found is None:
         return None
     admin_session, user = found
@@ -115,9 +113,52 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
 AdminOrNone = Annotated[Admin | None, Depends(current_admin)]
 
 
+def idle_since(now: dt.datetime) -> dt.datetime:
+    """A session last used before this has idled out."""
+    return now - dt.timedelta(minutes=get_settings().admin_session_idle_minutes)
+
+
+def active_sessions(session: Session, user_id: int | None = None) -> list[tuple[AdminSession, str]]:
+    """Sessions still usable (all accounts', or one's), with the account name."""
+    now = utcnow()
+    return queries.active_sessions(session, now, idle_since(now), user_id)
+
+
+def revoke_session(session: Session, actor: Actor, session_id: str) -> AdminSession | None:
+    """End a session at once: the next request with its cookie is signed out. None if it is not live."""
+    now = utcnow()
+    row = queries.session_by_id(session, session_id)
+    live = {s.id for s, _ in queries.active_sessions(session, now, idle_since(now))}
+    if row is None or row.id not in live:
+        return None
+    row.revoked_at = now
+    session.flush()
+    record(
+        session,
+        actor,
+        "revoke_session",
+        "admin_user",
+        row.user_id,
+        f"session of {aware(row.created_at):%Y-%m-%d %H:%M} UTC from {row.address or 'an unknown address'}",
+    )
+    return row
+
+
+def purge_stale(session: Session) -> tuple[int, int]:
+    """Delete ended sessions and failed sign-ins too old to count: (sessions, failures) removed. Runs at
+    every sign-in, and from ``unga purge-sessions`` for a site where nobody signs in for a while."""
+    now = utcnow()
+    return (
+        queries.purge_sessions(session, now, idle_since(now)),
+        queries.purge_failures(session, now - THROTTLE_WINDOW),
+    )
+
+
 def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> None:
-    """A new session (and so a new token and CSRF token) at every sign-in."""
+    """A new session (and so a new token and CSRF token) at every sign-in; ended sessions and old
+    failures are cleared out on the way, so the tables stay small without a scheduled job."""
     settings = get_settings()
+    purge_stale(session)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -129,6 +170,7 @@ def start_session(session: Session, request: Request, response: Response, user: 
             last_seen_at=now,
             expires_at=now + dt.timedelta(hours=settings.admin_session_max_hours),
             address=client_address(request)[:64],
+            user_agent=_printable(request.headers.get("user-agent", ""))[:200],
         )
     )
     response.set_cookie(
@@ -141,6 +183,11 @@ def start_session(session: Session, request: Request, response: Response, user: 
         samesite="lax",
     )
     response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
+
+
+def _printable(text: str) -> str:
+    """Header text as it may be stored and shown (PostgreSQL refuses NUL; nothing else needs care)."""
+    return "".join(ch for ch in text if ch.isprintable())
 
 
 def end_session(session: Session, admin: Admin, response: Response) -> None:

@@ -26,10 +26,12 @@ from app.admin.auth import (
     AdminDep,
     AdminOrNone,
     FormDep,
+    active_sessions,
     admin_guard,
     check_password,
     client_address,
     end_session,
+    revoke_session,
     set_signin_cookie,
     signin_token,
     start_session,
@@ -41,6 +43,7 @@ from app.deps import PageDep, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
 from app.models import RegionalGroup, Resolution, VoteChoice
+from app.resolutions import queries as resolution_queries
 from app.resolutions.service import display_tally, session_label
 from app.symbols import normalize_symbol
 from app.templating import get_templates
@@ -153,6 +156,36 @@ def logout(admin: AdminDep, session: SessionDep) -> Response:
     end_session(session, admin, response)
     record(session, admin.actor, "sign_out", "admin_user", admin.user_id, admin.name)
     return response
+
+
+# Sessions ----------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions")
+def sessions(request: Request, admin: AdminDep, session: SessionDep, revoked: str = "") -> Response:
+    """Every account's live sessions (admins are equals: any of them may end a stolen session)."""
+    rows = active_sessions(session)
+    return _render(
+        request,
+        "sessions.html",
+        admin,
+        mine=[(s, name) for s, name in rows if s.user_id == admin.user_id],
+        others=[(s, name) for s, name in rows if s.user_id != admin.user_id],
+        revoked=bool(revoked),
+    )
+
+
+@router.post("/sessions/revoke")
+def revoke(admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
+    target = _first(form, "session")
+    ended = revoke_session(session, admin.actor, target) if len(target) == 64 else None
+    if ended is None:
+        raise HTTPException(404, "No such session: it may have ended already.")
+    if ended.id == admin.session_id:
+        response = RedirectResponse("/admin/login", 303)
+        end_session(session, admin, response)
+        return response
+    return RedirectResponse("/admin/sessions?revoked=1", 303)
 
 
 # Overview ----------------------------------------------------------------------------------------------
@@ -313,7 +346,7 @@ def _resolution_page(
         names=names,
         members=members,
         history=history,
-        intentions=queries.intentions(session, resolution.id),
+        intended=resolution_queries.intended_votes(session, resolution.id),
         vote_choices=CHOICES,
         public_path=resolution_path(resolution),
         **extra,
