@@ -16,12 +16,12 @@ from starlette.testclient import TestClient
 
 from app.admin.auth import purge_stale
 from app.models import AdminSession, AdminUser, AuditEvent, LoginFailure
-from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, post_form, sign_in, soup
+from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, one, post_form, sign_in, soup
 
 
 def _rows(client: TestClient, caption: str) -> list[list[str]]:
     page = soup(client.get("/admin/sessions"))
-    table = next(t for t in page.select("table.sessions-table") if caption in t.caption.get_text())
+    table = next(t for t in page.select("table.sessions-table") if caption in one(t, "caption").get_text())
     return [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in table.select("tbody tr")]
 
 
