@@ -26,6 +26,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.types import Message, Receive
 
 from app.admin import queries
 from app.admin.audit import Actor, aware, record, utcnow
@@ -274,6 +276,36 @@ def check_password(session: Session, request: Request, name: str, password: str)
 # The guard ---------------------------------------------------------------------------------------------
 
 
+TOO_LARGE = f"Request too large: an admin form sends at most {MAX_BODY:,} bytes."
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, read with the limit enforced as it arrives: a chunked request (no Content-Length) or
+    one that sends more than it declared is cut off at MAX_BODY, not parsed whole first."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise HTTPException(413, TOO_LARGE)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """An ASGI receive channel that hands over a body already read, so the form parser reads it."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 def _same_origin(request: Request) -> bool:
     claimed = request.headers.get("origin") or request.headers.get("referer")
     if not claimed or claimed == "null":
@@ -299,13 +331,17 @@ async def admin_guard(request: Request, admin: AdminOrNone) -> None:
         raise HTTPException(403, "Cross-origin request refused.")
     length = request.headers.get("content-length", "")
     if length and (not length.isdigit() or int(length) > MAX_BODY):
-        raise HTTPException(413, "Request too large.")
+        raise HTTPException(413, TOO_LARGE)
+    body = await _read_body(request)
     try:
-        form = await request.form(max_files=0, max_fields=2000, max_part_size=MAX_BODY)
+        form = await Request(request.scope, _replay(body)).form(
+            max_files=0, max_fields=2000, max_part_size=MAX_BODY
+        )
     except HTTPException:
         raise
     except Exception:  # malformed multipart bodies and the like
         raise HTTPException(400, "Malformed form.") from None
+    request.state.admin_form = form
     sent = form.get("csrf_token")
     if path == LOGIN_PATH:
         expected = _unsign(request, LOGIN_COOKIE, "admin-signin", 3600)
@@ -327,9 +363,9 @@ def require_admin(admin: AdminOrNone, request: Request) -> Admin:
 AdminDep = Annotated[Admin, Depends(require_admin)]
 
 
-async def read_form(request: Request) -> dict[str, list[str]]:
+def read_form(request: Request) -> dict[str, list[str]]:
     """The posted form (already read, size-limited and CSRF-checked by the guard) as lists of strings."""
-    form = await request.form()
+    form: FormData = request.state.admin_form
     out: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         out.setdefault(key, []).append(value if isinstance(value, str) else "")
