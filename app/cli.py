@@ -65,6 +65,11 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
     )
     console.print(f"Votes written: {summary.votes_written:,}.")
     console.print(f"Member states: {summary.states_added} added, {summary.states_changed} changed.")
+    if summary.states_kept:
+        console.print(
+            f"Kept as changed through the admin (data/states.toml differs; update the file, or take the "
+            f"file's record on the state's admin page): {', '.join(summary.states_kept)}."
+        )
     if summary.flagged:
         console.print(
             f"{summary.flagged} decision(s) flagged: official totals and roll call differ, "

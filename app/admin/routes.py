@@ -39,9 +39,11 @@ from app.admin.auth import (
 )
 from app.admin.forms import RawForm, raw_form, read_date, read_state_date, text_problem
 from app.admin.passwords import MAX_LENGTH
+from app.config import get_settings
 from app.deps import PageDep, SessionDep
+from app.ingest.errors import IngestError
 from app.ingest.names import StateResolver
-from app.ingest.reference import build_resolver
+from app.ingest.reference import build_resolver, load_reference
 from app.models import RegionalGroup, Resolution, VoteChoice
 from app.resolutions import queries as resolution_queries
 from app.resolutions.service import display_tally, session_label
@@ -709,6 +711,22 @@ def _state_outcome(
         else:
             return RedirectResponse(f"/admin/states/{code}", 303)
     return _state_page(request, admin, session, code, 400, errors=errors, typed=typed, open_form=form_id)
+
+
+# Registered before the generic /states/{code}/{change}, which would otherwise take this path.
+@router.post("/states/{code}/from-file")
+def state_from_file(
+    request: Request, code: str, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    """Take a state's record from data/states.toml, dropping the changes made here."""
+    state = _state_or_404(session, code)
+    try:
+        reference = load_reference(get_settings().data_dir / "states.toml")
+    except IngestError as exc:
+        return _state_page(request, admin, session, code, 400, errors={"file": str(exc)})
+    version = _version(_first(form, "version"))
+    apply = partial(states_service.take_file_record, session, admin.actor, state, version, reference)
+    return _state_outcome(request, admin, session, code, "from-file", {}, {}, apply)
 
 
 @router.post("/states/{code}/{change}")

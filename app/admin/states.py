@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.admin.audit import Actor, record, utcnow
 from app.admin.service import ConflictError
 from app.ingest.names import fold
+from app.ingest.reference import Reference, reset_state
 from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
 
 
@@ -401,6 +402,37 @@ def remove_suspension(
         summary,
         lambda: state.suspensions.remove(row),
     )
+
+
+# The reference file -----------------------------------------------------------------------------------
+
+
+def take_file_record(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, reference: Reference
+) -> None:
+    """Drop the admin's changes to a state and give it its record from data/states.toml, which the
+    import then keeps in step again."""
+    _fresh(state, loaded_version)
+    if state.code not in reference.states:
+        raise StateChangeError(
+            "file", "data/states.toml does not list this state: there is no record to take."
+        )
+    before = snapshot(state)
+    try:
+        with session.begin_nested():
+            reset_state(session, state, reference)
+            record(
+                session,
+                actor,
+                "reset_to_file",
+                "state",
+                state.code,
+                "record taken from data/states.toml",
+                before,
+                snapshot(state),
+            )
+    except StaleDataError:
+        raise ConflictError from None
 
 
 # A new state -------------------------------------------------------------------------------------------

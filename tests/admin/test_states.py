@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from httpx2 import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from app.cli import _print_summary
+from app.ingest.reference import load_reference, sync_states
+from app.ingest.run import ImportSummary
 from app.models import AuditEvent, State, StateStatus
 from tests.admin.conftest import ORIGIN, one, post_form, soup
 from tests.admin.test_entry import ES_11_7, _error, _save
+from tests.conftest import REFERENCE
 
 
 def _version(client: TestClient, code: str) -> str:
@@ -292,3 +298,82 @@ class TestCorrections:
             follow_redirects=False,
         )
         assert no_token.status_code == 403
+
+
+class TestReimport:
+    """An import of data/states.toml keeps what admins changed, says so, and lets the file rule again
+    once it agrees (or when an admin takes the file's record)."""
+
+    def _rename(self, client: TestClient) -> None:
+        url = _row_url(client, "SWZ", "names", 1)
+        data = {"name": "Kingdom of Eswatini", "valid_from": "2018-04-19"}
+        assert _post_row(client, url, data, "SWZ").status_code == 303
+
+    def test_import_keeps_admin_changes_and_names_them(
+        self, admin_client: TestClient, db: Session, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self._rename(admin_client)
+        result = sync_states(db, load_reference(REFERENCE))
+        assert (result.added, result.changed, result.kept) == (0, 0, ["SWZ"])
+        assert _state(db, "SWZ").name == "Kingdom of Eswatini"
+        assert _state(db, "SWZ").admin_changed_at is not None
+        _print_summary(ImportSummary(states_kept=result.kept), 1.0)
+        assert "Kept as changed through the admin" in capsys.readouterr().err
+
+    def test_file_rules_again_once_it_agrees(
+        self, admin_client: TestClient, db: Session, tmp_path: Path
+    ) -> None:
+        self._rename(admin_client)
+        text = REFERENCE.read_text(encoding="utf-8")
+        agreeing = text.replace(
+            '[states.SWZ]\nname = "Eswatini"', '[states.SWZ]\nname = "Kingdom of Eswatini"'
+        ).replace(
+            '{ name = "Eswatini", from = "2018-04-19" }',
+            '{ name = "Kingdom of Eswatini", from = "2018-04-19" }',
+        )
+        assert agreeing != text
+        path = tmp_path / "states.toml"
+        path.write_text(agreeing, encoding="utf-8")
+        result = sync_states(db, load_reference(path))
+        assert result.kept == []
+        swz = _state(db, "SWZ")
+        assert swz.admin_changed_at is None
+        assert swz.name == "Kingdom of Eswatini"
+        # From now on the file's changes apply again.
+        path.write_text(
+            agreeing.replace('name = "Kingdom of Eswatini"', 'name = "Eswatini"', 1), encoding="utf-8"
+        )
+        assert sync_states(db, load_reference(path)).changed == 1
+        assert _state(db, "SWZ").name == "Eswatini"
+
+    def test_admin_takes_the_files_record(self, admin_client: TestClient, db: Session) -> None:
+        self._rename(admin_client)
+        page = soup(admin_client.get("/admin/states/SWZ"))
+        assert one(page, "form.from-file button").get_text() == "Take the record from data/states.toml"
+        stale = _version(admin_client, "SWZ")
+        response = _change(admin_client, "SWZ", "from-file", {})
+        assert response.status_code == 303
+        swz = _state(db, "SWZ")
+        assert (swz.name, swz.admin_changed_at) == ("Eswatini", None)
+        assert [n.name for n in swz.names] == ["Swaziland", "Eswatini"]
+        event = _audit(db, "reset_to_file")
+        assert json.loads(event.before_json or "")["names"][1][0] == "Kingdom of Eswatini"
+        assert json.loads(event.after_json or "")["names"][1][0] == "Eswatini"
+        again = post_form(
+            admin_client, "/admin/states/SWZ/from-file", {"version": stale}, page="/admin/states/SWZ"
+        )
+        assert again.status_code == 409
+        assert sync_states(db, load_reference(REFERENCE)).kept == []
+
+    def test_a_state_the_file_lacks_has_no_record_to_take(self, admin_client: TestClient) -> None:
+        data = {
+            "code": "XKX",
+            "name": "Testland",
+            "iso2": "",
+            "group": "Eastern European",
+            "admitted_on": "2026-01-15",
+        }
+        assert post_form(admin_client, "/admin/states", data, page="/admin/states").status_code == 303
+        response = _change(admin_client, "XKX", "from-file", {})
+        assert response.status_code == 400
+        assert "does not list this state" in _error(response, "file")
