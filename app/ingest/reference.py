@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.ingest.errors import IngestError
 from app.ingest.names import Period, SeatInfo, StateResolver, fold
@@ -246,6 +247,9 @@ def sync_states(session: Session, reference: Reference) -> StateSync:
             if ours == theirs:
                 continue
             result.changed += 1
+            # The state's row is written (and its version moves) even when only its dated records
+            # change: admin forms loaded before the import then conflict, and the page cache moves on.
+            flag_modified(state, "name")
         _apply_record(state, record)
         pending.append((state, record))
     _apply_memberships(session, pending)

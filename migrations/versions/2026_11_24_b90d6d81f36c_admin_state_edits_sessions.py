@@ -1,8 +1,9 @@
-"""admin, part 2: state version counter and admin-change mark; session user agent
+"""admin, part 2: state version counter and admin-change mark; session user agent; note update time
 
 ``state.version`` lets admin edits of names, memberships and suspensions detect a concurrent change;
 ``state.admin_changed_at`` tells the states.toml import which states an admin has changed, so that it
-keeps them; ``admin_session.user_agent`` is shown on the admin's sessions page. Only added columns, with
+keeps them; ``admin_session.user_agent`` is shown on the admin's sessions page;
+``vote_intention.updated_at`` lets the public page cache see a corrected note. Only added columns, with
 server defaults, so existing rows stay valid on SQLite and PostgreSQL.
 
 Revision ID: b90d6d81f36c
@@ -53,7 +54,20 @@ def upgrade() -> None:
         )
 
 
+    with op.batch_alter_table("vote_intention", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "updated_at",
+                sa.DateTime(timezone=True),
+                server_default=sa.text("(CURRENT_TIMESTAMP)"),
+                nullable=False,
+            )
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("vote_intention", schema=None) as batch_op:
+        batch_op.drop_column("updated_at")
     with op.batch_alter_table("admin_session", schema=None) as batch_op:
         batch_op.drop_column("user_agent")
     with op.batch_alter_table("state", schema=None) as batch_op:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from app.cache.queries import data_version
 from app.models import AdminUser, AuditEvent, Resolution, State, Vote, VoteChoice, VoteIntention
 from tests.admin.conftest import PASSWORD, csrf_from, one, post_form, sign_in, soup
 from tests.admin.test_entry import ES_11_7, NEW, _error, _resolution, _save
@@ -188,6 +189,10 @@ class TestIntentionsPublishDelete:
             note = {"state": code, "intended": intended, "statement": said, "stated_on": "2026-02-27"}
             assert post_form(admin_client, f"{page}/intentions", note, page=page).status_code == 303
         post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
+        cached = data_version(db)
+        corrected = {"state": "FRA", "intended": "Y", "statement": "Statement", "stated_on": "2026-02-28"}
+        assert post_form(admin_client, f"{page}/intentions", corrected, page=page).status_code == 303
+        assert data_version(db) != cached  # a corrected note is seen by the page cache
         public = soup(client.get("/resolutions/A/RES/ES-11/7"))
         # The official vote stays where it was counted; the intention is a mark beside it.
         usa = one(public, ".vote-group-abstain li[data-code=USA]")
@@ -207,7 +212,7 @@ class TestIntentionsPublishDelete:
                 "official_vote": None,
                 "intended_vote": "yes",
                 "statement": "Statement",
-                "stated_on": "2026-02-27",
+                "stated_on": "2026-02-28",
             },
             {
                 "country": "USA",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from app.cache.queries import data_version
 from app.cli import _print_summary
 from app.ingest.reference import load_reference, sync_states
 from app.ingest.run import ImportSummary
@@ -162,10 +163,12 @@ class TestCorrections:
             "SWZ",
         )
         assert "before it starts" in _error(backwards, f"names-{prefix}-valid_to")
+        cached = data_version(db)
         ok = _post_row(
             admin_client, eswatini, {"name": "Kingdom of Eswatini", "valid_from": "2018-04-19"}, "SWZ"
         )
         assert ok.status_code == 303
+        assert data_version(db) != cached  # same number of rows, yet cached pages are stale
         state = _state(db, "SWZ")
         assert state.name == "Kingdom of Eswatini"
         assert state.admin_changed_at is not None
