@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import queries
-from app.admin.audit import Actor, record
+from app.admin.audit import Actor, record, utcnow
 from app.admin.forms import Facts, RawForm, read_date, read_facts, text_problem
 from app.admin.queries import Member
 from app.admin.rollcall import (
@@ -370,6 +370,7 @@ def add_intention(
     else:
         before = {"intended": note.intended.value, "statement": note.statement, "stated_on": note.stated_on}
     note.intended, note.statement, note.stated_on = intended, statement, stated_on
+    note.updated_at = utcnow()
     session.flush()
     record(
         session,

@@ -21,6 +21,7 @@ from app.countries import queries, service
 from app.countries.queries import Difference, Partner, RecordEntry, RecordFilters
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
+from app.resolutions.queries import IntendedVote, intended_votes_of
 from app.templating import format_date
 from app.urls import (
     COMPARE_PATH,
@@ -31,6 +32,7 @@ from app.urls import (
     country_feed_path,
     country_path,
     resolution_path,
+    symbol_path,
 )
 
 PER_PAGE = 50
@@ -299,6 +301,9 @@ class CountryPage(_Context):
     compare_choices: list[tuple[str, str]]
     resolution_url: Callable[..., str]
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
+    # Statements of intended vote (from app.resolutions, where they are recorded), beside the record.
+    intended: list[IntendedVote]
+    symbol_url: Callable[[str], str]
 
 
 def _partner_rows(state: State, partners: list[Partner]) -> list[PartnerRow]:
@@ -389,6 +394,8 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         else [],
         resolution_url=resolution_path,
         share=country_share(state, tallies),
+        intended=intended_votes_of(session, state.id),
+        symbol_url=symbol_path,
     )
 
 

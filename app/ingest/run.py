@@ -35,6 +35,7 @@ class ImportSummary:
     files: list[str] = field(default_factory=list)
     states_added: int = 0
     states_changed: int = 0
+    states_kept: list[str] = field(default_factory=list)  # changed by an admin, unlike the file: kept
     resolutions_added: int = 0
     resolutions_changed: int = 0
     resolutions_unchanged: int = 0
@@ -60,7 +61,8 @@ def import_paths(
     inputs = discover(paths)
     reference = load_reference(reference_path)
     report.stage("Member states")
-    states_added, states_changed = sync_states(session, reference)
+    synced = sync_states(session, reference)
+    states_added, states_changed = synced.added, synced.changed
     codes = dict(session.execute(select(State.id, State.code)).all())
     preparer = Preparer(build_resolver(session), codes)
     report.stage("Importing votes")
@@ -79,6 +81,7 @@ def import_paths(
         files=[str(item.path) for item in inputs],
         states_added=states_added,
         states_changed=states_changed,
+        states_kept=synced.kept,
         resolutions_added=written.added,
         resolutions_changed=written.changed,
         resolutions_unchanged=written.unchanged,

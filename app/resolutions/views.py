@@ -18,7 +18,7 @@ from app.cards.content import Share, resolution_share
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
-from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
+from app.resolutions.queries import Headlines, IntendedVote, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.series.queries import SeriesLink, series_of
 from app.symbols import normalize_symbol, undocs_url
@@ -215,6 +215,8 @@ class ResolutionPage(_Context):
     subjects: list[tuple[str, str, str]]  # (vocabulary, term, list URL filtered by it)
     vote_map: VoteMap | None
     series: SeriesLink | None  # the series of recurring resolutions this vote belongs to
+    intended: list[IntendedVote]  # statements of intended vote, beside (never instead of) the official votes
+    intended_by_code: dict[str, IntendedVote]
     source: str
     csv_url: str
     json_url: str
@@ -227,6 +229,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     entries = queries.roll_call(session, resolution)
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
     separate = queries.separate_votes(session, resolution)
+    intended = queries.intended_votes(session, resolution.id)
     parent = None
     if resolution.kind is not DecisionKind.RESOLUTION and resolution.symbol:
         main = queries.get_resolution(session, resolution.symbol)
@@ -250,6 +253,8 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         subjects=_subjects(resolution),
         vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
         series=series_of(session, resolution.id),
+        intended=intended,
+        intended_by_code={v.code: v for v in intended},
         source=queries.source_label(session, resolution),
         csv_url=roll_call_csv_path(resolution),
         json_url=resolution_api_path(resolution),

@@ -117,3 +117,25 @@ def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) ->
     assert "ada" in conflict
     assert "FRA" in conflict
     assert grace.input_value("#f-title") == "Grace's title"
+
+
+def test_sessions_page_revokes_another_browser(browser: Browser, base_url: str) -> None:
+    """Ada sees Grace's session on the sessions page and ends it; Grace's next page is the sign-in."""
+    grace = _signed_in(browser, base_url, "grace", PASSWORD + " too")
+    ada = _signed_in(browser, base_url, "ada", PASSWORD)
+    ada.click("nav.admin-bar >> text=Sessions")
+    ada.wait_for_url(re.compile(r".*/admin/sessions$"))
+    mine = ada.locator("table.sessions-table", has_text="Your sessions")
+    assert "(this browser)" in mine.inner_text()
+    assert "HeadlessChrome" in mine.inner_text()  # the browser's User-Agent, as stored at sign-in
+    others = ada.locator("table.sessions-table", has_text="Other accounts' sessions")
+    row = others.locator("tbody tr", has_text="grace").first
+    row.locator("button", has_text="Revoke").click()
+    ada.wait_for_url(re.compile(r".*/admin/sessions\?revoked=1$"))
+    assert "The session was revoked." in ada.inner_text("main")
+    grace.reload()
+    grace.wait_for_url(re.compile(r".*/admin/login\?next="))
+    ada.set_viewport_size({"width": 390, "height": 844})  # a phone: the table scrolls, the page does not
+    ada.goto(f"{base_url}/admin/sessions")
+    width = ada.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
