@@ -21,6 +21,7 @@ from app.headers import SecurityHeadersMiddleware
 from app.ops import health
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
+from app.trends import router as trends_router
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -54,6 +55,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
+    app.include_router(trends_router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)

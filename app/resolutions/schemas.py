@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.models import Resolution, VoteChoice
+from app.resolutions.groups import GroupSplit, group_splits
 from app.resolutions.queries import RollCallEntry
 from app.resolutions.service import roll_call_tally, session_label
 from app.symbols import undocs_url
@@ -60,6 +61,9 @@ class ResolutionOut(ResolutionSummary):
     document_url: str | None
     source: str
     votes: list[VoteOut]
+    groups: list[GroupSplit] = Field(
+        description="How each UN regional group and the P5 split, with cohesion and dissenters"
+    )
 
 
 class ResolutionPage(BaseModel):
@@ -111,6 +115,7 @@ def detail(resolution: Resolution, votes: list[RollCallEntry], url: str, source:
         document_url=undocs_url(resolution.symbol),
         source=source,
         votes=[VoteOut(country=v.code, name=v.name, vote=vote_name(v.choice)) for v in votes],
+        groups=group_splits(votes),
     )
 
 

@@ -17,10 +17,18 @@ from sqlalchemy.orm import Session
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
+from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.symbols import normalize_symbol, undocs_url
-from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path, symbol_path
+from app.urls import (
+    country_path,
+    groups_csv_path,
+    resolution_api_path,
+    resolution_path,
+    roll_call_csv_path,
+    symbol_path,
+)
 
 PER_PAGE = 50
 CSV_LIMIT = 20_000
@@ -206,7 +214,8 @@ class ResolutionPage(_Context):
     official_differs: bool
     votes_known: int
     groups: list[service.VoteGroup]
-    regions: list[service.GroupBreakdown]
+    regions: list[GroupSplit]  # the five regional groups (and states without one, if any voted)
+    p5_split: GroupSplit | None
     permanent: list[RollCallEntry]
     separate: list[Resolution]
     parent_url: str | None
@@ -214,6 +223,7 @@ class ResolutionPage(_Context):
     vote_map: VoteMap | None
     source: str
     csv_url: str
+    groups_csv_url: str
     json_url: str
     resolution_url: Callable[[Resolution], str]
     country_url: Callable[[str], str]
@@ -239,7 +249,8 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         official_differs=service.official_differs(resolution),
         votes_known=len(entries),
         groups=service.group_by_vote(entries),
-        regions=service.regional_breakdown(entries),
+        regions=group_splits(entries, with_p5=False),
+        p5_split=p5_split(entries),
         permanent=service.permanent_members(entries),
         separate=separate,
         parent_url=parent,
@@ -247,6 +258,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
         source=queries.source_label(session, resolution),
         csv_url=roll_call_csv_path(resolution),
+        groups_csv_url=groups_csv_path(resolution),
         json_url=resolution_api_path(resolution),
         resolution_url=resolution_path,
         country_url=country_path,
@@ -267,6 +279,13 @@ def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
 def roll_call_csv(session: Session, resolution: Resolution) -> str:
     entries = queries.roll_call(session, resolution)
     return service.to_csv(service.ROLL_CALL_CSV_HEADER, service.roll_call_rows(resolution, entries))
+
+
+def groups_csv(session: Session, resolution: Resolution) -> str:
+    """The group split of one vote, as shown on its page."""
+    splits = group_splits(queries.roll_call(session, resolution))
+    rows = groups_rows(resolution.symbol, resolution.adopted_on.isoformat(), splits)
+    return service.to_csv(GROUPS_CSV_HEADER, rows)
 
 
 def shown_symbol(wanted: str) -> str:
