@@ -124,3 +124,43 @@ def get_compare(
         years=[schemas.CompareYearOut(year=y, **schemas.pair(c)) for y, c in years],
         **schemas.pair(overall),
     )
+
+
+@router.get(
+    "/countries/{code}/years",
+    response_model=list[schemas.CountryYearOut],
+    summary="A state's votes per year, its loyalty to its group, and its agreement with chosen states",
+)
+def get_country_years(
+    code: str, session: SessionDep, query: Annotated[views.RecordQuery, Query()]
+) -> list[schemas.CountryYearOut]:
+    """Choose states with ``peer`` (repeatable, up to five), as on the country page; ``since``, ``until``,
+    ``issue``, ``subject`` and ``consensus`` narrow their agreement the same way."""
+    state = _state(session, code)
+    peers, message = views.find_peers(session, state, query.peer)
+    if message:
+        raise HTTPException(404, message)
+    m = get_matrix(session)
+    where, scoped = views.resolve_scope(m, query)
+    if scoped.message:
+        raise HTTPException(422, scoped.message)
+    by_peer = [(p.code, dict(agreement.by_year(m, state.id, p.id, where))) for p in peers]
+    rows = []
+    for t in agreement.year_tallies(m, state.id):
+        loyalty = agreement.loyalty(m, state.id, m.years[t.year])
+        rows.append(
+            schemas.CountryYearOut(
+                year=t.year,
+                yes=t.yes,
+                no=t.no,
+                abstain=t.abstain,
+                non_voting=t.non_voting,
+                with_group=schemas.LoyaltyOut(votes=loyalty.n, share=loyalty.share),
+                peers=[
+                    schemas.PeerYearOut(country=peer, **schemas.pair(found[t.year]))
+                    for peer, found in by_peer
+                    if t.year in found
+                ],
+            )
+        )
+    return rows

@@ -163,3 +163,19 @@ def pair(counts: PairCounts) -> dict[str, object]:
         "agreement": counts.agreement,
         "kappa": counts.kappa,
     }
+
+
+class PeerYearOut(PairOut):
+    country: str
+
+
+class CountryYearOut(BaseModel):
+    """One year of a state's votes on resolutions adopted by a recorded vote."""
+
+    year: int
+    yes: int
+    no: int
+    abstain: int
+    non_voting: int
+    with_group: LoyaltyOut = Field(description="how often it voted as its regional group's plurality")
+    peers: list[PeerYearOut] = Field(description="its agreement that year with each state asked for")

@@ -320,6 +320,17 @@ class TestCountryPage:
         )
         assert table_row.select("td")[0].get_text() == row_1980["agreement_ISR"]
 
+    def test_years_json_agrees_with_the_csv(self, client: TestClient) -> None:
+        data = client.get("/api/countries/USA/years?peer=ISR").json()
+        rows = {
+            r["year"]: r
+            for r in csv.DictReader(io.StringIO(client.get("/countries/USA/years.csv?peer=ISR").text))
+        }
+        y1980 = next(y for y in data if y["year"] == 1980)
+        assert str(y1980["no"]) == rows["1980"]["no"]
+        assert percent(y1980["peers"][0]["agreement"]) == rows["1980"]["agreement_ISR"]
+        assert percent(y1980["with_group"]["share"]) == rows["1980"]["with_group_majority"]
+
     @pytest.mark.parametrize(
         ("url", "message"),
         [
@@ -342,6 +353,7 @@ class TestCountryPage:
             "/countries/USA?peer=A&peer=B&peer=C&peer=D&peer=E&peer=F",
             "/api/countries/USA/agreement?subject=NO+SUCH+TERM",
             "/api/compare?a=USA&b=USA",
+            "/api/countries/USA/years?peer=XYZ",
             "/api/compare?a=USA&b=XYZ",
             "/compare.csv?a=USA&b=XYZ",
         ],
