@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,7 @@ class TrendsPage(BaseModel):
     share_from: int | None  # first year with a share of recorded votes
     csv_url: str
     json_url: str
-    percent: object  # the formatting function, for the table
+    percent: Callable[[float | None], str]  # the formatting function, for the table
 
 
 def trend_years(session: Session) -> list[TrendYear]:
