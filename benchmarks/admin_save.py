@@ -1,8 +1,9 @@
 """How long an admin save takes, and how much of it keeps the public pages in step.
 
 Every admin save (enter, correct, publish, delete a resolution) ends by refreshing what the public site
-derives from resolutions: the search index and the country aggregates
-(app/countries/stats.refresh_country_aggregates). This prints, as medians over several runs:
+derives from resolutions: the search index and the series of recurring resolutions
+(app/admin/service.refresh_public; country figures follow by themselves through the in-memory vote
+matrix, app/countries/matrix.py). This prints, as medians over several runs:
 
 * the whole request an admin waits for (POST of the correction form, through the app, signed in);
 * its parts, timed directly in a transaction that is rolled back: reading and checking the form, the
@@ -37,13 +38,13 @@ from app.admin.audit import Actor
 from app.admin.forms import raw_form
 from app.admin.queries import resolution_by_id, resolution_id_by_symbol, user_by_name
 from app.config import PROJECT_ROOT, get_settings
-from app.countries.stats import refresh_country_aggregates
 from app.db import make_engine, write_session
 from app.ingest.run import import_paths
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.models import Resolution
 from app.resolutions.search import rebuild_search_index
+from app.series.refresh import refresh_series
 
 ACCOUNT, PASSWORD = "benchmark", "long enough and uncommon 77"
 ORIGIN = {"Origin": "http://testserver"}
@@ -133,7 +134,7 @@ def _parts(engine: Any, runs: int, laps: dict[str, list[float]]) -> None:
             save = partial(service.save_entry, session, actor, entry, resolution, resolution.version)
             _lap(laps, "save (with both refreshes)", save)
             _lap(laps, "  search index refresh alone", partial(rebuild_search_index, session))
-            _lap(laps, "  country aggregates refresh alone", partial(refresh_country_aggregates, session))
+            _lap(laps, "  series refresh alone", partial(refresh_series, session))
             session.rollback()
 
 
@@ -154,11 +155,11 @@ def main() -> None:
     for name, value in median.items():
         print(f"  {name:40} {value:7.3f} s")
     save = median["save (with both refreshes)"]
-    aggregates = median["  country aggregates refresh alone"]
+    series = median["  series refresh alone"]
     search = median["  search index refresh alone"]
-    print(f"  {'country aggregates refresh / save':40} {aggregates / save:7.0%}")
+    print(f"  {'series refresh / save':40} {series / save:7.0%}")
     print(f"  {'search index refresh / save':40} {search / save:7.0%}")
-    print(f"  {'both refreshes / whole request':40} {(aggregates + search) / median[REQUEST]:7.0%}")
+    print(f"  {'both refreshes / whole request':40} {(series + search) / median[REQUEST]:7.0%}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from app.db import get_engine, get_sessionmaker
+from app.ingest.run import ImportSummary
 from app.main import create_app
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ def live_server() -> Iterator[str]:
         get_engine().dispose()
         get_engine.cache_clear()
         get_sessionmaker.cache_clear()
+
+
+@pytest.fixture(scope="module", name="base_url")
+def live_base_url(first_import: ImportSummary) -> Iterator[str]:
+    """A test module imports this to get a live server on the imported history."""
+    with live_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module", name="browser")

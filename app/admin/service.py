@@ -27,7 +27,6 @@ from app.admin.rollcall import (
     tally_of,
     totals_problem,
 )
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.reference import build_resolver
 from app.models import (
     Adoption,
@@ -244,10 +243,10 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
 
 
 def refresh_public(session: Session) -> None:
-    """Keep what the public site derives from resolutions (search index, country aggregates) in step
-    with an admin save, in the same transaction."""
+    """Keep what the public site derives from resolutions (search index, series) in step with an admin
+    save, in the same transaction. Country figures need nothing: the in-memory vote matrix
+    (app.countries.matrix) follows the data version by itself."""
     rebuild_search_index(session)
-    refresh_country_aggregates(session)
     refresh_series(session)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.load import DecisionWriter
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Preparer
@@ -71,9 +70,6 @@ def import_paths(
             writer.submit(preparer.prepare(record))
         preparer.finish()
     written = writer.result
-    report.stage("Country aggregates")
-    changed = any((written.added, written.changed, states_added, states_changed))
-    refresh_country_aggregates(session, skip_if_filled=not changed)
     report.stage("Search index")
     rebuild_search_index(session)
     refresh_series(session)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 # One list of topics for both areas; re-exported because the resolution views use it from here.
+from app.countries.queries import SUBJECT_VOCABULARY as SUBJECT_VOCABULARY
 from app.countries.queries import TOPIC_VOCABULARY as TOPIC_VOCABULARY
 from app.countries.queries import name_on
 from app.countries.queries import topics as topics
@@ -72,10 +73,6 @@ class ResolutionFilters:
     max_margin: int | None = None  # |yes - no| of a recorded vote
     # "relevance" orders by search rank when there is a query, newest first otherwise.
     sort: SortOrder = "relevance"
-
-
-# Vocabularies of resolution_subject used as filters.
-SUBJECT_VOCABULARY = "UNBIS"
 
 
 @dataclass(frozen=True)

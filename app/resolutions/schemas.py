@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.models import Resolution, VoteChoice
+from app.resolutions.groups import GroupSplit, group_splits
 from app.resolutions.queries import IntendedVote, RollCallEntry
 from app.resolutions.service import roll_call_tally, session_label
 from app.symbols import undocs_url
@@ -74,6 +75,9 @@ class ResolutionOut(ResolutionSummary):
     votes: list[VoteOut]
     intended_votes: list[IntendedVoteOut] = Field(
         description="Statements of intended vote made after the vote; the official votes stand"
+    )
+    groups: list[GroupSplit] = Field(
+        description="How each UN regional group and the P5 split, with cohesion and dissenters"
     )
 
 
@@ -143,6 +147,7 @@ def detail(
             )
             for v in intended
         ],
+        groups=group_splits(votes),
     )
 
 

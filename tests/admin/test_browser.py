@@ -17,7 +17,6 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from app.admin.accounts import create_account
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.run import ImportSummary
 from app.models import AdminSession, AdminUser, AuditEvent, DataSource, LoginFailure, Resolution, SourceKind
 from app.resolutions.search import rebuild_search_index
@@ -35,7 +34,6 @@ def _clean(engine: Engine) -> None:
         for model in (AuditEvent, AdminSession, LoginFailure, AdminUser):
             session.execute(delete(model))
         rebuild_search_index(session)
-        refresh_country_aggregates(session)
         session.commit()
 
 
