@@ -23,6 +23,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         validation_alias=AliasChoices("DATABASE_URL", "UNGA_DATABASE_URL"),
     )
+    # An optional read replica (e.g. a PostgreSQL hot standby) for the public pages and the API; the
+    # admin and every write use DATABASE_URL. Unset, everything uses DATABASE_URL.
+    read_database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("READ_DATABASE_URL", "UNGA_READ_DATABASE_URL"),
+    )
     environment: Literal["development", "test", "production"] = "development"
     # Shipped sources imported by `unga serve` into an empty database.
     data_dir: Path = PROJECT_ROOT / "data"
@@ -34,6 +40,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     admin_session_idle_minutes: int = Field(default=60, ge=1)
     admin_session_max_hours: int = Field(default=12, ge=1)
+    # Observability: one JSON line per request on stderr, and statements slower than this many
+    # milliseconds counted (/metrics) and logged with their text (never their parameters); 0 turns it off.
+    request_log: bool = True
+    slow_query_ms: float = Field(default=250.0, ge=0)
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
