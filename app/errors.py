@@ -103,7 +103,22 @@ _SQLITE_UNAVAILABLE = {
 
 
 def unavailable_reason(exc: BaseException) -> str | None:
-    """Why the database cannot serve, in words for users; None if the error is not of that kind."""
+    """Why the database cannot serve, in words for users; None if the error is not of that kind.
+
+    The cause may sit behind another error: SQLite rolls the whole transaction back on a full disk, so
+    the savepoint rollback that follows fails with "no such savepoint"; the full disk is the reason."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            break
+        reason = _reason(seen)
+        if reason is not None:
+            return reason
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _reason(exc: BaseException) -> str | None:
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
         return "The database is busy; please try again."
     if not isinstance(exc, sa_exc.DBAPIError):

@@ -4,7 +4,6 @@ so where an answer came from shows in the answer."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,39 +17,18 @@ from app.db import get_engine, get_read_engine, get_read_sessionmaker, unit_of_w
 from app.main import create_app
 from app.models import (
     AdminSession,
-    Adoption,
     DataSource,
-    DecisionKind,
     Resolution,
-    SessionKind,
     SourceKind,
 )
 from tests.admin.conftest import PASSWORD, sign_in
-from tests.ops.conftest import ScratchFactory, migrated
+from tests.ops.conftest import ScratchFactory, add_resolution, migrated
 
 SYMBOL = "A/RES/ES-11/1"
 
 
 def _add_resolution(engine: Engine, title: str) -> None:
-    with Session(engine) as session:
-        source = DataSource(kind=SourceKind.ADMIN, name="replica test", sha256="0" * 64)
-        session.add(source)
-        session.flush()
-        session.add(
-            Resolution(
-                symbol=SYMBOL,
-                kind=DecisionKind.RESOLUTION,
-                title=title,
-                adopted_on=dt.date(2022, 3, 2),
-                session_kind=SessionKind.EMERGENCY_SPECIAL,
-                session_number=11,
-                adoption=Adoption.WITHOUT_VOTE,
-                adopted=True,
-                source_id=source.id,
-                content_hash="",
-            )
-        )
-        session.commit()
+    add_resolution(engine, SYMBOL, title)
 
 
 @pytest.fixture
