@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -63,3 +64,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process (pg_dump, pg_restore) with some variables added."""
+    return {**os.environ, **extra}
