@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     # milliseconds counted (/metrics) and logged with their text (never their parameters); 0 turns it off.
     request_log: bool = True
     slow_query_ms: float = Field(default=250.0, ge=0)
+    # Connections per worker process: pool_size kept open, up to max_overflow more under load. Keep
+    # workers x (both) under PostgreSQL's max_connections (100 by default). A request that waits longer
+    # than pool_timeout seconds for a connection gets a 503 ("busy") rather than hanging.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

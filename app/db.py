@@ -89,12 +89,19 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     every transaction READ ONLY (psycopg sends it with BEGIN, no extra round trip).
     """
     parsed = make_url(url)
-    threshold = get_settings().slow_query_ms
+    settings = get_settings()
+    pool: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+            engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine, read_only)
     else:
         # pool_pre_ping replaces connections the server dropped (a restart, a failover) before use;
@@ -102,12 +109,11 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         engine = create_engine(
             url,
             pool_pre_ping=True,
-            pool_size=10,
-            max_overflow=20,
             connect_args={"connect_timeout": 5},
             execution_options={"postgresql_readonly": True} if read_only else {},
+            **pool,
         )
-    _time_statements(engine, threshold)
+    _time_statements(engine, settings.slow_query_ms)
     return engine
 
 

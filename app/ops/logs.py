@@ -29,7 +29,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 def configure_logging() -> None:
     """Send the app's own loggers ("unga.*": requests, slow queries) to stderr as bare JSON lines."""
     logger = logging.getLogger("unga")
-    if not logger.handlers:
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)

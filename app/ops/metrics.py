@@ -18,6 +18,9 @@ from fastapi.responses import PlainTextResponse
 STATEMENT_LOG_CHARS = 2_000  # a slow statement is logged up to this length
 
 slow_query_log = logging.getLogger("unga.slow_query")
+# Silent unless the web app sends "unga.*" somewhere (app.ops.logs): a bulk import's slow index builds
+# are expected and do not belong in the command line's output.
+logging.getLogger("unga").addHandler(logging.NullHandler())
 router = APIRouter(tags=["operations"])
 
 
