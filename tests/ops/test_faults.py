@@ -12,12 +12,14 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from app.admin.accounts import create_account
 from app.config import PROJECT_ROOT
-from app.db import get_engine, unit_of_work
+from app.db import get_engine, make_engine, unit_of_work
+from app.errors import unavailable_reason
 from app.main import create_app
 from app.models import AuditEvent, Resolution
 from tests.admin.conftest import PASSWORD, post_form, sign_in
@@ -163,3 +165,28 @@ class TestAdminEditWhenTheDatabaseCannotWrite:
         assert _saved(engine) == before
         assert _edit_title(client, "Second correction")[0] == 303
         client.close()
+
+
+class TestWhatCountsAsUnavailable:
+    """Only failures of the database itself become 503s; a bug (a bad statement) stays a 500."""
+
+    def test_a_bad_statement_is_not_hidden(self, scratch_url: ScratchFactory) -> None:
+        database = make_engine(scratch_url("classify"))
+        with database.connect() as conn, pytest.raises(DBAPIError) as raised:
+            conn.execute(text("SELECT * FROM no_such_table"))
+        database.dispose()
+        assert unavailable_reason(raised.value) is None
+
+    def test_a_locked_sqlite_database_is_busy(self, tmp_path: Path) -> None:
+        database = make_engine(f"sqlite:///{tmp_path}/locked.sqlite3")
+        holder = sqlite3.connect(tmp_path / "locked.sqlite3", isolation_level=None)
+        try:
+            with database.connect() as conn:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # fail at once rather than wait 5 s
+                holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+                with pytest.raises(DBAPIError) as raised:
+                    conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        finally:
+            holder.close()
+            database.dispose()
+        assert unavailable_reason(raised.value) == "The database is busy; please try again."
