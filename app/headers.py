@@ -4,6 +4,9 @@ contextvars propagation and buffer streaming responses).
 The Content-Security-Policy allows only the site's own scripts and styles: no inline script, no inline
 style attribute, no framing. FastAPI's generated API docs load Swagger UI and ReDoc from a CDN with an
 inline bootstrap script, so those two pages alone get a policy that permits exactly that.
+
+The embeddable widgets under /embed/ (app/cards) are made to be framed by other sites: they alone get
+frame-ancestors * and no X-Frame-Options. They run no script, so being framed exposes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,18 @@ DOCS_CSP = (
     "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+EMBED_PREFIX = "/embed/"
+# Embeds run no script and post no form, so they may say so.
+EMBED_CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+)
+
+
+def _policy(path: str) -> str:
+    if path in DOCS_PATHS:
+        return DOCS_CSP
+    return EMBED_CSP if path.startswith(EMBED_PREFIX) else CSP
 
 
 class SecurityHeadersMiddleware:
@@ -38,9 +53,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if path in DOCS_PATHS else CSP)
+                headers.setdefault("Content-Security-Policy", _policy(path))
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
+                if not path.startswith(EMBED_PREFIX):
+                    headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
                 if https:

@@ -14,16 +14,22 @@ from starlette.responses import Response
 from app.admin import routes as admin_routes
 from app.cache.middleware import PublicCacheMiddleware
 from app.cache.queries import data_version
+from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
 from app.db import get_read_sessionmaker
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
+from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
+from app.quiz import pages as quiz_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
+from app.runtime import lifespan
+from app.series import api as series_api
+from app.series import pages as series_pages
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -48,6 +54,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
         version="0.1.0",
+        lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
@@ -56,12 +63,17 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
+    app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(cards_routes.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
+    app.include_router(series_pages.router)
+    app.include_router(quiz_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -61,3 +61,47 @@ def country_feed_path(code: str) -> str:
 
 def compare_path(a: str, b: str) -> str:
     return COMPARE_PATH + "?" + urlencode({"a": a, "b": b})
+
+
+SERIES_PATH = "/series"  # series of recurring resolutions
+QUIZ_PATH = "/which-state-votes-like-you"
+
+
+def series_path(slug: str) -> str:
+    return f"{SERIES_PATH}/{slug}"
+
+
+def series_csv_path(slug: str) -> str:
+    return f"{SERIES_PATH}/{slug}.csv"
+
+
+def series_api_path(slug: str) -> str:
+    return f"/api/series/{slug}"
+
+
+# Share cards (Open Graph images) and embeddable widgets mirror the page they stand for:
+# /resolutions/A/RES/ES-10/24 -> /cards/resolutions/A/RES/ES-10/24.png and /embed/resolutions/A/RES/ES-10/24.
+CARDS_PREFIX = "/cards"
+EMBED_PREFIX = "/embed"
+
+
+def resolution_card_path(resolution: Resolution) -> str:
+    return CARDS_PREFIX + resolution_path(resolution) + ".png"
+
+
+def resolution_embed_path(resolution: Resolution) -> str:
+    return EMBED_PREFIX + resolution_path(resolution)
+
+
+def country_card_path(code: str) -> str:
+    return CARDS_PREFIX + country_path(code) + ".png"
+
+
+def country_embed_path(code: str) -> str:
+    return EMBED_PREFIX + country_path(code)
+
+
+def absolute_url(base_url: object, path: str) -> str:
+    """A path made absolute against the request's base URL (``request.base_url``), for links that leave
+    the site: Open Graph tags and embed snippets pasted into other pages."""
+    return str(base_url).rstrip("/") + path

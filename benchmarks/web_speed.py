@@ -32,7 +32,7 @@ BENCH = PROJECT_ROOT / "var" / "bench"
 DATABASE = BENCH / "unga.sqlite3"
 DATASETTE_VENV = BENCH / "datasette-venv"
 DATASETTE_VERSION = "0.65.5"
-OURS, THEIRS = 8301, 8302
+OURS, THEIRS = 8001, 8002
 SEARCHES = [
     "nuclear weapons", "territorial integrity", "human rights", "palestine", "climate", "decolonization",
     "apartheid", "cuba embargo", "ukraine", "disarmament", "refugees", "children", "terrorism", "korea",
@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers for UNGA Votes")
+    parser.add_argument("--only", default="", help="run only the scenarios whose label contains this")
     args = parser.parse_args()
     prepare_database()
     datasette = prepare_datasette()
@@ -181,6 +182,8 @@ def main() -> None:
         wait_for(f"http://127.0.0.1:{THEIRS}/unga")
         print(f"{'page':<28}{'':>10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   ratio req/s")
         for label, our_paths, their_paths in scenarios():
+            if args.only not in label:
+                continue
             a = wrk(f"http://127.0.0.1:{OURS}", our_paths, args.duration, args.connections)
             b = wrk(f"http://127.0.0.1:{THEIRS}", their_paths, args.duration, args.connections)
             ratio = f"{a.rps / b.rps:.1f}x" if b.rps else "-"

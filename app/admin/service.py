@@ -41,6 +41,7 @@ from app.models import (
     VoteIntention,
 )
 from app.resolutions.search import rebuild_search_index
+from app.series.refresh import refresh_series
 
 ADMIN_SOURCE_NAME = "Entered through the admin forms"
 ADMIN_VOCABULARY = "Admin"
@@ -247,6 +248,7 @@ def refresh_public(session: Session) -> None:
     with an admin save, in the same transaction."""
     rebuild_search_index(session)
     refresh_country_aggregates(session)
+    refresh_series(session)
 
 
 def save_entry(

@@ -1,8 +1,9 @@
 """A response cache for public GET pages, validated against the data version on every request.
 
 The data only changes when an import or an admin save commits, so a rendered page stays right until the
-data version moves. Each request asks the database for the version (one small aggregate query) and, when
-it has not moved, answers from memory: this is what lets the resolution, country and search pages hold
+data version moves. The version is read from the database at most once a second per process (in a worker
+thread, since the query blocks); within that second a hit costs neither a query nor a thread hop and is
+answered from memory on the event loop: this is what lets the resolution, country and search pages hold
 their latency under load (benchmarks/web_speed.py). Every public answer also carries an ETag built from
 the version, so browsers and proxies can revalidate with If-None-Match and get a 304.
 
@@ -37,6 +38,23 @@ class _Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+
+
+def cache_key(scope: Scope) -> str:
+    """What tells two public answers apart: the path and the query string."""
+    path: str = scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return path + "?" + query.decode("latin-1")
+
+
+def etag_for(version: str, key: str) -> str:
+    """The ETag of the answer at ``key`` under a data version: routes that answer 304 themselves (the
+    share-card images, app/cards) use it too, so theirs and the cache's agree."""
+    return 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(etag: str, if_none_match: str | None) -> bool:
+    return etag in (if_none_match or "")
 
 
 class ResponseCache:
@@ -81,27 +99,34 @@ class PublicCacheMiddleware:
         self.version_ttl = version_ttl
         self._version: tuple[float, str] | None = None  # (monotonic time read, version)
 
-    def _current_version(self) -> str:
+    def _fresh_version(self) -> str | None:
+        """The version read less than version_ttl seconds ago, if any: no query, no thread hop."""
+        known = self._version
+        if known is None or time.monotonic() - known[0] >= self.version_ttl:
+            return None
+        return known[1]
+
+    def _read_version(self) -> str:
         # Asked at most every version_ttl seconds per process: a hit then costs no query at all, and a
-        # change is seen within that time by every worker.
-        now = time.monotonic()
-        if self._version is None or now - self._version[0] >= self.version_ttl:
-            self._version = (now, self.version())
-        return self._version[1]
+        # change is seen within that time by every worker. Runs in a thread: the query blocks.
+        version = self.version()
+        self._version = (time.monotonic(), version)
+        return version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
+        version = self._fresh_version()
         try:
-            version = await run_in_threadpool(self._current_version)
+            if version is None:
+                version = await run_in_threadpool(self._read_version)
         except Exception:  # the database is unreachable: let the application answer (and report it)
             await self.app(scope, receive, send)
             return
-        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-        etag = 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
-        request_headers = Headers(scope=scope)
-        if etag in (request_headers.get("if-none-match") or ""):
+        key = cache_key(scope)
+        etag = etag_for(version, key)
+        if etag_matches(etag, Headers(scope=scope).get("if-none-match")):
             await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag.encode())]})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
+from app.cards.content import Share, country_share
 from app.countries import queries, service
 from app.countries.queries import Difference, Partner, RecordEntry, RecordFilters
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
@@ -297,6 +298,7 @@ class CountryPage(_Context):
     path: str
     compare_choices: list[tuple[str, str]]
     resolution_url: Callable[..., str]
+    share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
 
 
 def _partner_rows(state: State, partners: list[Partner]) -> list[PartnerRow]:
@@ -386,6 +388,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         if state.status is not StateStatus.OBSERVER
         else [],
         resolution_url=resolution_path,
+        share=country_share(state, tallies),
     )
 
 

@@ -17,6 +17,7 @@ from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import discover
 from app.models import State
 from app.resolutions.search import rebuild_search_index
+from app.series.refresh import refresh_series
 
 
 class Reporter:
@@ -73,6 +74,7 @@ def import_paths(
     refresh_country_aggregates(session, skip_if_filled=not changed)
     report.stage("Search index")
     rebuild_search_index(session)
+    refresh_series(session)
     return ImportSummary(
         files=[str(item.path) for item in inputs],
         states_added=states_added,

@@ -13,6 +13,7 @@ from app.models.enums import (
     VoteChoice,
 )
 from app.models.resolution import DataSource, Resolution, ResolutionSubject
+from app.models.series import Series, SeriesMember
 from app.models.state import Membership, State, StateAlias, StateName, Suspension
 from app.models.vote import Vote
 
@@ -29,6 +30,8 @@ __all__ = [
     "RegionalGroup",
     "Resolution",
     "ResolutionSubject",
+    "Series",
+    "SeriesMember",
     "SessionKind",
     "SourceKind",
     "State",

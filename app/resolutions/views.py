@@ -14,11 +14,13 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from app.cards.content import Share, resolution_share
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
 from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
+from app.series.queries import SeriesLink, series_of
 from app.symbols import normalize_symbol, undocs_url
 from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path, symbol_path
 
@@ -212,11 +214,13 @@ class ResolutionPage(_Context):
     parent_url: str | None
     subjects: list[tuple[str, str, str]]  # (vocabulary, term, list URL filtered by it)
     vote_map: VoteMap | None
+    series: SeriesLink | None  # the series of recurring resolutions this vote belongs to
     source: str
     csv_url: str
     json_url: str
     resolution_url: Callable[[Resolution], str]
     country_url: Callable[[str], str]
+    share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
 
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
@@ -245,11 +249,13 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         parent_url=parent,
         subjects=_subjects(resolution),
         vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
+        series=series_of(session, resolution.id),
         source=queries.source_label(session, resolution),
         csv_url=roll_call_csv_path(resolution),
         json_url=resolution_api_path(resolution),
         resolution_url=resolution_path,
         country_url=country_path,
+        share=resolution_share(resolution),
     )
 
 

@@ -1,0 +1,85 @@
+"""Share-card images and embeddable widgets. Thin: turn the URL into a loaded row or a 404 with a reason,
+then draw the card or render the embed.
+
+Cards carry an ETag built from the data version (the same one the page cache gives), so a client or a
+proxy revalidates with If-None-Match and gets a 304 until an import or an admin save changes the data.
+The rendered bytes are kept by the page cache (app/cache), keyed by that same version, like every page:
+a card is drawn once per data version and worker, in about 30 ms (benchmarks/cards.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from app.cache.middleware import cache_key, etag_for, etag_matches
+from app.cards import content, render, views
+from app.deps import SessionDep
+from app.templating import get_templates
+
+T = TypeVar("T")
+router = APIRouter(tags=["cards"], include_in_schema=False)
+
+# Scrapers (Facebook, Slack, Mastodon) fetch an image once and keep it; browsers revalidate cheaply.
+CARD_CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
+
+
+def _png(request: Request, session: SessionDep, draw: Callable[[], bytes]) -> Response:
+    etag = etag_for(views.version(session), cache_key(request.scope))
+    headers = {"ETag": etag, "Cache-Control": CARD_CACHE_CONTROL}
+    if etag_matches(etag, request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    return Response(draw(), media_type="image/png", headers=headers)
+
+
+def _embed(request: Request, template: str, context: BaseModel) -> Response:
+    return get_templates().TemplateResponse(request, template, dict(context))
+
+
+def _or_404(find: Callable[[], T]) -> T:
+    """What ``find`` loads, or a 404 page that says what was looked for."""
+    try:
+        return find()
+    except views.NotFoundError as missing:
+        raise HTTPException(404, str(missing)) from None
+
+
+# Link checkers and some scrapers ask for an image with HEAD first, so the cards answer it.
+@router.api_route("/cards/resolutions/{symbol:path}.png", methods=["GET", "HEAD"])
+def resolution_card(symbol: str, request: Request, session: SessionDep) -> Response:
+    resolution = _or_404(lambda: views.find_resolution(session, symbol))
+    return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
+
+
+@router.api_route("/cards/votes/{decision_id:int}.png", methods=["GET", "HEAD"])
+def vote_card(decision_id: int, request: Request, session: SessionDep) -> Response:
+    resolution = _or_404(lambda: views.find_vote(session, decision_id))
+    return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
+
+
+@router.api_route("/cards/countries/{code}.png", methods=["GET", "HEAD"])
+def country_card(code: str, request: Request, session: SessionDep) -> Response:
+    state = _or_404(lambda: views.find_state(session, code))
+    return _png(request, session, lambda: render.render_country(views.country_card(session, state)))
+
+
+@router.get("/embed/resolutions/{symbol:path}")
+def resolution_embed(symbol: str, request: Request, session: SessionDep) -> Response:
+    resolution = _or_404(lambda: views.find_resolution(session, symbol))
+    return _embed(request, "embed/resolution.html", views.resolution_embed(resolution))
+
+
+@router.get("/embed/votes/{decision_id:int}")
+def vote_embed(decision_id: int, request: Request, session: SessionDep) -> Response:
+    resolution = _or_404(lambda: views.find_vote(session, decision_id))
+    return _embed(request, "embed/resolution.html", views.resolution_embed(resolution))
+
+
+@router.get("/embed/countries/{code}")
+def country_embed(code: str, request: Request, session: SessionDep) -> Response:
+    state = _or_404(lambda: views.find_state(session, code))
+    return _embed(request, "embed/country.html", views.country_embed(session, state))

@@ -1,0 +1,88 @@
+"""Load what a card or an embed shows: the URL's symbol, vote id or country code turned into a loaded row,
+or a reason why there is none. Reuses the resolution and country queries; no SQL of its own."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from app.cache.queries import data_version
+from app.cards import content
+from app.countries import queries as country_queries
+from app.countries.service import bars_width
+from app.models import Resolution, State
+from app.resolutions import queries as resolution_queries
+from app.resolutions.views import shown_symbol
+from app.symbols import normalize_symbol
+from app.urls import country_path, resolution_path
+
+
+class NotFoundError(Exception):
+    """The URL names nothing we have; the message says what was looked for."""
+
+
+def find_resolution(session: Session, symbol: str) -> Resolution:
+    found = resolution_queries.get_resolution(session, normalize_symbol(symbol) or symbol.strip())
+    if found is None:
+        raise NotFoundError(f"There is no resolution with the symbol “{shown_symbol(symbol)}” in our data.")
+    return found
+
+
+def find_vote(session: Session, decision_id: int) -> Resolution:
+    found = resolution_queries.get_decision(session, decision_id)
+    if found is None:
+        raise NotFoundError(f"There is no recorded vote with the number {decision_id}.")
+    return found
+
+
+def find_state(session: Session, code: str) -> State:
+    found = country_queries.get_state(session, code)
+    if found is None:
+        shown = code.strip()[:40]
+        raise NotFoundError(
+            f"There is no state with the code “{shown}” in our data. Codes are ISO 3166-1 alpha-3, e.g. USA."
+        )
+    return found
+
+
+def country_card(session: Session, state: State) -> content.CountryCard:
+    return content.country_card(state, country_queries.year_tallies(session, state))
+
+
+def version(session: Session) -> str:
+    """The data version the cards' ETags are built on: any import or admin save changes it."""
+    return data_version(session)
+
+
+class _Context(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+
+class ResolutionEmbed(_Context):
+    """Context of templates/embed/resolution.html."""
+
+    card: content.ResolutionCard
+    short_title: str
+    page_url: str
+
+
+class CountryEmbed(_Context):
+    """Context of templates/embed/country.html."""
+
+    card: content.CountryCard
+    chart_width: int
+    page_url: str
+
+
+def resolution_embed(resolution: Resolution) -> ResolutionEmbed:
+    card = content.resolution_card(resolution)
+    return ResolutionEmbed(
+        card=card,
+        short_title=content.shorten(card.title, 160) if card.title != card.heading else "",
+        page_url=resolution_path(resolution),
+    )
+
+
+def country_embed(session: Session, state: State) -> CountryEmbed:
+    card = country_card(session, state)
+    return CountryEmbed(card=card, chart_width=bars_width(card.bars), page_url=country_path(state.code))

@@ -1,0 +1,174 @@
+"""SQL for series of recurring resolutions. Routes never build queries; they call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import (
+    Adoption,
+    DecisionKind,
+    Resolution,
+    Series,
+    SeriesMember,
+    SessionKind,
+    State,
+    Vote,
+    VoteChoice,
+)
+from app.pagination import PageParams
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    id: int
+    symbol: str
+    session: int
+    kind: DecisionKind
+    title: str
+    description: str
+    agenda_title: str
+    year: int
+
+
+def candidate_rows(session: Session) -> list[CandidateRow]:
+    """Published recorded votes of regular sessions on whole texts, oldest session first."""
+    rows = session.execute(
+        select(
+            Resolution.id,
+            Resolution.symbol,
+            Resolution.session_number,
+            Resolution.kind,
+            Resolution.title,
+            Resolution.description,
+            Resolution.agenda_title,
+            Resolution.adopted_on,
+        )
+        .where(
+            Resolution.published.is_(True),
+            Resolution.kind.in_([DecisionKind.RESOLUTION, DecisionKind.SEPARATE]),
+            Resolution.adoption == Adoption.RECORDED_VOTE,
+            Resolution.session_kind == SessionKind.REGULAR,
+        )
+        .order_by(Resolution.session_number, Resolution.adopted_on, Resolution.id)
+    ).all()
+    return [CandidateRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7].year) for r in rows]
+
+
+@dataclass(frozen=True)
+class NewSeries:
+    slug: str
+    title: str
+    search_text: str
+    first_year: int
+    last_year: int
+    member_ids: list[int]  # oldest first
+
+
+def replace_series(session: Session, series: list[NewSeries]) -> None:
+    """Rewrite both series tables (a few thousand rows: plain bulk inserts are quick enough)."""
+    session.execute(delete(SeriesMember))
+    session.execute(delete(Series))
+    if not series:
+        return
+    session.execute(
+        insert(Series),
+        [
+            {
+                "id": number,
+                "slug": s.slug,
+                "title": s.title,
+                "search_text": s.search_text,
+                "member_count": len(s.member_ids),
+                "first_year": s.first_year,
+                "last_year": s.last_year,
+                "latest_id": s.member_ids[-1],
+            }
+            for number, s in enumerate(series, start=1)
+        ],
+    )
+    session.execute(
+        insert(SeriesMember),
+        [
+            {"series_id": number, "resolution_id": rid, "position": position}
+            for number, s in enumerate(series, start=1)
+            for position, rid in enumerate(s.member_ids, start=1)
+        ],
+    )
+
+
+def _like_words(words: list[str]) -> list[ColumnElement[bool]]:
+    escaped = (w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words)
+    return [Series.search_text.like(f"%{w}%", escape="\\") for w in escaped]
+
+
+def list_series(session: Session, words: list[str], page: PageParams) -> tuple[list[Series], int]:
+    """Series whose members' titles contain every word, most recent and longest first, with the total."""
+    conditions = _like_words(words)
+    total = session.scalar(select(func.count()).select_from(Series).where(*conditions)) or 0
+    rows = session.scalars(
+        select(Series)
+        .options(selectinload(Series.latest))
+        .where(*conditions)
+        .order_by(Series.last_year.desc(), Series.member_count.desc(), Series.id)
+        .offset(page.offset)
+        .limit(page.per_page)
+    )
+    return list(rows), total
+
+
+def get_series(session: Session, slug: str) -> Series | None:
+    return session.scalar(select(Series).options(selectinload(Series.latest)).where(Series.slug == slug))
+
+
+def members(session: Session, series: Series) -> list[Resolution]:
+    """The series' recorded votes, oldest first."""
+    return list(
+        session.scalars(
+            select(Resolution)
+            .join(SeriesMember, SeriesMember.resolution_id == Resolution.id)
+            .where(SeriesMember.series_id == series.id)
+            .order_by(SeriesMember.position)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MemberVote:
+    resolution_id: int
+    code: str
+    name: str  # the state's current (or last) name: one name per row of the switches table
+    choice: VoteChoice
+
+
+def member_votes(session: Session, series: Series) -> list[MemberVote]:
+    """Every state's vote on every member of the series."""
+    rows = session.execute(
+        select(Vote.resolution_id, State.code, State.name, Vote.choice)
+        .join(State, State.id == Vote.state_id)
+        .join(SeriesMember, SeriesMember.resolution_id == Vote.resolution_id)
+        .where(SeriesMember.series_id == series.id)
+    ).all()
+    return [MemberVote(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class SeriesLink:
+    """What a resolution page says about the series it belongs to."""
+
+    slug: str
+    title: str
+    member_count: int
+    first_year: int
+    position: int
+
+
+def series_of(session: Session, resolution_id: int) -> SeriesLink | None:
+    row = session.execute(
+        select(Series.slug, Series.title, Series.member_count, Series.first_year, SeriesMember.position)
+        .join(SeriesMember, SeriesMember.series_id == Series.id)
+        .where(SeriesMember.resolution_id == resolution_id)
+    ).one_or_none()
+    return SeriesLink(*row) if row else None
