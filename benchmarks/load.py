@@ -195,15 +195,17 @@ def measure(label: str, url: str, args: argparse.Namespace) -> Run:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(PORT),
              "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-            env=environment(url), cwd=PROJECT_ROOT, stderr=log,
+            env={**environment(url), **dict(v.split("=", 1) for v in args.env)}, cwd=PROJECT_ROOT, stderr=log,
         )  # fmt: skip
         try:
             wait_for(f"{base}/readyz")
             editor = AdminEditor(base, edit_url(url))
-            editor.start()
+            if not args.no_admin:
+                editor.start()
             result = wrk(base, targets, args.duration, args.connections)
             editor.stop.set()
-            editor.join(timeout=120)
+            if not args.no_admin:
+                editor.join(timeout=120)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -223,6 +225,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="uvicorn workers")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--no-admin", action="store_true", help="no admin saving (a baseline)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the app, e.g. UNGA_REQUEST_LOG=false (to measure what request logs cost)",
+    )
     args = parser.parse_args()
     runs = []
     for database in args.databases.split(","):
@@ -235,7 +245,8 @@ def main() -> None:
     print(
         f"\n{args.duration} s, {args.connections} connections, {args.workers} workers, random among "
         f"{runs[0].urls if runs else 0} URLs (resolution and country pages, searches, API), "
-        "an admin saving edits throughout"
+        + ("no admin" if args.no_admin else "an admin saving edits throughout")
+        + (f"; {' '.join(args.env)}" if args.env else "")
     )
     print(
         f"{'database':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'5xx log':>9}"
