@@ -11,6 +11,8 @@ is half-written; pool_pre_ping (app.db) brings the next request a fresh connecti
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 
 from fastapi import Request
@@ -84,6 +86,7 @@ async def page_validation_error(request: Request, exc: Exception) -> Response:
 
 
 RETRY_AFTER_SECONDS = 5
+database_log = logging.getLogger("unga.database")
 # PostgreSQL SQLSTATE classes and codes that mean "the database cannot serve now", not "this is a bug".
 _PG_UNAVAILABLE = {
     "08": "The database cannot be reached.",  # connection exceptions
@@ -144,6 +147,20 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
     reason = unavailable_reason(exc)
     if reason is None:
         raise exc
+    # For operators: what the database said, in one JSON line (no statement, no parameters).
+    origin = getattr(exc, "orig", None) or exc
+    database_log.warning(
+        json.dumps(
+            {
+                "event": "database_unavailable",
+                "path": request.url.path,
+                "reason": reason,
+                "error": type(origin).__name__,
+                "sqlstate": getattr(origin, "sqlstate", None),
+                "message": str(origin).strip().splitlines()[0][:300] if str(origin).strip() else "",
+            }
+        )
+    )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if not is_page_path(request):
         return JSONResponse({"detail": reason}, status_code=503, headers=headers)

@@ -4,6 +4,8 @@ the app must recover by itself; nothing already saved may be lost or half-writte
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,7 +54,13 @@ class TestDatabaseGoesAway:
             assert client.get(f"/resolutions/{SYMBOL}").status_code == 200
 
             through_proxy.cut()  # pooled connections die; new ones are refused
+            logged: list[str] = []
+            handler = logging.Handler()
+            handler.emit = lambda record: logged.append(record.getMessage())  # type: ignore[method-assign]
+            logging.getLogger("unga.database").addHandler(handler)
             api = client.get(f"/api/resolutions/{SYMBOL}")
+            logging.getLogger("unga.database").removeHandler(handler)
+            assert json.loads(logged[0])["reason"] == "The database cannot be reached."  # for operators
             assert api.status_code == 503
             assert api.json() == {"detail": "The database cannot be reached."}
             assert api.headers["retry-after"] == "5"
