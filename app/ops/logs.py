@@ -9,21 +9,24 @@ and does one ``json.dumps`` per request: cheap enough for the p99 benchmark (ben
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.ops.metrics import counters
 
 request_log = logging.getLogger("unga.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Request ids: a random prefix per process and a counter, unique across workers and restarts, and far
+# cheaper than a uuid4 per request (measured: a third of what a log line costs).
+_PREFIX = secrets.token_hex(6)
+_SEQUENCE = itertools.count(1)
 
 
 def configure_logging() -> None:
@@ -38,8 +41,18 @@ def configure_logging() -> None:
 
 
 def request_id_of(scope: Scope) -> str:
-    given = Headers(scope=scope).get("x-request-id", "")
-    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            given = bytes(value).decode("latin-1")
+            if _REQUEST_ID.match(given):
+                return given
+            break
+    return f"{_PREFIX}-{next(_SEQUENCE)}"
+
+
+def _utc_now() -> str:
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
 class RequestLogMiddleware:
@@ -66,13 +79,12 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             counters.count_request(status)
-            if self.enabled:
-                line = {
-                    "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "request_id": request_id,
-                }
-                request_log.info(json.dumps(line, ensure_ascii=False))
+            if self.enabled and request_log.isEnabledFor(logging.INFO):
+                # Written by hand rather than json.dumps of a dict: only the path needs escaping, and
+                # this runs for every request. The request id is a plain token (checked above).
+                milliseconds = (time.perf_counter() - started) * 1000
+                request_log.info(
+                    f'{{"time": "{_utc_now()}", "method": "{scope["method"]}", '
+                    f'"path": {json.dumps(scope["path"], ensure_ascii=False)}, "status": {status}, '
+                    f'"duration_ms": {milliseconds:.2f}, "request_id": "{request_id}"}}'
+                )

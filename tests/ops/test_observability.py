@@ -76,7 +76,7 @@ def test_a_request_id_that_is_not_a_plain_token_is_replaced(
     lines = captured("unga.request")
     response = live_client.get("/no/such/page", headers={"X-Request-ID": 'x" injected\\'})
     assert response.status_code == 404
-    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
+    assert re.fullmatch(r"[0-9a-f]{12}-[0-9]+", response.headers["x-request-id"])
     assert json.loads(lines[0])["status"] == 404
 
 
