@@ -137,7 +137,13 @@ def _reason(exc: BaseException) -> str | None:
     if exc.connection_invalidated or (
         sqlstate is None and isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
     ):
-        # A connection refused, or dropped mid-query: the driver has no SQLSTATE for those.
+        # A connection refused, or dropped mid-query: the driver has no SQLSTATE for those, nor for a
+        # server that refuses a new connection (only its message says why).
+        message = str(exc.orig)
+        if "too many clients" in message or "remaining connection slots" in message:
+            return "The database has no free connections; please try again."
+        if "starting up" in message or "shutting down" in message:
+            return _PG_UNAVAILABLE["57P"]
         return "The database cannot be reached."
     return None
 

@@ -17,66 +17,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx2
 
 from app.config import PROJECT_ROOT
+from benchmarks import private_postgres
 from benchmarks.load import environment, paths
 from benchmarks.web_speed import wait_for
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-CLUSTER = Path("/tmp/unga_ops_faults_pg")
-PG_PORT, APP_PORT = 8151, 8112
-DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/unga_ops_faults"
+APP_PORT = 8112
 CLIENTS = 32
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def pg_ctl(*args: str) -> None:
-    log = CLUSTER / "server.log"
-    options = f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {CLUSTER}"
-    command = [
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(CLUSTER / "data"),
-        "-l",
-        str(log),
-        "-o",
-        options,
-        "-w",
-        *args,
-    ]
-    subprocess.run(_as_postgres(command), check=True, capture_output=True)
-
-
-def prepare_cluster() -> None:
-    if not (CLUSTER / "data" / "PG_VERSION").exists():
-        shutil.rmtree(CLUSTER, ignore_errors=True)
-        CLUSTER.mkdir(parents=True)
-        if os.geteuid() == 0:
-            shutil.chown(CLUSTER, "postgres", "postgres")
-        initdb = [str(PG_BIN / "initdb"), "-D", str(CLUSTER / "data"), "-U", "postgres", "--auth=trust"]
-        subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
-    pg_ctl("start")
-    createdb = [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres"]
-    subprocess.run([*createdb, "unga_ops_faults"], capture_output=True)  # exists on later runs: fine
-    unga = Path(sys.executable).parent / "unga"
-    # An import of data already there changes nothing and says so, in a few seconds.
-    sources = str(PROJECT_ROOT / "data" / "sources")
-    subprocess.run([str(unga), "import", "--quiet", sources], env=environment(DATABASE_URL), check=True)
 
 
 @dataclass
@@ -120,11 +77,11 @@ def _reason(response: httpx2.Response) -> str:
 async def fault(timeline: Timeline, at: float, down: float, marks: dict[str, float]) -> None:
     await asyncio.sleep(at)
     marks["stop"] = timeline.now()
-    await asyncio.to_thread(pg_ctl, "stop", "-m", "fast")
+    await asyncio.to_thread(private_postgres.pg_ctl, "stop", "-m", "fast")
     marks["stopped"] = timeline.now()
     await asyncio.sleep(down)
     marks["start"] = timeline.now()
-    await asyncio.to_thread(pg_ctl, "start")
+    await asyncio.to_thread(private_postgres.pg_ctl, "start")
     marks["back"] = timeline.now()
 
 
@@ -183,25 +140,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the cluster (stopped) for the next run")
     args = parser.parse_args()
-    if not (PG_BIN / "initdb").exists():
-        raise SystemExit(f"needs PostgreSQL 15's server binaries in {PG_BIN} (apt-get install postgresql-15)")
-    prepare_cluster()
+    database_url = private_postgres.start()
     base = f"http://127.0.0.1:{APP_PORT}"
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(APP_PORT),
          "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-        env={**environment(DATABASE_URL), "UNGA_REQUEST_LOG": "false"}, cwd=PROJECT_ROOT,
+        env={**environment(database_url), "UNGA_REQUEST_LOG": "false"}, cwd=PROJECT_ROOT,
     )  # fmt: skip
     try:
         wait_for(f"{base}/readyz")
-        timeline, marks = asyncio.run(run_load(base, paths(DATABASE_URL), args))
+        timeline, marks = asyncio.run(run_load(base, paths(database_url), args))
         report(timeline, marks)
     finally:
         server.terminate()
         server.wait(timeout=30)
-        pg_ctl("stop", "-m", "fast")
-        if not args.keep:
-            shutil.rmtree(CLUSTER, ignore_errors=True)
+        private_postgres.stop(remove=not args.keep)
 
 
 if __name__ == "__main__":

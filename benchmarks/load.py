@@ -1,16 +1,17 @@
 """Load: the main pages at 128 connections for 60 s, with several workers, while an admin saves edits.
 
-For each database (SQLite in WAL mode, and PostgreSQL: a scratch database ``unga_ops_bench`` on the
-local server), the whole real history is loaded once, uvicorn serves the app with N workers (request
-logs on, as in production), and wrk (see benchmarks/web_speed.py, whose wrk handling this reuses) picks
-at random among resolution pages, country pages, searches and API answers. Meanwhile an admin signs in
-through the real forms and saves an edit of A/RES/ES-11/1 in a loop, each save moving the data version
-(so the page caches refill). Reported: req/s, p50/p99, errors (non-2xx/3xx and socket errors), 5xx
-lines in the request log, and the admin's saves (count, median and worst time, failures).
-The two cores are shared with wrk and the admin: the figures are floors.
+For each database (SQLite in WAL mode, and PostgreSQL 15: a database ``unga_ops_bench`` in a private
+cluster, see benchmarks/private_postgres.py, or ``--postgres-url``), the whole real history is loaded
+once, uvicorn serves the app with N workers (request logs on, as in production), and wrk (see
+benchmarks/web_speed.py, whose wrk handling this reuses) picks at random among resolution pages, country
+pages, searches and API answers. Meanwhile an admin signs in through the real forms and saves an edit of
+A/RES/ES-11/1 in a loop, each save moving the data version (so the page caches refill). Reported: req/s,
+p50/p99, errors (non-2xx/3xx and socket errors), 5xx lines in the request log, and the admin's saves
+(count, median and worst time, failures). The two cores are shared with wrk and the admin (and, on our
+build machines, with other people's work): the figures are floors.
 
     python -m benchmarks.load                          # both databases, 60 s, 128 connections, 4 workers
-    python -m benchmarks.load --databases sqlite --duration 20
+    python -m benchmarks.load --databases sqlite --duration 20 --no-admin
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy.engine import make_url
 from app.config import PROJECT_ROOT
 from app.db import make_engine
 from app.models import Resolution, State, StateStatus
+from benchmarks import private_postgres
 from benchmarks.web_speed import BENCH, DATABASE, SEARCHES, Result, prepare_database, wait_for, wrk
 
 PORT = 8110
@@ -224,7 +226,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=128)
     parser.add_argument("--workers", type=int, default=4, help="uvicorn workers")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument(
+        "--postgres-url",
+        default="",
+        help=f"an existing server's database (e.g. {POSTGRES_URL}) instead "
+        "of the private cluster (benchmarks/private_postgres.py)",
+    )
     parser.add_argument("--no-admin", action="store_true", help="no admin saving (a baseline)")
     parser.add_argument(
         "--env",
@@ -239,9 +246,15 @@ def main() -> None:
         if database == "sqlite":
             prepare_database()
             runs.append(measure("SQLite (WAL)", f"sqlite:///{DATABASE}", args))
-        else:
+        elif args.postgres_url:
             prepare_postgres(args.postgres_url)
             runs.append(measure("PostgreSQL 15", args.postgres_url, args))
+        else:  # a private cluster: the shared server's connections are shared with everyone's tests
+            url = private_postgres.start()
+            try:
+                runs.append(measure("PostgreSQL 15", url, args))
+            finally:
+                private_postgres.stop(remove=False)
     print(
         f"\n{args.duration} s, {args.connections} connections, {args.workers} workers, random among "
         f"{runs[0].urls if runs else 0} URLs (resolution and country pages, searches, API), "
