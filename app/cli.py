@@ -1,4 +1,4 @@
-"""The ``unga`` command: imports and administration."""
+"""The ``unga`` command: imports, exports, backups and administration."""
 
 from __future__ import annotations
 
@@ -43,16 +43,17 @@ class _BarReporter(Reporter):
             self.progress.advance(self.task, amount)
 
 
-def run_import(paths: list[Path], quiet: bool = False) -> ImportSummary:
+def run_import(paths: list[Path], quiet: bool = False, states: Path | None = None) -> ImportSummary:
     """Migrate, then import in one write transaction; on any error nothing is written."""
     settings = get_settings()
+    reference = states or settings.data_dir / "states.toml"
     upgrade_to_head()
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
         unit_of_work(write=True) as session,
         Progress(*columns, console=console, disable=quiet, transient=False) as progress,
     ):
-        return import_paths(session, paths, settings.data_dir / "states.toml", _BarReporter(progress))
+        return import_paths(session, paths, reference, _BarReporter(progress))
 
 
 def _print_summary(summary: ImportSummary, seconds: float) -> None:
@@ -91,11 +92,15 @@ def import_command(
         typer.Argument(help="Files or folders: DGACM JSON Lines, Voeten CSV, UN Digital Library CSV"),
     ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    states: Annotated[
+        Path | None,
+        typer.Option(help="Member-state reference file (default: data/states.toml; an export has its own)"),
+    ] = None,
 ) -> None:
     """Import voting data. Idempotent and transactional: a bad row stops it and changes nothing."""
     started = time.perf_counter()
     try:
-        summary = run_import(paths, quiet=quiet)
+        summary = run_import(paths, quiet=quiet, states=states)
     except (IngestError, UnmatchedNamesError) as exc:
         console.print(f"[red]Import failed, nothing was changed.[/red]\n{exc}")
         raise typer.Exit(1) from None
@@ -166,3 +171,66 @@ def purge_sessions() -> None:
     with unit_of_work(write=True) as session:
         sessions, failures = purge_stale(session)
     console.print(f"Removed {sessions} ended admin session(s) and {failures} old failed sign-in(s).")
+
+
+@app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(help="A new or empty folder")],
+) -> None:
+    """Export all published data to the open formats `unga import` reads (DGACM JSON Lines, Voeten CSV,
+    states.toml). Import it back with: unga import --states FOLDER/states.toml FOLDER"""
+    from app.ops.export import ExportError, export_all
+
+    started = time.perf_counter()
+    try:
+        with unit_of_work() as session:
+            summary = export_all(session, folder)
+    except ExportError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Exported {summary.states} states, {summary.dgacm_lines} DGACM resolutions, "
+        f"{summary.voeten_roll_calls} Voeten roll calls and {summary.votes:,} listed votes to {folder} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    if summary.drafts_skipped:
+        console.print(f"{summary.drafts_skipped} unpublished draft(s) left out (the formats have no drafts).")
+    if summary.not_exported:
+        console.print(
+            f"[yellow]{len(summary.not_exported)} decision(s) fit no open format and were left out:[/yellow] "
+            + ", ".join(summary.not_exported[:20])
+        )
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="The backup file to write (must not exist)")],
+) -> None:
+    """Back up the whole database while the site keeps serving (SQLite online backup, or pg_dump)."""
+    from app.ops.backup import BackupError
+    from app.ops.backup import backup as make_backup
+
+    try:
+        make_backup(get_settings().database_url, path)
+    except BackupError as exc:
+        console.print(f"[red]Backup failed: {exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Backup written to {path} ({path.stat().st_size / 1e6:.1f} MB).")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `unga backup`")],
+    replace: Annotated[bool, typer.Option(help="Overwrite a database that already holds data")] = False,
+) -> None:
+    """Restore a backup into the database (stop the site first), then migrate it to the current schema."""
+    from app.ops.backup import BackupError
+    from app.ops.backup import restore as load_backup
+
+    try:
+        load_backup(get_settings().database_url, path, replace=replace)
+    except BackupError as exc:
+        console.print(f"[red]Restore refused or failed; the database is unchanged.[/red]\n{exc}")
+        raise typer.Exit(1) from None
+    upgrade_to_head()
+    console.print(f"Restored {path}; the schema is up to date.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         validation_alias=AliasChoices("DATABASE_URL", "UNGA_DATABASE_URL"),
     )
+    # An optional read replica (e.g. a PostgreSQL hot standby) for the public pages and the API; the
+    # admin and every write use DATABASE_URL. Unset, everything uses DATABASE_URL.
+    read_database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("READ_DATABASE_URL", "UNGA_READ_DATABASE_URL"),
+    )
     environment: Literal["development", "test", "production"] = "development"
     # Shipped sources imported by `unga serve` into an empty database.
     data_dir: Path = PROJECT_ROOT / "data"
@@ -34,6 +41,16 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     admin_session_idle_minutes: int = Field(default=60, ge=1)
     admin_session_max_hours: int = Field(default=12, ge=1)
+    # Observability: one JSON line per request on stderr, and statements slower than this many
+    # milliseconds counted (/metrics) and logged with their text (never their parameters); 0 turns it off.
+    request_log: bool = True
+    slow_query_ms: float = Field(default=250.0, ge=0)
+    # Connections per worker process: pool_size kept open, up to max_overflow more under load. Keep
+    # workers x (both) under PostgreSQL's max_connections (100 by default). A request that waits longer
+    # than pool_timeout seconds for a connection gets a 503 ("busy") rather than hanging.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
@@ -53,3 +70,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process (pg_dump, pg_restore) with some variables added."""
+    return {**os.environ, **extra}

@@ -5,11 +5,16 @@ SQLAlchemy emitting ``BEGIN`` itself: this is SQLAlchemy's documented recipe, wi
 and rollbacks do not nest correctly (test isolation and import atomicity both rely on it). Write
 transactions ask for ``BEGIN IMMEDIATE`` so that two writers queue on ``busy_timeout`` instead of
 failing with "database is locked" when a read transaction tries to upgrade.
+
+With ``UNGA_READ_DATABASE_URL`` set, public reads (GET and HEAD outside /admin) run on a second engine
+pointed at a read replica; the admin, the CLI and every write stay on the primary. Both engines time
+their statements: those slower than ``UNGA_SLOW_QUERY_MS`` are counted and logged (app.ops.metrics).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -20,8 +25,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
 
 from app.config import get_settings
+from app.ops.metrics import counters
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -37,12 +44,14 @@ SQLITE_PRAGMAS = (
 WRITE_OPTION = "unga_write"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool) -> None:
+    pragmas = (*SQLITE_PRAGMAS, "PRAGMA query_only=ON") if read_only else SQLITE_PRAGMAS
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in pragmas:
             cursor.execute(pragma)
         cursor.close()
 
@@ -52,22 +61,73 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine configured the same way for the app, the CLI and the tests."""
+_STARTED = "unga_statement_started"
+
+
+def _time_statements(engine: Engine, threshold_ms: float) -> None:
+    """Count statements slower than the threshold: two clock reads per statement, nothing more."""
+    if threshold_ms <= 0:
+        return
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Connection, _cursor: Any, _statement: str, *_args: Any) -> None:
+        conn.info[_STARTED] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        started = conn.info.pop(_STARTED, None)
+        if started is not None:
+            elapsed = (time.perf_counter() - started) * 1000
+            if elapsed >= threshold_ms:
+                counters.count_slow_query(statement, elapsed)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Create an engine configured the same way for the app, the CLI and the tests.
+
+    ``read_only`` engines (the replica) refuse writes: SQLite with ``query_only``, PostgreSQL by opening
+    every transaction READ ONLY (psycopg sends it with BEGIN, no extra round trip).
+    """
     parsed = make_url(url)
+    settings = get_settings()
+    pool: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine, read_only)
+    else:
+        # pool_pre_ping replaces connections the server dropped (a restart, a failover) before use;
+        # connect_timeout keeps a worker from hanging on a database host that does not answer.
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+            execution_options={"postgresql_readonly": True} if read_only else {},
+            **pool,
+        )
+    _time_statements(engine, settings.slow_query_ms)
+    return engine
 
 
 @lru_cache
 def get_engine() -> Engine:
+    """The primary database: every write, the admin and the command line."""
     return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def get_read_engine() -> Engine:
+    """The read replica when one is configured, else the primary."""
+    url = get_settings().read_database_url
+    return make_engine(url, read_only=True) if url else get_engine()
 
 
 @lru_cache
@@ -75,10 +135,26 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False, autoflush=False)
 
 
+@lru_cache
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    return sessionmaker(bind=get_read_engine(), expire_on_commit=False, autoflush=False)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection and forget the engines (settings changed, or a test ends)."""
+    for factory in (get_read_engine, get_engine):
+        if factory.cache_info().currsize:
+            factory().dispose()
+    for cached in (get_read_sessionmaker, get_sessionmaker, get_read_engine, get_engine):
+        cached.cache_clear()
+
+
 @contextmanager
-def unit_of_work(*, write: bool = False) -> Iterator[Session]:
-    """A session that commits when the block ends and rolls back if it raises."""
-    session = get_sessionmaker()()
+def unit_of_work(*, write: bool = False, read_only: bool = False) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back if it raises.
+
+    ``read_only`` sessions go to the read replica, if there is one."""
+    session = (get_read_sessionmaker() if read_only else get_sessionmaker())()
     if write:
         write_session(session)
     try:
@@ -91,9 +167,15 @@ def unit_of_work(*, write: bool = False) -> Iterator[Session]:
         session.close()
 
 
-def get_session() -> Iterator[Session]:
-    """One unit of work per request: commit when the handler returns, roll back when it raises."""
-    with unit_of_work() as session:
+def is_public_read(request: Request) -> bool:
+    """Requests a read replica may answer: reads outside the admin (which must see its own writes)."""
+    return request.method in ("GET", "HEAD") and not request.url.path.startswith("/admin")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: commit when the handler returns, roll back when it raises.
+    Public reads go to the read replica when one is configured."""
+    with unit_of_work(read_only=is_public_read(request)) as session:
         yield session
 
 

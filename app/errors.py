@@ -2,16 +2,26 @@
 
 A 404 or a 400 on a page path renders templates/404.html or templates/400.html; every other error, and
 every error under /api, goes to FastAPI's own handlers (JSON, headers such as WWW-Authenticate kept).
+
+When the database cannot serve (unreachable, restarting, read-only, disk full, locked too long), the
+answer is a 503 that says why, with Retry-After, instead of a 500 with a traceback: templates/503.html
+for people, ``{"detail": ...}`` for programs. The failed unit of work has been rolled back, so nothing
+is half-written; pool_pre_ping (app.db) brings the next request a fresh connection once it is back.
 """
 
 from __future__ import annotations
+
+import json
+import logging
+import sqlite3
 
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from app.templating import get_templates
 
@@ -73,3 +83,99 @@ async def page_validation_error(request: Request, exc: Exception) -> Response:
         back_label="Start again without filters",
     )
     return render_error(request, 400, page)
+
+
+RETRY_AFTER_SECONDS = 5
+database_log = logging.getLogger("unga.database")
+# PostgreSQL SQLSTATE classes and codes that mean "the database cannot serve now", not "this is a bug".
+_PG_UNAVAILABLE = {
+    "08": "The database cannot be reached.",  # connection exceptions
+    "53": "The database server is out of resources (disk, memory or connections).",
+    "57P": "The database is restarting or shutting down.",  # admin shutdown, cannot connect now
+    "25006": "The database is read-only at the moment; changes cannot be saved.",
+    "40001": "The database is busy; please try again.",  # serialization failure
+    "40P01": "The database is busy; please try again.",  # deadlock
+}
+_SQLITE_UNAVAILABLE = {
+    "readonly database": "The database is read-only at the moment; changes cannot be saved.",
+    "disk is full": "The database's disk is full; changes cannot be saved.",
+    "database is locked": "The database is busy; please try again.",
+    "unable to open database": "The database cannot be opened.",
+    "disk i/o error": "The database's disk failed to read or write.",
+}
+
+
+def unavailable_reason(exc: BaseException) -> str | None:
+    """Why the database cannot serve, in words for users; None if the error is not of that kind.
+
+    The cause may sit behind another error: SQLite rolls the whole transaction back on a full disk, so
+    the savepoint rollback that follows fails with "no such savepoint"; the full disk is the reason."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            break
+        reason = _reason(seen)
+        if reason is not None:
+            return reason
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _reason(exc: BaseException) -> str | None:
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return "The database is busy; please try again."
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        for prefix in (sqlstate, sqlstate[:3], sqlstate[:2]):
+            if prefix in _PG_UNAVAILABLE:
+                return _PG_UNAVAILABLE[prefix]
+    if isinstance(exc.orig, sqlite3.Error):  # SQLite says what went wrong only in its message
+        message = str(exc.orig).lower()
+        return next((r for fragment, r in _SQLITE_UNAVAILABLE.items() if fragment in message), None)
+    if exc.connection_invalidated or (
+        sqlstate is None and isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
+    ):
+        # A connection refused, or dropped mid-query: the driver has no SQLSTATE for those, nor for a
+        # server that refuses a new connection (only its message says why).
+        message = str(exc.orig)
+        if "too many clients" in message or "remaining connection slots" in message:
+            return "The database has no free connections; please try again."
+        if "starting up" in message or "shutting down" in message:
+            return _PG_UNAVAILABLE["57P"]
+        return "The database cannot be reached."
+    return None
+
+
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """503 with the reason for database failures; anything else is re-raised as the bug it is."""
+    reason = unavailable_reason(exc)
+    if reason is None:
+        raise exc
+    # For operators: what the database said, in one JSON line (no statement, no parameters).
+    origin = getattr(exc, "orig", None) or exc
+    database_log.warning(
+        json.dumps(
+            {
+                "event": "database_unavailable",
+                "path": request.url.path,
+                "reason": reason,
+                "error": type(origin).__name__,
+                "sqlstate": getattr(origin, "sqlstate", None),
+                "message": str(origin).strip().splitlines()[0][:300] if str(origin).strip() else "",
+            }
+        )
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if not is_page_path(request):
+        return JSONResponse({"detail": reason}, status_code=503, headers=headers)
+    page = ErrorPage(
+        title="Temporarily unavailable",
+        message=reason,
+        back_url=request.url.path,
+        back_label="Try this page again",
+    )
+    response = get_templates().TemplateResponse(request, "503.html", dict(page), status_code=503)
+    response.headers.update(headers)
+    return response

@@ -6,6 +6,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -16,11 +18,12 @@ from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
-from app.db import get_sessionmaker
-from app.errors import http_error, is_page_path, page_validation_error
+from app.db import get_read_sessionmaker
+from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
-from app.ops import health
+from app.ops import health, metrics
+from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
@@ -40,13 +43,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 def _data_version() -> str:
-    with get_sessionmaker()() as session:
+    with get_read_sessionmaker()() as session:  # the version of what the public pages read
         return data_version(session)
 
 
 def create_app(*, page_cache: bool = True) -> FastAPI:
     """The application. ``page_cache=False`` for tests that read their own uncommitted transaction."""
-    get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
+    settings = get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
+    configure_logging()
     app = FastAPI(
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
@@ -55,12 +59,15 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(DBAPIError, database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, database_unavailable)
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
     app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(cards_routes.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
@@ -72,4 +79,5 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     if page_cache:  # inside the security headers, so cached answers carry them too
         app.add_middleware(PublicCacheMiddleware, version=_data_version)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware, enabled=settings.request_log)  # outermost: times everything
     return app

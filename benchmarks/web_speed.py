@@ -47,6 +47,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
 
 
 def prepare_database() -> None:
@@ -100,10 +101,13 @@ def wrk(base: str, paths: list[str], duration: int, connections: int) -> Result:
         return float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-    # Errors: non-2xx answers and socket errors (wrk gives up on a request after 2 s: a timeout).
-    errors = sum(int(n) for n in re.findall(r"timeout (\d+)", out))
+    requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    # Errors: non-2xx answers and socket errors: connect, read, write, and timeouts (wrk gives up on a
+    # request after 2 s).
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = sum(int(n) for n in socket.groups()) if socket else 0
     errors += sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    return Result(rps, latency("50%"), latency("99%"), errors)
+    return Result(rps, latency("50%"), latency("99%"), errors, requests)
 
 
 def scenarios() -> list[tuple[str, list[str], list[str]]]:

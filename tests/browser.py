@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 import uvicorn
 
-from app.db import get_engine, get_sessionmaker
+from app.db import dispose_engines
 from app.ingest.run import ImportSummary
 from app.main import create_app
 
@@ -64,11 +64,9 @@ def live_server() -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        # The server used the app's own engine: close its pooled connections rather than leave them to the
-        # garbage collector (a ResourceWarning on PostgreSQL), and let the next user build a fresh one.
-        get_engine().dispose()
-        get_engine.cache_clear()
-        get_sessionmaker.cache_clear()
+        # The server used the app's own engines: close their pooled connections rather than leave them to
+        # the garbage collector (a ResourceWarning on PostgreSQL), and let the next user build fresh ones.
+        dispose_engines()
 
 
 @pytest.fixture(scope="module", name="base_url")

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_ENTRIES = 2_000
 MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
-SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz")
+SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz", "/metrics")
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 VERSION_TTL = 1.0  # seconds an admin's save may take to show on cached pages
 

@@ -74,7 +74,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
             else DecisionKind.RESOLUTION
         )
         notes = [] if unres else ["Voeten's data gives no resolution symbol for this vote."]
-        title, description = _title_and_description(short, descr)
+        title, description = title_and_description(short, descr)
         if _LIBRARY_SUFFIX.search(short) or _LIBRARY_SUFFIX.search(descr):
             titled.add(rcid)
         records[rcid] = Record(
@@ -103,7 +103,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
 _LIBRARY_SUFFIX = re.compile(r"\s*:\s*resolution\s*/.*$", re.IGNORECASE)
 
 
-def _title_and_description(short: str, descr: str) -> tuple[str, str]:
+def title_and_description(short: str, descr: str) -> tuple[str, str]:
     """Voeten's ``descr`` is the UN library's title for recent votes (mixed case, "... : resolution /
     adopted by the General Assembly") and a description of the motion for older ones (upper case);
     ``short`` is a topic phrase. In sessions 71-73 the two swap: ``short`` holds the library title and

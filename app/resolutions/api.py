@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from app.deps import PageDep, SessionDep
+from app.deps import PageDep, RowId, SessionDep
 from app.models import Adoption, Resolution
 from app.resolutions import queries, schemas
 from app.resolutions.service import parse_session
@@ -74,7 +74,7 @@ def list_resolutions(
 
 
 @router.get("/votes/{decision_id}", response_model=schemas.ResolutionOut, summary="A recorded vote by id")
-def get_vote(decision_id: int, session: SessionDep) -> schemas.ResolutionOut:
+def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
     resolution = queries.get_decision(session, decision_id)
     if resolution is None:
         raise HTTPException(404, f"No recorded vote with id {decision_id}.")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from app.deps import SessionDep
+from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
 from app.models import Resolution
 from app.resolutions import queries, views
@@ -65,7 +65,7 @@ def feed(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/votes/{decision_id:int}.csv")
-def vote_csv(decision_id: int, request: Request, session: SessionDep) -> Response:
+def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = queries.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)
@@ -81,7 +81,7 @@ def vote_groups_csv(decision_id: int, request: Request, session: SessionDep) -> 
 
 
 @router.get("/votes/{decision_id:int}")
-def vote(decision_id: int, request: Request, session: SessionDep) -> Response:
+def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = queries.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)

@@ -17,8 +17,9 @@ inferred, session by session, oldest first:
    The sources differ here: Voeten's data gives, before 1985, only a short upper-case topic label
    ("CHINA REPRESENTATION", "SOUTH AFRICA, OIL EMBARGO") rather than the title, and for 1985-2013 that
    label beside the title; for 2016-2018 the importer takes the title from the label column and keeps
-   the agenda entry ("A/71/251 39 - ...") as the description. Each record therefore yields a title (when it has one), a topic label
-   (when it has one) and an agenda-item title (DGACM data from 2019, and Voeten's agenda entries).
+   the agenda entry ("A/71/251 39 - ...") as the description. Each record therefore yields a title
+   (when it has one), a topic label (when it has one) and an agenda-item title (DGACM data from 2019,
+   and Voeten's agenda entries).
 3. **When two records match.** Two titles match when rapidfuzz's ``token_sort_ratio`` of the normalised
    titles reaches ``TITLE_THRESHOLD`` (90 of 100), or ``SAME_AGENDA_THRESHOLD`` (80) when both records
    sit under the same agenda-item title. Agenda-item *numbers* are not compared: they change every

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from app.db import get_engine, get_sessionmaker
+from app.db import dispose_engines
 from app.ingest.run import ImportSummary
 from app.main import create_app
 from app.ops.health import expected_revision
@@ -17,13 +17,10 @@ from app.ops.health import expected_revision
 @pytest.fixture
 def live_client(engine: Engine, first_import: ImportSummary) -> Iterator[TestClient]:
     """A client whose app opens its own sessions on the (committed) test database."""
-    get_engine.cache_clear()
-    get_sessionmaker.cache_clear()
+    dispose_engines()
     with TestClient(create_app(page_cache=False)) as client:
         yield client
-    get_engine().dispose()
-    get_engine.cache_clear()
-    get_sessionmaker.cache_clear()
+    dispose_engines()
 
 
 def test_healthz(live_client: TestClient) -> None:
