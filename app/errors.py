@@ -1,10 +1,10 @@
 """Error pages: people get HTML pages, programs under /api keep getting JSON.
 
-A 404 or a 400 on a page path renders templates/404.html or templates/400.html; every other error, and
+A 404 or a 400 on a page path renders templates/error.html; every other error, and
 every error under /api, goes to FastAPI's own handlers (JSON, headers such as WWW-Authenticate kept).
 
 When the database cannot serve (unreachable, restarting, read-only, disk full, locked too long), the
-answer is a 503 that says why, with Retry-After, instead of a 500 with a traceback: templates/503.html
+answer is a 503 that says why, with Retry-After, instead of a 500 with a traceback: templates/error.html
 for people, ``{"detail": ...}`` for programs. The failed unit of work has been rolled back, so nothing
 is half-written; pool_pre_ping (app.db) brings the next request a fresh connection once it is back.
 """
@@ -32,7 +32,7 @@ class Suggestion(BaseModel):
 
 
 class ErrorPage(BaseModel):
-    """Context of templates/404.html and templates/400.html."""
+    """Context of templates/error.html (with the status code render_error adds)."""
 
     title: str
     message: str
@@ -40,6 +40,7 @@ class ErrorPage(BaseModel):
     # Where to go instead (the list a bad filter came from, say).
     back_url: str = "/"
     back_label: str = "Go to the home page"
+    note: str = ""  # a line after the message (what a 503 has not lost, say)
 
 
 def is_page_path(request: Request) -> bool:
@@ -47,9 +48,11 @@ def is_page_path(request: Request) -> bool:
     return not (path.startswith("/api/") or path == "/api" or path.startswith(("/docs", "/openapi")))
 
 
-def render_error(request: Request, status_code: int, page: ErrorPage) -> Response:
-    template = "404.html" if status_code == 404 else "400.html"
-    return get_templates().TemplateResponse(request, template, dict(page), status_code=status_code)
+def render_error(request: Request, status_code: int, page: BaseModel) -> Response:
+    """The error page for people. ``page`` is an ErrorPage or any model with its fields (title, message,
+    suggestions, back_url, back_label)."""
+    context = {"note": "", "suggestions": [], **dict(page), "status_code": status_code}
+    return get_templates().TemplateResponse(request, "error.html", context, status_code=status_code)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -175,7 +178,8 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
         message=reason,
         back_url=request.url.path,
         back_label="Try this page again",
+        note="Nothing you saved earlier is lost. Please try again in a minute.",
     )
-    response = get_templates().TemplateResponse(request, "503.html", dict(page), status_code=503)
+    response = render_error(request, 503, page)
     response.headers.update(headers)
     return response

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 
 from app.countries import queries, views
 from app.deps import SessionDep
+from app.errors import render_error
 from app.models import State
 from app.templating import get_templates
-from app.urls import COMPARE_PATH, country_path
+from app.urls import COMPARE_PATH, COUNTRIES_PATH, country_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -30,8 +31,8 @@ def _csv(body: str, filename: str) -> Response:
     )
 
 
-def _not_found(request: Request, session: SessionDep, code: str) -> Response:
-    return _render(request, "countries/not_found.html", views.not_found_page(session, code), 404)
+def _not_found(request: Request, session: SessionDep, code: str, back_url: str = COUNTRIES_PATH) -> Response:
+    return render_error(request, 404, views.not_found_page(session, code, back_url))
 
 
 def _canonical(request: Request, state: State, path: str) -> Response | None:
@@ -97,12 +98,7 @@ def compare_csv(
 ) -> Response:
     a, b = queries.get_state(session, query.a), queries.get_state(session, query.b)
     if a is None or b is None:
-        return _render(
-            request,
-            "countries/not_found.html",
-            views.not_found_page(session, query.b if a else query.a, COMPARE_PATH),
-            404,
-        )
+        return _not_found(request, session, query.b if a else query.a, COMPARE_PATH)
     return _csv(views.compare_csv(session, a, b, query.consensus), f"{a.code}-{b.code}-agreement.csv")
 
 
@@ -112,9 +108,7 @@ def compare(request: Request, session: SessionDep, query: Annotated[views.Compar
     b = queries.get_state(session, query.b) if query.b else None
     for code, state in ((query.a, a), (query.b, b)):
         if code and state is None:
-            return _render(
-                request, "countries/not_found.html", views.not_found_page(session, code, COMPARE_PATH), 404
-            )
+            return _not_found(request, session, code, COMPARE_PATH)
     message = ""
     if a is None or b is None:
         message = "Choose two states to compare."

@@ -101,6 +101,8 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
 
 
 _LIBRARY_SUFFIX = re.compile(r"\s*:\s*resolution\s*/.*$", re.IGNORECASE)
+# How the UN library's titles end in Voeten's data; a roll call so titled is a resolution's adoption.
+LIBRARY_TITLE_SUFFIX = " : resolution / adopted by the General Assembly"
 
 
 def title_and_description(short: str, descr: str) -> tuple[str, str]:

@@ -32,7 +32,13 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from app.ingest.names import fold
-from app.ingest.voeten import ISSUE_COLUMNS, ROLL_CALL_COLUMNS, VOTE_COLUMNS, title_and_description
+from app.ingest.voeten import (
+    ISSUE_COLUMNS,
+    LIBRARY_TITLE_SUFFIX,
+    ROLL_CALL_COLUMNS,
+    VOTE_COLUMNS,
+    title_and_description,
+)
 from app.models import DecisionKind, Resolution, SourceKind, State, VoteChoice
 from app.ops import queries
 from app.symbols import normalize_symbol
@@ -199,7 +205,10 @@ def _roll_call_row(resolution: Resolution, *, only_supplement: bool) -> tuple[An
     important = "" if resolution.important_vote is None else str(int(resolution.important_vote))
     amend = "1" if resolution.kind is DecisionKind.AMENDMENT else "0"
     para = "1" if resolution.kind is DecisionKind.PARAGRAPH else "0"
-    short, descr = ("", "") if only_supplement else _short_and_descr(resolution.title, resolution.description)
+    adoption = resolution.kind is DecisionKind.RESOLUTION
+    short, descr = (
+        ("", "") if only_supplement else _short_and_descr(resolution.title, resolution.description, adoption)
+    )
     return (
         resolution.voeten_rcid,
         resolution.session_number,
@@ -213,9 +222,13 @@ def _roll_call_row(resolution: Resolution, *, only_supplement: bool) -> tuple[An
     )
 
 
-def _short_and_descr(title: str, description: str) -> tuple[str, str]:
-    """Voeten's (short, descr) that the importer reads back as this title and description."""
-    for candidate in ((description, title), (title, description)):
+def _short_and_descr(title: str, description: str, adoption: bool) -> tuple[str, str]:
+    """Voeten's (short, descr) that the importer reads back as this title and description.
+
+    An adoption carries the library's title suffix, as in Voeten's own data: where several roll calls
+    share a symbol, the importer takes the titled one as the adoption (app.ingest.voeten)."""
+    candidates = [(title + LIBRARY_TITLE_SUFFIX, description)] if adoption else []
+    for candidate in (*candidates, (description, title), (title, description)):
         if title_and_description(*candidate) == (title, description):
             return candidate
     return title, description  # not reproducible exactly; keep both texts
