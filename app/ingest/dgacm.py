@@ -82,8 +82,8 @@ def _record(source: SourceFile, line: int, row: dict[str, Any]) -> Record:
     if recorded:
         record.official_yes, record.official_no, record.official_abstain = (c or 0 for c in counts)
         for names, choice in lists:
-            record.votes.extend((name, choice.value) for name in names)
-        record.has_roll_call = bool(record.votes)
+            record.add_votes(names, choice.value)
+        record.has_roll_call = bool(record.voter_names)
     for pair in row.get("subjects") or []:
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
             term, vocabulary = pair
