@@ -65,11 +65,13 @@ class Preparer:
         members = self.resolver.members_on(record.day)
         matched = self._matched.setdefault(members, {})
         found = list(map(matched.get, record.voter_names))
-        if None in found or len(set(found)) != len(found):
+        distinct = set(found)
+        if None in distinct or len(distinct) != len(found):
             ids, letters, repeated = self._match_one_by_one(record, matched)
-        else:
-            ids, letters, repeated = cast(list[int], found), record.choices, 0  # no None: checked above
-        for state_id in set(ids) - members:
+            distinct = set(ids)
+        else:  # every name matched (no None), each once
+            ids, letters, repeated = cast(list[int], found), record.choices, 0
+        for state_id in cast(set[int], distinct) - members:
             self.outside_membership[self.codes[state_id]] += 1
         row = bytearray(self._blank_row(members if record.has_roll_call else frozenset()))
         deque(map(row.__setitem__, ids, letters.encode()), maxlen=0)
