@@ -67,6 +67,7 @@ def import_paths(
         for record in iter_records(inputs):
             writer.submit(preparer.prepare(record))
         preparer.finish()
+        report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
     report.stage("Country aggregates")
     changed = any((written.added, written.changed, states_added, states_changed))

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
-from itertools import compress, islice, repeat
+from itertools import compress, islice
 from operator import ne
 
 from app.ingest.errors import IngestError
@@ -24,6 +24,8 @@ from app.symbols import from_voeten
 ROLL_CALL_COLUMNS = ("rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr")
 VOTE_COLUMNS = ("rcid", "country", "country_code", "vote")
 ISSUE_COLUMNS = ("rcid", "short_name", "issue")
+_ROW_SEPARATORS = b",,,\n"
+_NOT_SEPARATORS = bytes(b for b in range(256) if b not in _ROW_SEPARATORS)
 _LETTERS = {"yes": VoteChoice.YES.value, "no": VoteChoice.NO.value, "abstain": VoteChoice.ABSTAIN.value}
 
 
@@ -151,17 +153,18 @@ def _vote_columns(text: str) -> tuple[list[str], list[str], str] | None:
     """The roll-call ids, names and choice letters of a plain file, or None if it needs the CSV reader."""
     if '"' in text or "\r" in text:
         return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines:
+    header, _, body = text.partition("\n")
+    if tuple(h.strip() for h in header.split(",")) != VOTE_COLUMNS or not body:
         return None
-    header, body = lines[0], lines[1:]
-    if tuple(h.strip() for h in header.split(",")) != VOTE_COLUMNS:
+    if not body.endswith("\n"):
+        body += "\n"
+    # Every row must have exactly four fields: with everything but commas and line ends taken out (in
+    # UTF-8 no other character contains those bytes), the file must read ",,,\n" once per row.
+    separators = body.encode().translate(None, _NOT_SEPARATORS)
+    if separators != _ROW_SEPARATORS * body.count("\n"):
         return None
-    if any(map(ne, map(str.count, body, repeat(",")), repeat(len(VOTE_COLUMNS) - 1))):
-        return None  # a row with more or fewer than four fields
-    fields = ",".join(body).split(",")
+    fields = body.replace("\n", ",").split(",")
+    fields.pop()  # the empty string after the last line end
     votes = fields[3::4]
     if not set(votes) <= _LETTERS.keys():
         return None
