@@ -73,7 +73,7 @@ def import_paths(
     changed = any((written.added, written.changed, states_added, states_changed))
     refresh_country_aggregates(session, skip_if_filled=not changed)
     report.stage("Search index")
-    rebuild_search_index(session)
+    rebuild_search_index(session, skip_if_filled=not changed)
     return ImportSummary(
         files=[str(item.path) for item in inputs],
         states_added=states_added,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.ingest.run import ImportSummary, import_paths
@@ -142,6 +142,11 @@ class TestReimport:
         assert not summary.changed_anything
         assert summary.resolutions_unchanged == 8305
         assert summary.votes_written == 0
+
+    def test_search_index_still_covers_every_resolution(self, db: Session) -> None:
+        import_paths(db, [SOURCES], REFERENCE)
+        indexed = db.scalar(text("SELECT count(*) FROM resolution_fts"))
+        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8305
 
     def test_states_unchanged(self, db: Session) -> None:
         before = db.scalar(select(func.count()).select_from(State))
