@@ -57,9 +57,9 @@ _SQLITE_VOTES = (
     "SELECT CAST(r.key AS INTEGER), v.key, v.value FROM json_each(?) AS r, json_each(r.value) AS v "
     f"WHERE v.value <> '{NO_VOTE}'"
 )
-QUEUED = 2  # batches handed to the writer thread and not yet written, at most
 SUBJECT_COLUMNS = ("resolution_id", "vocabulary", "term")
 BATCH = 250  # decisions per batch of statements
+QUEUED = 2  # batches handed to the writer thread and not yet written, at most
 Job = Callable[[Connection], int]  # writes one batch; returns the number of votes written
 
 
