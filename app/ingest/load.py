@@ -344,7 +344,8 @@ def _copy_lines(row_id: int, letters: str) -> str:
 def _apply_updates(conn: Connection, batch: _Batch) -> None:
     """Changed rows and supplements: rare (re-imports of changed sources), so plain SQLAlchemy."""
     for row in batch.changed_rows:
-        values = {k: v for k, v in row.items() if k != "id"}
+        # The row's own version is counted up here (a new row's "version" of 1 would clash with it).
+        values = {k: v for k, v in row.items() if k not in ("id", "version")}
         conn.execute(
             update(Resolution)
             .where(Resolution.id == row["id"])
