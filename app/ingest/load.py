@@ -9,8 +9,10 @@ Speed (benchmarks/import_speed.py): decisions are planned in batches and each ba
 few large statements: SQLite expands a batch's roll calls (letters by state id) with json_each in C,
 PostgreSQL takes COPY. Binding a million parameter tuples through executemany is about 1.5x slower. A
 writer thread runs the batches while the importing thread prepares the next: both drivers release the
-GIL while the database works, and a batch is a handful of calls, so the thread rarely waits for the GIL
-(an earlier writer thread, with one statement per roll call, gained nothing). Into an empty vote table
+GIL while the database works, and a batch's votes (most of the work) are one statement, so the thread
+rarely queues for the GIL (an earlier writer thread, with one statement per roll call, gained nothing).
+Measured on the shared two-vCPU machine: it hides most of PostgreSQL's COPY work (a separate process);
+for SQLite it measured neutral there, as no core was idle. Into an empty vote table
 the secondary index (and, on PostgreSQL, the vote primary and foreign keys) are built once at the end,
 inside the same transaction.
 """
