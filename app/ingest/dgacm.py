@@ -9,6 +9,7 @@ carry footnote text after a tab; the committee can read "#fifthCommittee".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ _LISTS = (
 )
 _COUNTS = ("MS_in_favour_count", "MS_against_count", "MS_abstaining_count")
 _REQUIRED = ("symbol", "adoption_date")
+_SPACES = re.compile(r"\s+")
 
 
 def parse_dgacm(source: SourceFile, lines: Iterable[str]) -> Iterator[Record]:
@@ -82,8 +84,8 @@ def _record(source: SourceFile, line: int, row: dict[str, Any]) -> Record:
     if recorded:
         record.official_yes, record.official_no, record.official_abstain = (c or 0 for c in counts)
         for names, choice in lists:
-            record.votes.extend((name, choice.value) for name in names)
-        record.has_roll_call = bool(record.votes)
+            record.add_votes(names, choice.value)
+        record.has_roll_call = bool(record.voter_names)
     for pair in row.get("subjects") or []:
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
             term, vocabulary = pair
@@ -120,13 +122,22 @@ def _count(source: SourceFile, line: int, value: object) -> int | None:
 
 
 def _date(source: SourceFile, line: int, value: str) -> dt.date:
+    day = _read_date(value)
+    if day is None:
+        raise IngestError(source.name, line, f"unreadable adoption date {value!r}")
+    return day
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_date(value: str) -> dt.date | None:
+    """Cached: a few hundred distinct dates recur across 2,400 lines, and strptime is slow."""
     text = value.replace("\u00a0", " ").strip()
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d %B %Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise IngestError(source.name, line, f"unreadable adoption date {value!r}")
+    return None
 
 
 def _text(value: object) -> str:
@@ -134,7 +145,7 @@ def _text(value: object) -> str:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def _committee(text: str) -> str:

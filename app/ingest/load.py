@@ -6,27 +6,33 @@ lacks (Voeten's roll-call id, important-vote flag and issue codes): this is also
 sources in one import (session 74) becomes one resolution.
 
 Speed (benchmarks/import_speed.py): decisions are planned in batches and each batch is written with a
-few large statements: SQLite expands JSON arrays with json_each in C, PostgreSQL takes COPY. Binding a
-million parameter tuples through executemany is about 1.5x slower. Into an empty vote table the
-secondary index (and, on PostgreSQL, the vote foreign keys) are built once at the end, inside the same
-transaction. A writer thread was tried and measured: on these two vCPUs it gained nothing, so there is none.
+few large statements: SQLite expands a batch's roll calls (letters by state id) with json_each in C,
+PostgreSQL takes COPY. Binding a million parameter tuples through executemany is about 1.5x slower. A
+writer thread runs the batches while the importing thread prepares the next: both drivers release the
+GIL while the database works, and a batch's votes (most of the work) are one statement, so the thread
+rarely queues for the GIL (an earlier writer thread, with one statement per roll call, gained nothing).
+Measured on the shared two-vCPU machine: it hides most of PostgreSQL's COPY work (a separate process);
+for SQLite it measured neutral there, as no core was idle. Into an empty vote table
+the secondary index (and, on PostgreSQL, the vote primary and foreign keys) are built once at the end,
+inside the same transaction.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.ingest.prepare import Decision
+from app.ingest.prepare import NO_VOTE, Decision
 from app.ingest.records import PRECEDENCE, SourceFile
-from app.models import DataSource, DecisionKind, Resolution, ResolutionSubject, SourceKind, Vote
+from app.models import DataSource, DecisionKind, Resolution, ResolutionSubject, SourceKind, Vote, VoteChoice
 
 VOTE_INDEX = ("ix_vote_state_id_resolution_id_choice", "vote (state_id, resolution_id, choice)")
 # Dropped during a bulk load into PostgreSQL and added back once (SQLite's WITHOUT ROWID table *is* its key).
@@ -45,8 +51,17 @@ RESOLUTION_COLUMNS = (
     "tally_no", "tally_abstain", "tally_non_voting", "roll_call_complete", "discrepancy", "voeten_rcid",
     "undl_id", "source_id", "content_hash", "published", "version",
 )  # fmt: skip
+_ENUMS = tuple(RESOLUTION_COLUMNS.index(name) for name in ("kind", "session_kind", "adoption"))
+_DAY = RESOLUTION_COLUMNS.index("adopted_on")
+_LETTERS = tuple(choice.value for choice in VoteChoice)
+_SQLITE_VOTES = (
+    "INSERT INTO vote (resolution_id, state_id, choice) "
+    "SELECT CAST(r.key AS INTEGER), v.key, v.value FROM json_each(?) AS r, json_each(r.value) AS v "
+    f"WHERE v.value <> '{NO_VOTE}'"
+)
 SUBJECT_COLUMNS = ("resolution_id", "vocabulary", "term")
 BATCH = 250  # decisions per batch of statements
+QUEUED = 2  # batches handed to the writer thread and not yet written, at most
 Job = Callable[[Connection], int]  # writes one batch; returns the number of votes written
 
 
@@ -107,6 +122,10 @@ class DecisionWriter:
         # Into an empty vote table, build the secondary index once at the end rather than per row.
         self._bulk = not session.scalar(select(exists().select_from(Vote)))
         self._batch = _Batch()
+        # Batches are written by one thread while this one reads and prepares the next: the database
+        # drivers release the GIL while SQLite or PostgreSQL work, so the two overlap on two cores.
+        self._writer: ThreadPoolExecutor
+        self._pending: deque[Future[int]] = deque()
 
     def __enter__(self) -> DecisionWriter:
         if self._bulk:
@@ -114,6 +133,7 @@ class DecisionWriter:
             if self._postgres:
                 for name, _ in VOTE_POSTGRES_CONSTRAINTS:
                     self._conn.exec_driver_sql(f"ALTER TABLE vote DROP CONSTRAINT {name}")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
         return self
 
     def submit(self, decision: Decision) -> None:
@@ -124,11 +144,18 @@ class DecisionWriter:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        try:
+            if exc is None:
+                self._flush()
+        finally:
+            self._drain(collect=exc is None)
         if exc is not None:
             return  # the caller rolls the transaction back, index drop included
-        self._flush()
         if self._bulk:
             if self._postgres:
+                # The default 64 MB, shared by parallel workers, makes the sorts spill to disk; LOCAL
+                # lasts until the end of the transaction.
+                self._conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
                 for name, definition in VOTE_POSTGRES_CONSTRAINTS:
                     self._conn.exec_driver_sql(f"ALTER TABLE vote ADD CONSTRAINT {name} {definition}")
             self._conn.exec_driver_sql(f"CREATE INDEX {VOTE_INDEX[0]} ON {VOTE_INDEX[1]}")
@@ -145,7 +172,7 @@ class DecisionWriter:
         found = self._existing.get(key)
         if found is None:
             row_id, self._next_id = self._next_id, self._next_id + 1
-            batch.new_rows.append(list(self._row(decision, row_id).values()))
+            batch.new_rows.append(_stored(self._row(decision, row_id)))
             batch.roll_calls.append((row_id, decision))
             self._existing[key] = _Existing(
                 row_id, r.source.kind, decision.content_hash, r.voeten_rcid, r.important_vote
@@ -223,40 +250,63 @@ class DecisionWriter:
         if not len(batch) and not batch.roll_calls:
             return
         job = self._postgres_job(batch) if self._postgres else self._sqlite_job(batch)
-        written = job(self._conn)
-        self.result.votes_written += written
+        self._pending.append(self._writer.submit(job, self._conn))
+        while len(self._pending) > QUEUED or (self._pending and self._pending[0].done()):
+            self._collect(self._pending.popleft())
+
+    def _drain(self, *, collect: bool) -> None:
+        """Wait for every batch handed to the writer, counting them if ``collect``; the first error is
+        raised. Waits even after an error: nothing may still be writing when the caller rolls back."""
+        try:
+            while self._pending:
+                written = self._pending.popleft()
+                if collect:
+                    self._collect(written)
+                else:
+                    written.exception()
+        finally:
+            self._writer.shutdown()  # waits for whatever is still queued or running
+
+    def _collect(self, written: Future[int]) -> None:
+        """Count a written batch; a failed one raises its error here, in the importing thread."""
+        count = written.result()
+        self.result.votes_written += count
         if self._progress:
-            self._progress(written)
+            self._progress(count)
 
     def _sqlite_job(self, batch: _Batch) -> Job:
-        votes = [(row_id, d.votes_json) for row_id, d in batch.roll_calls]
-        count = sum(len(d.votes) for _, d in batch.roll_calls)
+        # The batch's roll calls as one JSON object, resolution id -> an array of letters indexed by
+        # state id: SQLite expands it with json_each in C, in one statement, so the writer thread holds
+        # the GIL only briefly. (Measured slower: a JSON object of state id -> letter, a flat array of
+        # triples, executemany of tuples, substr() over the state table. One statement per roll call is
+        # about 8% cheaper, but takes the GIL back 250 times a batch.)
+        votes = (
+            "{"
+            + ",".join(f'"{row_id}":["' + '","'.join(d.letters) + '"]' for row_id, d in batch.roll_calls)
+            + "}"
+        )
+        count = sum(d.vote_count for _, d in batch.roll_calls)
 
         def job(conn: Connection) -> int:
             driver = conn.connection.driver_connection
             assert driver is not None
             if batch.new_rows:
-                rows = [[_sqlite_value(v) for v in row] for row in batch.new_rows]
-                driver.executemany(_insert_sql("resolution", RESOLUTION_COLUMNS), rows)
+                for row in batch.new_rows:
+                    row[_DAY] = row[_DAY].isoformat()  # as SQLAlchemy stores a date on SQLite
+                driver.executemany(_insert_sql("resolution", RESOLUTION_COLUMNS), batch.new_rows)
             _apply_updates(conn, batch)
             if batch.subjects:
                 driver.executemany(_insert_sql("resolution_subject", SUBJECT_COLUMNS), batch.subjects)
-            # One statement per roll call: SQLite expands the JSON in C. (One big object per batch was
-            # slower, and a nested array 4x slower.)
-            for row_id, votes_json in votes:
-                driver.execute(
-                    "INSERT INTO vote (resolution_id, state_id, choice) "
-                    "SELECT ?, CAST(key AS INTEGER), value FROM json_each(?)",
-                    (row_id, votes_json),
-                )
+            if batch.roll_calls:
+                driver.execute(_SQLITE_VOTES, (votes,))
             return count
 
         return job
 
     def _postgres_job(self, batch: _Batch) -> Job:
-        rows = [[v.value if isinstance(v, StrEnum) else v for v in row] for row in batch.new_rows]
-        lines = "".join(f"{row_id}\t{s}\t{c}\n" for row_id, d in batch.roll_calls for s, c in d.votes.items())
-        count = sum(len(d.votes) for _, d in batch.roll_calls)
+        rows = batch.new_rows
+        lines = "".join([_copy_lines(row_id, d.letters) for row_id, d in batch.roll_calls])
+        count = sum(d.vote_count for _, d in batch.roll_calls)
 
         def job(conn: Connection) -> int:
             driver = conn.connection.driver_connection
@@ -281,10 +331,23 @@ class DecisionWriter:
         return job
 
 
+@functools.cache
+def _line_ends(width: int) -> list[dict[str, str]]:
+    """Per state id, the end of a COPY line for each letter: "\t{state id}\t{letter}\n"."""
+    return [{c: f"\t{state_id}\t{c}\n" for c in _LETTERS} for state_id in range(width)]
+
+
+def _copy_lines(row_id: int, letters: str) -> str:
+    """A roll call as COPY text lines (resolution id, state id, choice), from precomputed line ends."""
+    start, ends = str(row_id), _line_ends(len(letters))
+    return "".join([start + ends[i][c] for i, c in enumerate(letters) if c != NO_VOTE])
+
+
 def _apply_updates(conn: Connection, batch: _Batch) -> None:
     """Changed rows and supplements: rare (re-imports of changed sources), so plain SQLAlchemy."""
     for row in batch.changed_rows:
-        values = {k: v for k, v in row.items() if k != "id"}
+        # The row's own version is counted up here (a new row's "version" of 1 would clash with it).
+        values = {k: v for k, v in row.items() if k not in ("id", "version")}
         conn.execute(
             update(Resolution)
             .where(Resolution.id == row["id"])
@@ -301,13 +364,12 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def _sqlite_value(value: object) -> object:
-    """Stored as SQLAlchemy stores it on SQLite: enums as their text, dates as ISO text."""
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _stored(row: dict[str, Any]) -> list[Any]:
+    """A new row's values in RESOLUTION_COLUMNS order, enums as the text both databases store."""
+    values = list(row.values())
+    for index in _ENUMS:
+        values[index] = values[index].value
+    return values
 
 
 def _source_id(session: Session, source: SourceFile) -> int:

@@ -49,5 +49,5 @@ def _voeten(by_format: dict[Format, list[InputFile]]) -> Iterator[Record]:
     for item in by_format.get(Format.VOETEN_ISSUES, []):
         add_issues(records, item.source, io.StringIO(item.text))
     for item in by_format.get(Format.VOETEN_VOTES, []):
-        add_votes(records, item.source, io.StringIO(item.text))
+        add_votes(records, item.source, item.text)
     yield from records.values()

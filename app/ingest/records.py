@@ -45,10 +45,13 @@ class Record:
     official_no: int | None = None
     official_abstain: int | None = None
     official_non_voting: int | None = None
-    # The roll call as the source lists it: (name as written, VoteChoice value). Plain one-letter
-    # strings rather than enum members: a million enum attribute lookups cost seconds. Members on the
-    # date that are in no list become non-voting, unless the source gives no roll call at all.
-    votes: list[tuple[str, str]] = field(default_factory=list)
+    # The roll call as the source lists it, as two parallel sequences: names as written, and one
+    # VoteChoice letter per name. Kept columnar rather than as (name, choice) pairs so that the import
+    # works on whole roll calls with C-level operations (str.join, map, set) instead of a Python loop
+    # over a million votes. Members on the date that are in no list become non-voting, unless the
+    # source gives no roll call at all.
+    voter_names: list[str] = field(default_factory=list)
+    choices: str = ""
     has_roll_call: bool = False
     # A source's own code for a name (the UN Digital Library's ms_code), tried when the name matches nothing.
     name_codes: dict[str, str] = field(default_factory=dict)
@@ -56,6 +59,11 @@ class Record:
     voeten_rcid: int | None = None
     undl_id: int | None = None
     subjects: set[tuple[str, str]] = field(default_factory=set)  # (vocabulary, term)
+
+    def add_votes(self, names: list[str], choice: str) -> None:
+        """Append names that all voted the same way (one VoteChoice letter)."""
+        self.voter_names.extend(names)
+        self.choices += choice * len(names)
 
     @property
     def where(self) -> str:

@@ -69,9 +69,12 @@ def import_paths(
         for record in iter_records(inputs):
             writer.submit(preparer.prepare(record))
         preparer.finish()
+        report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
+    changed = any((written.added, written.changed, states_added, states_changed))
     report.stage("Search index")
-    rebuild_search_index(session)
+    rebuild_search_index(session, skip_if_filled=not changed)
+    report.stage("Series of recurring resolutions")
     refresh_series(session)
     return ImportSummary(
         files=[str(item.path) for item in inputs],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import json
 import tomllib
 from dataclasses import dataclass
@@ -85,7 +84,7 @@ def _read(path: Path) -> InputFile:
 
 
 def _sniff(path: Path, text: str) -> Format:
-    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    first = _first_line(text)
     if first.lstrip().startswith("{"):
         try:
             row = json.loads(first)
@@ -109,6 +108,18 @@ def _sniff(path: Path, text: str) -> Format:
     raise IngestError(
         str(path), 1, "unrecognised format: not a DGACM extract, Voeten CSV or UN Digital Library CSV"
     )
+
+
+def _first_line(text: str) -> str:
+    """The first line that is not blank, without splitting or copying the whole (up to 18 MB) text."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        if text[start:end].strip():
+            return text[start:end]
+        start = end
+    return ""
 
 
 def _versions(folder: Path) -> dict[str, str]:

@@ -93,7 +93,7 @@ def parse_undl(source: SourceFile, lines: Iterable[str]) -> list[Record]:
         elif _date(source, line, get("date")) != record.day:
             raise IngestError(source.name, line, f"{symbol} has two dates in this file")
         name = get("name") or get("code")
-        record.votes.append((name, choice.value))
+        record.add_votes([name], choice.value)
         if get("code"):
             record.name_codes[name] = get("code")
     return list(records.values())

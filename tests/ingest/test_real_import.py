@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.ingest.run import ImportSummary, import_paths
@@ -165,8 +168,37 @@ class TestReimport:
         assert summary.resolutions_unchanged == 8305
         assert summary.votes_written == 0
 
+    def test_search_index_still_covers_every_resolution(self, db: Session) -> None:
+        import_paths(db, [SOURCES], REFERENCE)
+        indexed = db.scalar(text("SELECT count(*) FROM resolution_fts"))
+        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8305
+
     def test_states_unchanged(self, db: Session) -> None:
         before = db.scalar(select(func.count()).select_from(State))
         summary = import_paths(db, [SOURCES / "un_dgacm" / "ES-10.json.gz"], REFERENCE)
         assert (summary.states_added, summary.states_changed) == (0, 0)
         assert db.scalar(select(func.count()).select_from(State)) == before
+
+
+class TestChangedSource:
+    def test_a_changed_record_updates_its_row_and_roll_call(self, db: Session, tmp_path: Path) -> None:
+        lines = gzip.decompress((SOURCES / "un_dgacm" / "ES-10.json.gz").read_bytes()).decode().splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        target = next(row for row in rows if row["symbol"].strip() == "A/RES/ES-10/24")
+        target["title"] = "A corrected title"
+        target["MS_in_favour"].remove("FRANCE")
+        target["MS_abstaining"].append("FRANCE")
+        (tmp_path / "ES-10.json").write_text("\n".join(json.dumps(row) for row in rows) + "\n", "utf-8")
+        before = get_resolution(db, "A/RES/ES-10/24")
+        assert before is not None
+        version = before.version
+
+        summary = import_paths(db, [tmp_path], REFERENCE)
+
+        assert (summary.resolutions_changed, summary.resolutions_added) == (1, 0)
+        db.expire_all()
+        after = get_resolution(db, "A/RES/ES-10/24")
+        assert after is not None
+        assert (after.title, after.version) == ("A corrected title", version + 1)
+        assert (after.tally_yes, after.tally_abstain) == (123, 44)
+        assert _votes(db, "A/RES/ES-10/24")["FRA"] is VoteChoice.ABSTAIN
