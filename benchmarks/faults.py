@@ -117,7 +117,7 @@ def report(timeline: Timeline, marks: dict[str, float]) -> None:
     down = [o for o in timeline.outcomes if marks["stop"] <= o.at + o.seconds < marks["back"]]
     after = sorted((o for o in timeline.outcomes if o.at >= marks["back"]), key=lambda o: o.at)
     first_ok = next((o.at + o.seconds for o in after if o.kind == "200"), None)
-    last_error = max((o.at + o.seconds for o in errors if o.at >= marks["back"]), default=None)
+    last_error = max((o.at + o.seconds for o in errors if o.at + o.seconds >= marks["back"]), default=None)
     print(f"500 answers: {server_errors}")
     if down:
         print(f"slowest answer while down: {max(o.seconds for o in down) * 1000:.0f} ms")
