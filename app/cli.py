@@ -66,6 +66,11 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
     )
     console.print(f"Votes written: {summary.votes_written:,}.")
     console.print(f"Member states: {summary.states_added} added, {summary.states_changed} changed.")
+    if summary.states_kept:
+        console.print(
+            f"Kept as changed through the admin (data/states.toml differs; update the file, or take the "
+            f"file's record on the state's admin page): {', '.join(summary.states_kept)}."
+        )
     if summary.flagged:
         console.print(
             f"{summary.flagged} decision(s) flagged: official totals and roll call differ, "
@@ -154,6 +159,18 @@ def create_admin(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     console.print(f"Admin account {name!r} created.")
+
+
+@app.command("purge-sessions")
+def purge_sessions() -> None:
+    """Delete ended admin sessions (revoked, expired, idle) and failed sign-ins too old to count.
+    Signing in does this too; run it from cron on a site where nobody signs in for a long time."""
+    from app.admin.auth import purge_stale
+
+    upgrade_to_head()
+    with unit_of_work(write=True) as session:
+        sessions, failures = purge_stale(session)
+    console.print(f"Removed {sessions} ended admin session(s) and {failures} old failed sign-in(s).")
 
 
 @app.command("export")

@@ -32,6 +32,11 @@ def roll_call_csv_path(resolution: Resolution) -> str:
     return resolution_path(resolution) + ".csv"
 
 
+def groups_csv_path(resolution: Resolution) -> str:
+    """How the regional groups and the P5 split on a vote, as CSV."""
+    return resolution_path(resolution) + "/groups.csv"
+
+
 def resolution_api_path(resolution: Resolution) -> str:
     if _has_page(resolution):
         return "/api/resolutions/" + quote(resolution.symbol, safe="/()-")
@@ -53,6 +58,20 @@ COMPARE_PATH = "/compare"  # the comparison form submits here; compare_path() bu
 def country_csv_path(code: str) -> str:
     """A country's voting record as CSV (a suffix route, registered before the country page)."""
     return f"/countries/{code}.csv"
+
+
+def country_years_csv_path(code: str) -> str:
+    """The table behind a country page's yearly charts, as CSV."""
+    return f"/countries/{code}/years.csv"
+
+
+COMPARE_CSV_PATH = "/compare.csv"  # two states' agreement year by year (?a=USA&b=ISR)
+COMPARE_API_PATH = "/api/compare"
+
+
+TRENDS_PATH = "/trends"
+TRENDS_CSV_PATH = "/trends.csv"
+TRENDS_API_PATH = "/api/trends"
 
 
 def country_feed_path(code: str) -> str:

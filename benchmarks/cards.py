@@ -21,7 +21,8 @@ from starlette.testclient import TestClient
 
 from app.cards import content, render
 from app.config import get_settings
-from app.countries import queries as country_queries
+from app.countries.agreement import year_tallies
+from app.countries.matrix import get_matrix
 from app.db import make_engine
 from app.main import create_app
 from app.models import Adoption, DecisionKind, Resolution, State, StateStatus
@@ -84,7 +85,7 @@ def main() -> None:
             measure("resolution card: draw + PNG", lambda card=card: render.render_resolution(card))  # type: ignore[misc]
             sizes.append(len(render.render_resolution(card)))
         for state in states:
-            tallies = country_queries.year_tallies(session, state)
+            tallies = year_tallies(get_matrix(session), state.id)
             country = content.country_card(state, tallies)
             measure("country card: draw + PNG", lambda c=country: render.render_country(c))  # type: ignore[misc]
         paths = [(resolution_card_path(r), resolution_path(r)) for r in resolutions]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -33,6 +35,28 @@ def _include_object(obj: object, name: str | None, type_: str, reflected: bool, 
     return not (type_ == "table" and name is not None and name.startswith("resolution_fts"))
 
 
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite batch migrations copy a table, drop the original and rename the copy. With foreign keys
+    enforced, dropping a table that other rows reference fails ("FOREIGN KEY constraint failed") or,
+    worse, cascades into them: an upgrade of a database that holds data must run with enforcement off
+    (Alembic's advice for batch mode), which SQLite only accepts outside a transaction. Integrity is
+    checked before enforcement comes back."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing at missing rows: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
 def run_migrations_offline() -> None:
     context.configure(url=get_settings().database_url, target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
@@ -47,7 +71,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     engine = make_engine(get_settings().database_url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, _sqlite_foreign_keys_off(conn):
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from app.db import dispose_engines
+from app.ingest.run import ImportSummary
 from app.main import create_app
 
 if TYPE_CHECKING:
@@ -66,6 +67,13 @@ def live_server() -> Iterator[str]:
         # The server used the app's own engines: close their pooled connections rather than leave them to
         # the garbage collector (a ResourceWarning on PostgreSQL), and let the next user build fresh ones.
         dispose_engines()
+
+
+@pytest.fixture(scope="module", name="base_url")
+def live_base_url(first_import: ImportSummary) -> Iterator[str]:
+    """A test module imports this to get a live server on the imported history."""
+    with live_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module", name="browser")

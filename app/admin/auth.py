@@ -26,6 +26,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.types import Message, Receive
 
 from app.admin import queries
 from app.admin.audit import Actor, aware, record, utcnow
@@ -101,9 +103,7 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
     if token is None:
         return None
     now = utcnow()
-    found = queries.live_session(
-        session, _digest(token), now, now - dt.timedelta(minutes=settings.admin_session_idle_minutes)
-    )
+    found = queries.live_session(session, _digest(token), now, idle_since(now))
     if found is None:
         return None
     admin_session, user = found
@@ -115,9 +115,52 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
 AdminOrNone = Annotated[Admin | None, Depends(current_admin)]
 
 
+def idle_since(now: dt.datetime) -> dt.datetime:
+    """A session last used before this has idled out."""
+    return now - dt.timedelta(minutes=get_settings().admin_session_idle_minutes)
+
+
+def active_sessions(session: Session, user_id: int | None = None) -> list[tuple[AdminSession, str]]:
+    """Sessions still usable (all accounts', or one's), with the account name."""
+    now = utcnow()
+    return queries.active_sessions(session, now, idle_since(now), user_id)
+
+
+def revoke_session(session: Session, actor: Actor, session_id: str) -> AdminSession | None:
+    """End a session at once: the next request with its cookie is signed out. None if it is not live."""
+    now = utcnow()
+    row = queries.session_by_id(session, session_id)
+    live = {s.id for s, _ in queries.active_sessions(session, now, idle_since(now))}
+    if row is None or row.id not in live:
+        return None
+    row.revoked_at = now
+    session.flush()
+    record(
+        session,
+        actor,
+        "revoke_session",
+        "admin_user",
+        row.user_id,
+        f"session of {aware(row.created_at):%Y-%m-%d %H:%M} UTC from {row.address or 'an unknown address'}",
+    )
+    return row
+
+
+def purge_stale(session: Session) -> tuple[int, int]:
+    """Delete ended sessions and failed sign-ins too old to count: (sessions, failures) removed. Runs at
+    every sign-in, and from ``unga purge-sessions`` for a site where nobody signs in for a while."""
+    now = utcnow()
+    return (
+        queries.purge_sessions(session, now, idle_since(now)),
+        queries.purge_failures(session, now - THROTTLE_WINDOW),
+    )
+
+
 def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> None:
-    """A new session (and so a new token and CSRF token) at every sign-in."""
+    """A new session (and so a new token and CSRF token) at every sign-in; ended sessions and old
+    failures are cleared out on the way, so the tables stay small without a scheduled job."""
     settings = get_settings()
+    purge_stale(session)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -129,6 +172,7 @@ def start_session(session: Session, request: Request, response: Response, user: 
             last_seen_at=now,
             expires_at=now + dt.timedelta(hours=settings.admin_session_max_hours),
             address=client_address(request)[:64],
+            user_agent=_printable(request.headers.get("user-agent", ""))[:200],
         )
     )
     response.set_cookie(
@@ -141,6 +185,11 @@ def start_session(session: Session, request: Request, response: Response, user: 
         samesite="lax",
     )
     response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
+
+
+def _printable(text: str) -> str:
+    """Header text as it may be stored and shown (PostgreSQL refuses NUL; nothing else needs care)."""
+    return "".join(ch for ch in text if ch.isprintable())
 
 
 def end_session(session: Session, admin: Admin, response: Response) -> None:
@@ -227,6 +276,36 @@ def check_password(session: Session, request: Request, name: str, password: str)
 # The guard ---------------------------------------------------------------------------------------------
 
 
+TOO_LARGE = f"Request too large: an admin form sends at most {MAX_BODY:,} bytes."
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, read with the limit enforced as it arrives: a chunked request (no Content-Length) or
+    one that sends more than it declared is cut off at MAX_BODY, not parsed whole first."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise HTTPException(413, TOO_LARGE)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """An ASGI receive channel that hands over a body already read, so the form parser reads it."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 def _same_origin(request: Request) -> bool:
     claimed = request.headers.get("origin") or request.headers.get("referer")
     if not claimed or claimed == "null":
@@ -252,13 +331,17 @@ async def admin_guard(request: Request, admin: AdminOrNone) -> None:
         raise HTTPException(403, "Cross-origin request refused.")
     length = request.headers.get("content-length", "")
     if length and (not length.isdigit() or int(length) > MAX_BODY):
-        raise HTTPException(413, "Request too large.")
+        raise HTTPException(413, TOO_LARGE)
+    body = await _read_body(request)
     try:
-        form = await request.form(max_files=0, max_fields=2000, max_part_size=MAX_BODY)
+        form = await Request(request.scope, _replay(body)).form(
+            max_files=0, max_fields=2000, max_part_size=MAX_BODY
+        )
     except HTTPException:
         raise
     except Exception:  # malformed multipart bodies and the like
         raise HTTPException(400, "Malformed form.") from None
+    request.state.admin_form = form
     sent = form.get("csrf_token")
     if path == LOGIN_PATH:
         expected = _unsign(request, LOGIN_COOKIE, "admin-signin", 3600)
@@ -280,9 +363,9 @@ def require_admin(admin: AdminOrNone, request: Request) -> Admin:
 AdminDep = Annotated[Admin, Depends(require_admin)]
 
 
-async def read_form(request: Request) -> dict[str, list[str]]:
+def read_form(request: Request) -> dict[str, list[str]]:
     """The posted form (already read, size-limited and CSRF-checked by the guard) as lists of strings."""
-    form = await request.form()
+    form: FormData = request.state.admin_form
     out: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         out.setdefault(key, []).append(value if isinstance(value, str) else "")

@@ -16,6 +16,7 @@ from app.models import Adoption, SessionKind, VoteChoice
 from app.symbols import normalize_symbol, session_of
 
 FIRST_DAY = dt.date(1946, 1, 1)  # the General Assembly first met on 10 January 1946
+UN_FOUNDED = dt.date(1945, 10, 24)  # the Charter entered into force: the first memberships start here
 MAX_MEMBERS = 250
 
 FACT_FIELDS = (
@@ -105,19 +106,34 @@ def _count(raw: str, name: str, errors: dict[str, str], *, required: bool) -> in
     return int(raw)
 
 
-def read_date(raw: str) -> tuple[dt.date | None, str | None]:
-    raw = raw.strip()
+def _read_day(
+    raw: str, first: dt.date, too_early: str, missing: str | None
+) -> tuple[dt.date | None, str | None]:
+    raw = raw.strip()[:20]
     if not raw:
-        return None, "Give the date of the vote."
+        return None, missing
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
         return None, "Write the date as YYYY-MM-DD."
-    if day < FIRST_DAY:
-        return None, "The General Assembly first met in 1946."
+    if day < first:
+        return None, too_early
     if day > dt.date.today():
         return None, "The date is in the future."
     return day, None
+
+
+def read_date(raw: str) -> tuple[dt.date | None, str | None]:
+    """The date of a vote."""
+    return _read_day(raw, FIRST_DAY, "The General Assembly first met in 1946.", "Give the date of the vote.")
+
+
+def read_state_date(raw: str, *, required: bool = True) -> tuple[dt.date | None, str | None]:
+    """A date in a member state's record (name, membership, suspension). The original members' records
+    start when the Charter entered into force, before the Assembly first met; empty is allowed when
+    ``required`` is False (an open end)."""
+    too_early = "The United Nations dates from 24 October 1945: give a later date."
+    return _read_day(raw, UN_FOUNDED, too_early, "Give the date." if required else None)
 
 
 def read_facts(raw: RawForm) -> tuple[Facts | None, dict[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.countries.queries import name_on
@@ -52,15 +52,50 @@ def live_session(
     row = session.execute(
         select(AdminSession, AdminUser)
         .join(AdminUser, AdminUser.id == AdminSession.user_id)
-        .where(
-            AdminSession.id == session_id,
-            AdminSession.revoked_at.is_(None),
-            AdminSession.expires_at > now,
-            AdminSession.last_seen_at > idle_since,
-            AdminUser.disabled.is_(False),
-        )
+        .where(AdminSession.id == session_id, *_live(now, idle_since), AdminUser.disabled.is_(False))
     ).one_or_none()
     return None if row is None else (row[0], row[1])
+
+
+def _live(now: dt.datetime, idle_since: dt.datetime) -> list[ColumnElement[bool]]:
+    return [
+        AdminSession.revoked_at.is_(None),
+        AdminSession.expires_at > now,
+        AdminSession.last_seen_at > idle_since,
+    ]
+
+
+def active_sessions(
+    session: Session, now: dt.datetime, idle_since: dt.datetime, user_id: int | None = None
+) -> list[tuple[AdminSession, str]]:
+    """Live sessions with their account's name, most recently used first (one account's if given)."""
+    query = (
+        select(AdminSession, AdminUser.name)
+        .join(AdminUser, AdminUser.id == AdminSession.user_id)
+        .where(*_live(now, idle_since))
+    )
+    if user_id is not None:
+        query = query.where(AdminSession.user_id == user_id)
+    rows = session.execute(query.order_by(AdminSession.last_seen_at.desc(), AdminSession.id))
+    return [(row[0], row[1]) for row in rows]
+
+
+def session_by_id(session: Session, session_id: str) -> AdminSession | None:
+    return session.get(AdminSession, session_id)
+
+
+def purge_sessions(session: Session, now: dt.datetime, idle_since: dt.datetime) -> int:
+    """Delete the sessions no cookie can use any more (revoked, expired or idle too long)."""
+    result = session.execute(
+        delete(AdminSession).where(
+            or_(
+                AdminSession.revoked_at.is_not(None),
+                AdminSession.expires_at <= now,
+                AdminSession.last_seen_at <= idle_since,
+            )
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def failures(session: Session, scope: str, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
@@ -77,8 +112,9 @@ def forget_failures(session: Session, scope: str, key: str) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key))
 
 
-def purge_failures(session: Session, before: dt.datetime) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.failed_at < before))
+def purge_failures(session: Session, before: dt.datetime) -> int:
+    result = session.execute(delete(LoginFailure).where(LoginFailure.failed_at < before))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # Resolutions ----------------------------------------------------------------------------------------
@@ -153,17 +189,6 @@ def state_labels(session: Session, day: dt.date) -> dict[int, tuple[str, str]]:
     """Every state's code and name on a date (for naming non-members someone tried to record)."""
     name = func.coalesce(name_on(State.id, day), State.name)
     return {state_id: (code, n) for state_id, code, n in session.execute(select(State.id, State.code, name))}
-
-
-def intentions(session: Session, resolution_id: int) -> list[tuple[VoteIntention, str, str]]:
-    """Notes of intended votes, with each state's code and current name."""
-    rows = session.execute(
-        select(VoteIntention, State.code, State.name)
-        .join(State, State.id == VoteIntention.state_id)
-        .where(VoteIntention.resolution_id == resolution_id)
-        .order_by(State.name)
-    )
-    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def intention_for(session: Session, resolution_id: int, state_id: int) -> VoteIntention | None:

@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,21 +26,26 @@ from app.admin.auth import (
     AdminDep,
     AdminOrNone,
     FormDep,
+    active_sessions,
     admin_guard,
     check_password,
     client_address,
     end_session,
+    revoke_session,
     set_signin_cookie,
     signin_token,
     start_session,
     throttle_wait,
 )
-from app.admin.forms import RawForm, raw_form, read_date, text_problem
+from app.admin.forms import RawForm, raw_form, read_date, read_state_date, text_problem
 from app.admin.passwords import MAX_LENGTH
+from app.config import get_settings
 from app.deps import PageDep, SessionDep
+from app.ingest.errors import IngestError
 from app.ingest.names import StateResolver
-from app.ingest.reference import build_resolver
+from app.ingest.reference import build_resolver, load_reference
 from app.models import RegionalGroup, Resolution, VoteChoice
+from app.resolutions import queries as resolution_queries
 from app.resolutions.service import display_tally, session_label
 from app.symbols import normalize_symbol
 from app.templating import get_templates
@@ -151,6 +158,36 @@ def logout(admin: AdminDep, session: SessionDep) -> Response:
     end_session(session, admin, response)
     record(session, admin.actor, "sign_out", "admin_user", admin.user_id, admin.name)
     return response
+
+
+# Sessions ----------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions")
+def sessions(request: Request, admin: AdminDep, session: SessionDep, revoked: str = "") -> Response:
+    """Every account's live sessions (admins are equals: any of them may end a stolen session)."""
+    rows = active_sessions(session)
+    return _render(
+        request,
+        "sessions.html",
+        admin,
+        mine=[(s, name) for s, name in rows if s.user_id == admin.user_id],
+        others=[(s, name) for s, name in rows if s.user_id != admin.user_id],
+        revoked=bool(revoked),
+    )
+
+
+@router.post("/sessions/revoke")
+def revoke(admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
+    target = _first(form, "session")
+    ended = revoke_session(session, admin.actor, target) if len(target) == 64 else None
+    if ended is None:
+        raise HTTPException(404, "No such session: it may have ended already.")
+    if ended.id == admin.session_id:
+        response = RedirectResponse("/admin/login", 303)
+        end_session(session, admin, response)
+        return response
+    return RedirectResponse("/admin/sessions?revoked=1", 303)
 
 
 # Overview ----------------------------------------------------------------------------------------------
@@ -311,7 +348,7 @@ def _resolution_page(
         names=names,
         members=members,
         history=history,
-        intentions=queries.intentions(session, resolution.id),
+        intended=resolution_queries.intended_votes(session, resolution.id),
         vote_choices=CHOICES,
         public_path=resolution_path(resolution),
         **extra,
@@ -537,7 +574,7 @@ def add_state(request: Request, admin: AdminDep, session: SessionDep, form: Form
     group = next((g for g in GROUPS if g.value == typed["group"]), None)
     if group is None:
         errors["group"] = "Choose the regional group."
-    admitted_on, problem = read_date(typed["admitted_on"][:20])
+    admitted_on, problem = read_state_date(typed["admitted_on"])
     if problem:
         errors["admitted_on"] = problem
     if errors or group is None or admitted_on is None:
@@ -583,67 +620,211 @@ def state_page(request: Request, code: str, admin: AdminDep, session: SessionDep
     return _state_page(request, admin, session, code)
 
 
-def _optional_date(raw: str, name: str, errors: dict[str, str]) -> dt.date | None:
-    if not raw.strip():
-        return None
-    day, problem = read_date(raw[:20])
-    if problem:
-        errors[name] = problem
+STATE_FIELDS = (
+    "name",
+    "valid_from",
+    "valid_to",
+    "admitted_on",
+    "ended_on",
+    "successor",
+    "note",
+    "starts_on",
+    "ends_on",
+)
+ROW_KINDS = {"names": "name", "memberships": "membership", "suspensions": "suspension"}
+
+
+def _state_form(form: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """The member-state form fields as typed, and a message for each that no field may hold."""
+    typed = {key: _first(form, key) for key in STATE_FIELDS}
+    errors: dict[str, str] = {}
+    for key, value in typed.items():
+        if problem := text_problem(value, 2000 if key == "note" else 120, multiline=key == "note"):
+            errors[key] = problem
+    return typed, errors
+
+
+def _state_date(typed: dict[str, str], key: str, errors: dict[str, str], *, required: bool) -> dt.date | None:
+    day, problem = read_state_date(typed[key], required=required)
+    if problem and key not in errors:
+        errors[key] = problem
     return day
+
+
+def _suspension_dates(typed: dict[str, str], errors: dict[str, str]) -> tuple[dt.date | None, dt.date | None]:
+    """A suspension's dates; its note (reason and source) is required."""
+    starts_on = _state_date(typed, "starts_on", errors, required=True)
+    ends_on = _state_date(typed, "ends_on", errors, required=False)
+    if not typed["note"].strip() and "note" not in errors:
+        errors["note"] = "Give the reason and the source (e.g. Article 19, A/80/xxx)."
+    return starts_on, ends_on
+
+
+def _successor(session: SessionDep, typed: dict[str, str], errors: dict[str, str]) -> Any:
+    code = typed["successor"].strip().upper()
+    if not code or "successor" in errors:
+        return None
+    successor = queries.state_by_code(session, code)
+    if successor is None:
+        errors["successor"] = "No state with that code."
+    return successor
+
+
+def _state_or_404(session: SessionDep, code: str) -> Any:
+    state = queries.state_by_code(session, code)
+    if state is None:
+        raise HTTPException(404, "No such state.")
+    return state
+
+
+def _state_outcome(
+    request: Request,
+    admin: Any,
+    session: SessionDep,
+    code: str,
+    form_id: str,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    apply: Callable[[], None] | None,
+) -> Response:
+    """Run a checked change, then redirect; or show the state page again with what the admin typed:
+    400 with the errors, 409 if someone changed the state since the form was loaded."""
+    if not errors and apply is not None:
+        try:
+            apply()
+        except states_service.StateChangeError as exc:
+            errors[exc.field] = exc.message
+        except states_service.MissingRowError:
+            raise HTTPException(404, "No such entry in this state's record.") from None
+        except service.ConflictError:
+            session.expire_all()
+            return _state_page(
+                request,
+                admin,
+                session,
+                code,
+                409,
+                typed=typed,
+                open_form=form_id,
+                notice="Someone changed this state meanwhile: check its record below, then save again.",
+            )
+        else:
+            return RedirectResponse(f"/admin/states/{code}", 303)
+    return _state_page(request, admin, session, code, 400, errors=errors, typed=typed, open_form=form_id)
+
+
+# Registered before the generic /states/{code}/{change}, which would otherwise take this path.
+@router.post("/states/{code}/from-file")
+def state_from_file(
+    request: Request, code: str, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    """Take a state's record from data/states.toml, dropping the changes made here."""
+    state = _state_or_404(session, code)
+    try:
+        reference = load_reference(get_settings().data_dir / "states.toml")
+    except IngestError as exc:
+        return _state_page(request, admin, session, code, 400, errors={"file": str(exc)})
+    version = _version(_first(form, "version"))
+    apply = partial(states_service.take_file_record, session, admin.actor, state, version, reference)
+    return _state_outcome(request, admin, session, code, "from-file", {}, {}, apply)
 
 
 @router.post("/states/{code}/{change}")
 def change_state(
     request: Request, code: str, change: str, admin: AdminDep, session: SessionDep, form: FormDep
 ) -> Response:
-    state = queries.state_by_code(session, code)
-    if state is None or change not in {"name", "membership-end", "suspension"}:
-        raise HTTPException(404, "No such state or change.")
-    typed = {
-        key: _first(form, key)
-        for key in ("name", "valid_from", "ended_on", "successor", "note", "starts_on", "ends_on")
-    }
-    errors: dict[str, str] = {}
-    for key, value in typed.items():
-        if problem := text_problem(value, 2000 if key == "note" else 120, multiline=key == "note"):
-            errors[key] = problem
+    """Add a name, end the membership, or add a suspension."""
+    state = _state_or_404(session, code)
+    if change not in {"name", "membership-end", "suspension"}:
+        raise HTTPException(404, "No such change.")
+    typed, errors = _state_form(form)
+    version, note, actor = _version(_first(form, "version")), typed["note"].strip(), admin.actor
+    apply: Callable[[], None] | None = None
+    if change == "name":
+        name = " ".join(typed["name"].split())
+        valid_from = _state_date(typed, "valid_from", errors, required=True)
+        if not name and "name" not in errors:
+            errors["name"] = "Give the new name as the UN writes it."
+        if valid_from is not None:
+            apply = partial(states_service.add_name, session, actor, state, version, name, valid_from)
+    elif change == "membership-end":
+        ended_on = _state_date(typed, "ended_on", errors, required=True)
+        successor = _successor(session, typed, errors)
+        if not note and "note" not in errors:
+            errors["note"] = "Say what happened (e.g. dissolution, merger), with its source."
+        if ended_on is not None:
+            apply = partial(
+                states_service.end_membership, session, actor, state, version, ended_on, successor, note
+            )
+    else:
+        starts_on, ends_on = _suspension_dates(typed, errors)
+        if starts_on is not None:
+            apply = partial(
+                states_service.add_suspension, session, actor, state, version, starts_on, ends_on, note
+            )
+    return _state_outcome(request, admin, session, code, change, typed, errors, apply)
+
+
+REMOVERS = {
+    "names": states_service.remove_name,
+    "memberships": states_service.remove_membership,
+    "suspensions": states_service.remove_suspension,
+}
+
+
+@router.post("/states/{code}/{kind}/{row_id}/{verb}")
+def change_state_row(
+    request: Request,
+    code: str,
+    kind: str,
+    row_id: int,
+    verb: str,
+    admin: AdminDep,
+    session: SessionDep,
+    form: FormDep,
+) -> Response:
+    """Correct or remove one recorded name, membership period or suspension."""
+    state = _state_or_404(session, code)
+    if kind not in REMOVERS or verb not in {"edit", "remove"}:
+        raise HTTPException(404, "No such change.")
+    version, actor, form_id = _version(_first(form, "version")), admin.actor, f"{kind}-{row_id}"
+    if verb == "remove":
+        apply = partial(REMOVERS[kind], session, actor, state, version, row_id)
+        return _state_outcome(request, admin, session, code, form_id, {}, {}, apply)
+    typed, errors = _state_form(form)
     note = typed["note"].strip()
-    try:
-        if errors:
-            pass
-        elif change == "name":
-            name = " ".join(typed["name"].split())
-            valid_from, problem = read_date(typed["valid_from"][:20])
-            if not name:
-                errors["name"] = "Give the new name as the UN writes it."
-            if problem:
-                errors["valid_from"] = problem
-            if not errors and valid_from is not None:
-                states_service.add_name(session, admin.actor, state, name, valid_from)
-        elif change == "membership-end":
-            ended_on, problem = read_date(typed["ended_on"][:20])
-            if problem:
-                errors["ended_on"] = problem
-            successor = None
-            if typed["successor"].strip():
-                successor = queries.state_by_code(session, typed["successor"].strip().upper())
-                if successor is None:
-                    errors["successor"] = "No state with that code."
-            if not note:
-                errors["note"] = "Say what happened (e.g. dissolution, merger), with its source."
-            if not errors and ended_on is not None:
-                states_service.end_membership(session, admin.actor, state, ended_on, successor, note)
-        else:
-            starts_on, problem = read_date(typed["starts_on"][:20])
-            if problem:
-                errors["starts_on"] = problem
-            ends_on = _optional_date(typed["ends_on"], "ends_on", errors)
-            if not note:
-                errors["note"] = "Give the reason and the source (e.g. Article 19, A/80/xxx)."
-            if not errors and starts_on is not None:
-                states_service.add_suspension(session, admin.actor, state, starts_on, ends_on, note)
-    except states_service.StateChangeError as exc:
-        errors[exc.field] = exc.message
-    if errors:
-        return _state_page(request, admin, session, code, 400, errors=errors, typed=typed, open_form=change)
-    return RedirectResponse(f"/admin/states/{code}", 303)
+    edit: Callable[[], None] | None = None
+    if kind == "names":
+        name = " ".join(typed["name"].split())
+        valid_from = _state_date(typed, "valid_from", errors, required=True)
+        valid_to = _state_date(typed, "valid_to", errors, required=False)
+        if not name and "name" not in errors:
+            errors["name"] = "Give the name as the UN writes it."
+        if valid_from is not None:
+            edit = partial(
+                states_service.edit_name, session, actor, state, version, row_id, name, valid_from, valid_to
+            )
+    elif kind == "memberships":
+        admitted_on = _state_date(typed, "admitted_on", errors, required=True)
+        ended_on = _state_date(typed, "ended_on", errors, required=False)
+        successor = _successor(session, typed, errors)
+        if admitted_on is not None:
+            edit = partial(
+                states_service.edit_membership,
+                session, actor, state, version, row_id, admitted_on, ended_on, successor, note,
+            )  # fmt: skip
+    else:
+        starts_on, ends_on = _suspension_dates(typed, errors)
+        if starts_on is not None:
+            edit = partial(
+                states_service.edit_suspension,
+                session,
+                actor,
+                state,
+                version,
+                row_id,
+                starts_on,
+                ends_on,
+                note,
+            )
+    return _state_outcome(request, admin, session, code, form_id, typed, errors, edit)

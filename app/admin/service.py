@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import queries
-from app.admin.audit import Actor, record
+from app.admin.audit import Actor, record, utcnow
 from app.admin.forms import Facts, RawForm, read_date, read_facts, text_problem
 from app.admin.queries import Member
 from app.admin.rollcall import (
@@ -27,7 +27,6 @@ from app.admin.rollcall import (
     tally_of,
     totals_problem,
 )
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.reference import build_resolver
 from app.models import (
     Adoption,
@@ -244,10 +243,10 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
 
 
 def refresh_public(session: Session) -> None:
-    """Keep what the public site derives from resolutions (search index, country aggregates) in step
-    with an admin save, in the same transaction."""
+    """Keep what the public site derives from resolutions (search index, series) in step with an admin
+    save, in the same transaction. Country figures need nothing: the in-memory vote matrix
+    (app.countries.matrix) follows the data version by itself."""
     rebuild_search_index(session)
-    refresh_country_aggregates(session)
     refresh_series(session)
 
 
@@ -370,6 +369,7 @@ def add_intention(
     else:
         before = {"intended": note.intended.value, "statement": note.statement, "stated_on": note.stated_on}
     note.intended, note.statement, note.stated_on = intended, statement, stated_on
+    note.updated_at = utcnow()
     session.flush()
     record(
         session,

@@ -1,16 +1,28 @@
-"""Member-state changes through the admin: a new name, the end of a membership, a suspension of voting
-rights (Article 19, or a credentials ruling). Each is one change with its audit entry; the roll-call forms
-and the non-voting logic read the same tables, so they follow at once."""
+"""Member-state changes through the admin: names, membership periods and suspensions of voting rights
+(Article 19, or a credentials ruling), each added, corrected or removed. The roll-call forms and the
+non-voting logic read the same tables, so they follow at once.
+
+Every change is checked as a whole before anything is written (names follow one another, periods are in
+order and never overlap, a suspension lies inside a membership), compares the state's version with the
+one the admin's form carried (optimistic locking), marks the state as changed by an admin (so that an
+import of data/states.toml keeps it, see app/ingest/reference.py) and writes one audit entry with the
+record before and after.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.admin.audit import Actor, record
+from app.admin.audit import Actor, record, utcnow
+from app.admin.service import ConflictError
 from app.ingest.names import fold
+from app.ingest.reference import Reference, reset_state
 from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
 
 
@@ -27,12 +39,14 @@ def snapshot(state: State) -> dict[str, Any]:
     return {
         "name": state.name,
         "status": state.status.value,
+        "version": state.version,
         "names": [
-            [n.name, n.valid_from.isoformat(), n.valid_to and n.valid_to.isoformat()] for n in state.names
+            [n.name, n.valid_from.isoformat(), n.valid_to and n.valid_to.isoformat()]
+            for n in sorted(state.names, key=lambda n: n.valid_from)
         ],
         "memberships": [
             [m.admitted_on.isoformat(), m.ended_on and m.ended_on.isoformat(), m.successor_id, m.note]
-            for m in state.memberships
+            for m in sorted(state.memberships, key=lambda m: m.admitted_on)
         ],
         "suspensions": sorted(
             [s.starts_on.isoformat(), s.ends_on and s.ends_on.isoformat(), s.note] for s in state.suspensions
@@ -40,9 +54,169 @@ def snapshot(state: State) -> dict[str, Any]:
     }
 
 
-def add_name(session: Session, actor: Actor, state: State, name: str, valid_from: dt.date) -> None:
-    """The state is called ``name`` from ``valid_from`` on (Swaziland -> Eswatini, Turkey -> Türkiye)."""
+# Checks on a proposed record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """One dated row as it would be after the change: ``key`` is the row's id (None for a new row)."""
+
+    key: int | None
+    start: dt.date
+    end: dt.date | None  # inclusive; None while it lasts
+    label: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start <= (other.end or dt.date.max) and other.start <= (self.end or dt.date.max)
+
+    def shown(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat() if self.end else 'today'}"
+
+
+def _first_overlap(spans: Sequence[Span], changed: int | None) -> Span | None:
+    """A span that overlaps another, preferring to name the one that is not the changed row (key
+    ``changed``; a new row's key is None)."""
+    for i, a in enumerate(spans):
+        for b in spans[i + 1 :]:
+            if a.overlaps(b):
+                return a if b.key == changed else b
+    return None
+
+
+def check_names(names: Sequence[Span], changed: int | None) -> None:
+    if not names:
+        raise StateChangeError("name", "A state keeps at least one name: correct this one instead.")
+    for span in names:
+        if span.end is not None and span.end < span.start:
+            raise StateChangeError("valid_to", "A name cannot stop being used before it starts.")
+    other = _first_overlap(sorted(names, key=lambda s: s.start), changed)
+    if other is not None:
+        raise StateChangeError(
+            "valid_from", f"Overlaps the name {other.label} ({other.shown()}): names follow one another."
+        )
+
+
+def check_memberships(periods: Sequence[Span], suspensions: Sequence[Span], changed: int | None) -> None:
+    if not periods:
+        raise StateChangeError(
+            "admitted_on", "A member or former member keeps at least one membership period."
+        )
+    for span in periods:
+        if span.end is not None and span.end < span.start:
+            raise StateChangeError("ended_on", "A membership cannot end before it begins.")
+    ordered = sorted(periods, key=lambda s: s.start)
+    other = _first_overlap(ordered, changed)
+    if other is not None:
+        raise StateChangeError("admitted_on", f"Overlaps the membership {other.shown()}.")
+    for suspension in suspensions:
+        if not any(p.covers(suspension.start) for p in ordered):
+            raise StateChangeError(
+                "admitted_on",
+                f"The suspension from {suspension.start.isoformat()} would fall outside membership: "
+                "correct or remove it first.",
+            )
+
+
+def check_suspensions(suspensions: Sequence[Span], periods: Sequence[Span], changed: int | None) -> None:
+    for span in suspensions:
+        if span.end is not None and span.end < span.start:
+            raise StateChangeError("ends_on", "The suspension cannot end before it starts.")
+        if span.key == changed and not any(p.covers(span.start) for p in periods):
+            raise StateChangeError("starts_on", "The state was not a member on that date.")
+    other = _first_overlap(sorted(suspensions, key=lambda s: s.start), changed)
+    if other is not None:
+        raise StateChangeError("starts_on", f"Overlaps the suspension from {other.start.isoformat()}.")
+
+
+def _name_spans(state: State) -> list[Span]:
+    return [Span(n.id, n.valid_from, n.valid_to, n.name) for n in state.names]
+
+
+def _membership_spans(state: State) -> list[Span]:
+    return [Span(m.id, m.admitted_on, m.ended_on) for m in state.memberships]
+
+
+def _suspension_spans(state: State) -> list[Span]:
+    return [Span(s.id, s.starts_on, s.ends_on) for s in state.suspensions]
+
+
+def _replace(spans: list[Span], key: int, new: Span | None) -> list[Span]:
+    """The spans with row ``key`` replaced by ``new`` (or removed when ``new`` is None)."""
+    return [s for s in spans if s.key != key] + ([new] if new is not None else [])
+
+
+# Saving ------------------------------------------------------------------------------------------------
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    action: str,
+    summary: str,
+    change: Callable[[], None],
+) -> None:
+    """Apply an already checked change with its audit entry, or raise ConflictError (nothing written)
+    if the state changed since the admin loaded the form."""
+    if loaded_version != state.version:
+        raise ConflictError
     before = snapshot(state)
+    try:
+        with session.begin_nested():
+            change()
+            _derive(state)
+            # Also what makes the state's row (and so its version counter) change on every edit.
+            state.admin_changed_at = utcnow()
+            session.flush()
+            record(session, actor, action, "state", state.code, summary, before, snapshot(state))
+    except StaleDataError:
+        raise ConflictError from None
+
+
+def _derive(state: State) -> None:
+    """The current name and the status follow from the dated records."""
+    if state.names:
+        state.name = max(state.names, key=lambda n: n.valid_from).name
+    if state.memberships and state.status is not StateStatus.OBSERVER:
+        last = max(state.memberships, key=lambda m: m.admitted_on)
+        state.status = StateStatus.MEMBER if last.ended_on is None else StateStatus.FORMER
+    known = {a.folded for a in state.aliases}
+    for n in state.names:
+        # New spellings are matched in pasted roll calls; old ones stay, as sources still use them.
+        if fold(n.name) not in known:
+            state.aliases.append(StateAlias(alias=n.name, folded=fold(n.name)))
+            known.add(fold(n.name))
+
+
+class MissingRowError(Exception):
+    """The name, membership or suspension the form names is not (or no longer) this state's."""
+
+
+def _fresh(state: State, loaded_version: int | None) -> None:
+    """Refuse a form loaded before the state's last change, before anything else is looked at."""
+    if loaded_version != state.version:
+        raise ConflictError
+
+
+def _row(rows: Sequence[Any], key: int) -> Any:
+    found = next((r for r in rows if r.id == key), None)
+    if found is None:
+        raise MissingRowError
+    return found
+
+
+# Names -------------------------------------------------------------------------------------------------
+
+
+def add_name(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, name: str, valid_from: dt.date
+) -> None:
+    """The state is called ``name`` from ``valid_from`` on (Swaziland -> Eswatini, Turkey -> Türkiye)."""
+    _fresh(state, loaded_version)
     current = next((n for n in state.names if n.valid_to is None), None)
     if current is not None and valid_from <= current.valid_from:
         raise StateChangeError(
@@ -51,21 +225,65 @@ def add_name(session: Session, actor: Actor, state: State, name: str, valid_from
         )
     if current is not None and current.name == name:
         raise StateChangeError("name", "That is already the state's name.")
+    spans = _name_spans(state)
     if current is not None:
-        current.valid_to = valid_from - dt.timedelta(days=1)
-    state.names.append(StateName(name=name, valid_from=valid_from, valid_to=None))
-    if fold(name) not in {a.folded for a in state.aliases}:
-        state.aliases.append(StateAlias(alias=name, folded=fold(name)))
-    state.name = name
-    session.flush()
-    record(session, actor, "rename", "state", state.code, name, before, snapshot(state))
+        spans = _replace(
+            spans, current.id, Span(current.id, current.valid_from, valid_from - dt.timedelta(1))
+        )
+    check_names([*spans, Span(None, valid_from, None, name)], None)
+
+    def change() -> None:
+        if current is not None:
+            current.valid_to = valid_from - dt.timedelta(days=1)
+        state.names.append(StateName(name=name, valid_from=valid_from, valid_to=None))
+
+    _save(session, actor, state, loaded_version, "rename", name, change)
+
+
+def edit_name(
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    name_id: int,
+    name: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+) -> None:
+    """Correct a recorded name or its dates."""
+    _fresh(state, loaded_version)
+    row: StateName = _row(state.names, name_id)
+    check_names(_replace(_name_spans(state), name_id, Span(name_id, valid_from, valid_to, name)), name_id)
+
+    def change() -> None:
+        row.name, row.valid_from, row.valid_to = name, valid_from, valid_to
+
+    _save(session, actor, state, loaded_version, "edit_name", name, change)
+
+
+def remove_name(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, name_id: int
+) -> None:
+    _fresh(state, loaded_version)
+    row: StateName = _row(state.names, name_id)
+    check_names(_replace(_name_spans(state), name_id, None), None)
+    _save(session, actor, state, loaded_version, "remove_name", row.name, lambda: state.names.remove(row))
+
+
+# Memberships -------------------------------------------------------------------------------------------
 
 
 def end_membership(
-    session: Session, actor: Actor, state: State, ended_on: dt.date, successor: State | None, note: str
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    ended_on: dt.date,
+    successor: State | None,
+    note: str,
 ) -> None:
     """The membership ends on ``ended_on`` (its last day), continued by ``successor`` if any."""
-    before = snapshot(state)
+    _fresh(state, loaded_version)
     current = next((m for m in state.memberships if m.ended_on is None), None)
     if current is None:
         raise StateChangeError("ended_on", "This state has no open membership to end.")
@@ -73,34 +291,151 @@ def end_membership(
         raise StateChangeError(
             "ended_on", f"The membership began on {current.admitted_on}: give a later date."
         )
+    edit_membership(
+        session, actor, state, loaded_version, current.id, current.admitted_on, ended_on, successor, note,
+        action="end_membership",
+    )  # fmt: skip
+
+
+def edit_membership(
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    membership_id: int,
+    admitted_on: dt.date,
+    ended_on: dt.date | None,
+    successor: State | None,
+    note: str,
+    action: str = "edit_membership",
+) -> None:
+    """Correct a membership period: its dates, the seat that continued it, its note."""
+    _fresh(state, loaded_version)
+    row: Membership = _row(state.memberships, membership_id)
     if successor is not None and successor.id == state.id:
         raise StateChangeError("successor", "A state does not succeed itself.")
-    current.ended_on = ended_on
-    current.successor_id = successor.id if successor else None
-    current.note = note
-    state.status = StateStatus.FORMER
-    session.flush()
-    record(session, actor, "end_membership", "state", state.code, note, before, snapshot(state))
+    periods = _replace(_membership_spans(state), membership_id, Span(membership_id, admitted_on, ended_on))
+    check_memberships(periods, _suspension_spans(state), membership_id)
+
+    def change() -> None:
+        row.admitted_on, row.ended_on, row.note = admitted_on, ended_on, note
+        row.successor_id = successor.id if successor else None
+
+    _save(session, actor, state, loaded_version, action, note, change)
+
+
+def remove_membership(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, membership_id: int
+) -> None:
+    _fresh(state, loaded_version)
+    row: Membership = _row(state.memberships, membership_id)
+    check_memberships(_replace(_membership_spans(state), membership_id, None), _suspension_spans(state), None)
+    summary = f"membership from {row.admitted_on.isoformat()}"
+    _save(
+        session,
+        actor,
+        state,
+        loaded_version,
+        "remove_membership",
+        summary,
+        lambda: state.memberships.remove(row),
+    )
+
+
+# Suspensions -------------------------------------------------------------------------------------------
 
 
 def add_suspension(
-    session: Session, actor: Actor, state: State, starts_on: dt.date, ends_on: dt.date | None, note: str
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    note: str,
 ) -> None:
     """The state cannot vote from ``starts_on`` to ``ends_on`` (inclusive; None while it lasts)."""
+    _fresh(state, loaded_version)
+    check_suspensions(
+        [*_suspension_spans(state), Span(None, starts_on, ends_on)], _membership_spans(state), None
+    )
+
+    def change() -> None:
+        state.suspensions.append(Suspension(starts_on=starts_on, ends_on=ends_on, note=note))
+
+    _save(session, actor, state, loaded_version, "suspend", note, change)
+
+
+def edit_suspension(
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    suspension_id: int,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    note: str,
+) -> None:
+    _fresh(state, loaded_version)
+    row: Suspension = _row(state.suspensions, suspension_id)
+    spans = _replace(_suspension_spans(state), suspension_id, Span(suspension_id, starts_on, ends_on))
+    check_suspensions(spans, _membership_spans(state), suspension_id)
+
+    def change() -> None:
+        row.starts_on, row.ends_on, row.note = starts_on, ends_on, note
+
+    _save(session, actor, state, loaded_version, "edit_suspension", note, change)
+
+
+def remove_suspension(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, suspension_id: int
+) -> None:
+    _fresh(state, loaded_version)
+    row: Suspension = _row(state.suspensions, suspension_id)
+    summary = f"suspension from {row.starts_on.isoformat()}"
+    _save(
+        session,
+        actor,
+        state,
+        loaded_version,
+        "remove_suspension",
+        summary,
+        lambda: state.suspensions.remove(row),
+    )
+
+
+# The reference file -----------------------------------------------------------------------------------
+
+
+def take_file_record(
+    session: Session, actor: Actor, state: State, loaded_version: int | None, reference: Reference
+) -> None:
+    """Drop the admin's changes to a state and give it its record from data/states.toml, which the
+    import then keeps in step again."""
+    _fresh(state, loaded_version)
+    if state.code not in reference.states:
+        raise StateChangeError(
+            "file", "data/states.toml does not list this state: there is no record to take."
+        )
     before = snapshot(state)
-    if ends_on is not None and ends_on < starts_on:
-        raise StateChangeError("ends_on", "The suspension cannot end before it starts.")
-    if not any(
-        m.admitted_on <= starts_on and (m.ended_on is None or starts_on <= m.ended_on)
-        for m in state.memberships
-    ):
-        raise StateChangeError("starts_on", "The state was not a member on that date.")
-    for s in state.suspensions:
-        if starts_on <= (s.ends_on or dt.date.max) and s.starts_on <= (ends_on or dt.date.max):
-            raise StateChangeError("starts_on", f"Overlaps the suspension from {s.starts_on}.")
-    state.suspensions.append(Suspension(starts_on=starts_on, ends_on=ends_on, note=note))
-    session.flush()
-    record(session, actor, "suspend", "state", state.code, note, before, snapshot(state))
+    try:
+        with session.begin_nested():
+            reset_state(session, state, reference)
+            record(
+                session,
+                actor,
+                "reset_to_file",
+                "state",
+                state.code,
+                "record taken from data/states.toml",
+                before,
+                snapshot(state),
+            )
+    except StaleDataError:
+        raise ConflictError from None
+
+
+# A new state -------------------------------------------------------------------------------------------
 
 
 def add_state(
@@ -121,6 +456,7 @@ def add_state(
         regional_group=group,
         group_note="",
         status=StateStatus.MEMBER,
+        admin_changed_at=utcnow(),
         names=[StateName(name=name, valid_from=admitted_on, valid_to=None)],
         memberships=[Membership(admitted_on=admitted_on, ended_on=None, note="")],
         aliases=[StateAlias(alias=name, folded=fold(name))],

@@ -5,19 +5,25 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Membership, Resolution, State, StateName, Suspension
+from app.models import Membership, Resolution, State, StateName, Suspension, VoteIntention
 
 
 def data_version(session: Session) -> str:
     """Imports and admin saves insert, update (updated_at, version) or delete resolutions, and add states,
-    names, memberships, membership ends and suspensions: these counts, highest ids and latest update time
-    together change with every one of them."""
+    names, memberships, membership ends and suspensions, correct states' records (which bumps their
+    version) and note intended votes: these counts, highest ids and latest update times together change
+    with every one of them."""
     counts = [
         select(func.count(State.id)).scalar_subquery(),
         select(func.count(StateName.id)).scalar_subquery(),
         select(func.count(Membership.id)).scalar_subquery(),
         select(func.count(Membership.ended_on)).scalar_subquery(),
         select(func.count(Suspension.id)).scalar_subquery(),
+        # Admin corrections of a state's record bump its version; statements of intended vote are shown
+        # on resolution and country pages.
+        select(func.sum(State.version)).scalar_subquery(),
+        select(func.count(VoteIntention.id)).scalar_subquery(),
+        select(func.max(VoteIntention.updated_at)).scalar_subquery(),
     ]
     row = session.execute(
         select(

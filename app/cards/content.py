@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from app.countries.queries import YearTally
+from app.countries.agreement import YearTally
 from app.countries.service import Bar, percent, vote_bars
 from app.models import Adoption, RegionalGroup, Resolution, State
 from app.resolutions import service

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from app.cache.queries import data_version
 from app.cards import content
 from app.countries import queries as country_queries
+from app.countries.agreement import year_tallies
+from app.countries.matrix import get_matrix
 from app.countries.service import bars_width
 from app.models import Resolution, State
 from app.resolutions import queries as resolution_queries
@@ -46,7 +48,7 @@ def find_state(session: Session, code: str) -> State:
 
 
 def country_card(session: Session, state: State) -> content.CountryCard:
-    return content.country_card(state, country_queries.year_tallies(session, state))
+    return content.country_card(state, year_tallies(get_matrix(session), state.id))
 
 
 def version(session: Session) -> str:

@@ -22,6 +22,14 @@ def _render(request: Request, template: str, context: BaseModel, status_code: in
     return get_templates().TemplateResponse(request, template, dict(context), status_code=status_code)
 
 
+def _csv(body: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def _not_found(request: Request, session: SessionDep, code: str) -> Response:
     return _render(request, "countries/not_found.html", views.not_found_page(session, code), 404)
 
@@ -48,11 +56,17 @@ def country_csv(
     if state is None:
         return _not_found(request, session, code)
     body = views.record_csv(session, state, query, str(request.base_url).rstrip("/"))
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{state.code}-votes.csv"'},
-    )
+    return _csv(body, f"{state.code}-votes.csv")
+
+
+@router.get("/countries/{code}/years.csv")
+def country_years_csv(
+    code: str, request: Request, session: SessionDep, query: Annotated[views.RecordQuery, Query()]
+) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    return _csv(views.years_csv(session, state, query), f"{state.code}-years.csv")
 
 
 @router.get("/countries/{code}/feed.atom")
@@ -75,6 +89,21 @@ def country(
     if redirect := _canonical(request, state, country_path(state.code)):
         return redirect
     return _render(request, "countries/detail.html", views.country_page(session, state, query))
+
+
+@router.get("/compare.csv")
+def compare_csv(
+    request: Request, session: SessionDep, query: Annotated[views.CompareQuery, Query()]
+) -> Response:
+    a, b = queries.get_state(session, query.a), queries.get_state(session, query.b)
+    if a is None or b is None:
+        return _render(
+            request,
+            "countries/not_found.html",
+            views.not_found_page(session, query.b if a else query.a, COMPARE_PATH),
+            404,
+        )
+    return _csv(views.compare_csv(session, a, b, query.consensus), f"{a.code}-{b.code}-agreement.csv")
 
 
 @router.get("/compare")

@@ -10,18 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     ColumnExpressionArgument,
-    Integer,
     ScalarSelect,
     and_,
-    case,
-    cast,
-    delete,
     func,
     or_,
     select,
-    text,
-    union,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -36,9 +29,7 @@ from app.models import (
     State,
     StateAlias,
     StateName,
-    StatePairAgreement,
     StateStatus,
-    StateYearTally,
     Vote,
     VoteChoice,
 )
@@ -244,130 +235,8 @@ def topics(session: Session) -> list[str]:
     )
 
 
-def record_years(session: Session, state: State) -> list[int]:
-    """The years in which the state has counted votes, newest first (from the precomputed tallies)."""
-    return list(
-        session.scalars(
-            select(StateYearTally.year)
-            .where(StateYearTally.state_id == state.id)
-            .order_by(StateYearTally.year.desc())
-        )
-    )
-
-
-@dataclass(frozen=True)
-class YearTally:
-    year: int
-    yes: int
-    no: int
-    abstain: int
-    non_voting: int
-
-
-def year_tallies(session: Session, state: State) -> list[YearTally]:
-    """How the state voted each year, oldest first (precomputed at import)."""
-    rows = session.execute(
-        select(
-            StateYearTally.year,
-            StateYearTally.yes,
-            StateYearTally.no,
-            StateYearTally.abstain,
-            StateYearTally.non_voting,
-        )
-        .where(StateYearTally.state_id == state.id)
-        .order_by(StateYearTally.year)
-    ).all()
-    return [YearTally(*row) for row in rows]
-
-
-@dataclass(frozen=True)
-class Partner:
-    """Agreement of a state with another over a period: the counts it rests on."""
-
-    code: str
-    name: str
-    n: int
-    same: int
-    half: int
-
-
-def agreement_partners(
-    session: Session, state: State, decade: int | None, min_votes: int, limit: int
-) -> tuple[list[Partner], list[Partner]]:
-    """The states that voted most and least like ``state`` (highest and lowest agreement first), over
-    pairs resting on at least ``min_votes`` votes, from the precomputed per-decade table."""
-    t = StatePairAgreement
-    lower = select(t.other_id.label("other"), t.n, t.same, t.half).where(t.state_id == state.id)
-    higher = select(t.state_id.label("other"), t.n, t.same, t.half).where(t.other_id == state.id)
-    if decade is not None:
-        lower = lower.where(t.decade == decade)
-        higher = higher.where(t.decade == decade)
-    both = union_all(lower, higher).subquery()
-    n, same, half = func.sum(both.c.n), func.sum(both.c.same), func.sum(both.c.half)
-    score = (same + half * 0.5) / n
-    base = (
-        select(State.code, State.name, n, same, half)
-        .join(State, State.id == both.c.other)
-        .group_by(State.id, State.code, State.name)
-        .having(n >= min_votes)
-    )
-    # One query, ranked in SQL; the least alike are the end of the same ranking (about 190 rows).
-    ranked = [Partner(*row) for row in session.execute(base.order_by(score.desc(), n.desc(), State.name))]
-    return ranked[:limit], ranked[::-1][:limit]
-
-
-def agreement_decades(session: Session, state: State) -> list[int]:
-    t = StatePairAgreement
-    rows = session.scalars(
-        union(select(t.decade).where(t.state_id == state.id), select(t.decade).where(t.other_id == state.id))
-    )
-    return sorted(set(rows), reverse=True)
-
-
-@dataclass(frozen=True)
-class PairYear:
-    year: int
-    n: int
-    same: int
-    half: int
-
-
 def _pair_votes() -> tuple[type[Vote], type[Vote]]:
     return aliased(Vote, name="va"), aliased(Vote, name="vb")
-
-
-def pair_years(session: Session, a: State, b: State) -> list[PairYear]:
-    """Agreement counts of two states per year, computed from the votes (one pair is cheap to join)."""
-    va, vb = _pair_votes()
-    year = cast(func.extract("year", Resolution.adopted_on), Integer)
-    abstain = VoteChoice.ABSTAIN
-    rows = session.execute(
-        select(
-            year,
-            func.count(),
-            func.sum(case((va.choice == vb.choice, 1), else_=0)),
-            func.sum(
-                case(
-                    (and_(va.choice == abstain, vb.choice != abstain), 1),
-                    (and_(va.choice != abstain, vb.choice == abstain), 1),
-                    else_=0,
-                )
-            ),
-        )
-        .select_from(va)
-        .join(vb, vb.resolution_id == va.resolution_id)
-        .join(Resolution, Resolution.id == va.resolution_id)
-        .where(
-            va.state_id == a.id,
-            vb.state_id == b.id,
-            va.choice != VoteChoice.NON_VOTING,
-            vb.choice != VoteChoice.NON_VOTING,
-            counted_decisions(),
-        )
-        .group_by(year)
-        .order_by(year)
-    ).all()
-    return [PairYear(int(y), n, int(same or 0), int(half or 0)) for y, n, same, half in rows]
 
 
 @dataclass(frozen=True)
@@ -412,7 +281,12 @@ def state_codes(session: Session) -> dict[int, str]:
     return dict(session.execute(select(State.id, State.code)).all())
 
 
-# --- Precomputed aggregates (app.countries.stats) -------------------------------------------------
+def state_labels(session: Session) -> dict[int, tuple[str, str]]:
+    """id -> (code, current name) of every state."""
+    return {i: (code, name) for i, code, name in session.execute(select(State.id, State.code, State.name))}
+
+
+# --- The in-memory vote matrix (app.countries.matrix) ----------------------------------------------
 
 
 def counted_decisions() -> ColumnElement[bool]:
@@ -424,13 +298,72 @@ def counted_decisions() -> ColumnElement[bool]:
     )
 
 
-def counted_resolutions(session: Session) -> list[tuple[int, dt.date]]:
-    rows = session.execute(select(Resolution.id, Resolution.adopted_on).where(counted_decisions())).all()
-    return [(resolution_id, day) for resolution_id, day in rows]
+@dataclass(frozen=True)
+class DecisionRow:
+    """What the matrix needs of a decision; ``version`` and ``updated_at`` tell it when to re-read one."""
+
+    id: int
+    adopted_on: dt.date
+    counted: bool  # a published resolution adopted by a recorded vote
+    without_vote: bool  # a published resolution adopted without a vote
+    version: int
+    updated_at: dt.datetime
 
 
-def max_resolution_id(session: Session) -> int:
-    return session.scalar(select(func.max(Resolution.id))) or 0
+def decision_rows(session: Session) -> list[DecisionRow]:
+    """Every decision, drafts and separate votes included (they are masked out, but a change to one must
+    still be noticed)."""
+    resolution = and_(Resolution.kind == DecisionKind.RESOLUTION, Resolution.published.is_(True))
+    rows = session.execute(
+        select(
+            Resolution.id,
+            Resolution.adopted_on,
+            and_(resolution, Resolution.adoption == Adoption.RECORDED_VOTE),
+            and_(resolution, Resolution.adoption == Adoption.WITHOUT_VOTE),
+            Resolution.version,
+            Resolution.updated_at,
+        )
+    ).all()
+    return [DecisionRow(i, day, bool(c), bool(w), v, u) for i, day, c, w, v, u in rows]
+
+
+SUBJECT_VOCABULARY = "UNBIS"
+
+
+def subject_rows(session: Session, decision_ids: list[int] | None = None) -> list[tuple[int, str, str]]:
+    """(decision id, vocabulary, term) of Voeten's issue categories and the UN's UNBIS subject terms,
+    of every decision or only of ``decision_ids``."""
+    s = ResolutionSubject
+    query = select(s.resolution_id, s.vocabulary, s.term).where(
+        s.vocabulary.in_((TOPIC_VOCABULARY, SUBJECT_VOCABULARY))
+    )
+    if decision_ids is not None:
+        query = query.where(s.resolution_id.in_(decision_ids))
+    rows = session.execute(query).all()
+    return [(i, vocabulary, term) for i, vocabulary, term in rows]
+
+
+def regional_groups(session: Session) -> dict[int, RegionalGroup]:
+    return dict(session.execute(select(State.id, State.regional_group)).all())
+
+
+def membership_periods(session: Session) -> list[tuple[int, dt.date, dt.date | None]]:
+    rows = session.execute(select(Membership.state_id, Membership.admitted_on, Membership.ended_on))
+    return [(state_id, admitted, ended) for state_id, admitted, ended in rows]
+
+
+def decision_votes(session: Session, decision_ids: list[int]) -> list[tuple[int, list[int], bytes]]:
+    """The same shape as vote_lists, for a few decisions only: their rows come by the primary key
+    (resolution_id, state_id) and are grouped here; vote_lists' GROUP BY would walk the whole index."""
+    by_state: dict[int, tuple[list[int], bytearray]] = {}
+    rows = session.execute(
+        select(Vote.state_id, Vote.resolution_id, Vote.choice).where(Vote.resolution_id.in_(decision_ids))
+    )
+    for state_id, decision_id, choice in rows:
+        ids, letters = by_state.setdefault(state_id, ([], bytearray()))
+        ids.append(decision_id)
+        letters += choice.value.encode()
+    return [(state_id, ids, bytes(letters)) for state_id, (ids, letters) in by_state.items()]
 
 
 def vote_lists(session: Session) -> list[tuple[int, list[int], bytes]]:
@@ -440,7 +373,7 @@ def vote_lists(session: Session) -> list[tuple[int, list[int], bytes]]:
     SQLite: two group_concat over the same pass of the (state_id, resolution_id, choice) index, so they
     line up, parsed by json.loads in C. PostgreSQL: one id array per choice (FILTER), which psycopg
     parses in C; no ordering is needed since the lists are sets. Filtering to counted decisions
-    happens afterwards, with bit masks (app.countries.stats).
+    happens afterwards, with bit masks (app.countries.matrix).
     """
     if session.get_bind().dialect.name == "postgresql":
         choices = (VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN, VoteChoice.NON_VOTING)
@@ -461,53 +394,3 @@ def vote_lists(session: Session) -> list[tuple[int, list[int], bytes]]:
         ).group_by(Vote.state_id)
     ).all()
     return [(state_id, json.loads(f"[{ids}]"), letters.encode()) for state_id, ids, letters in rows]
-
-
-TALLY_COLUMNS = ("state_id", "year", "yes", "no", "abstain", "non_voting")
-PAIR_COLUMNS = ("state_id", "other_id", "decade", "n", "same", "half")
-
-
-def has_aggregates(session: Session) -> bool:
-    return session.scalar(select(StateYearTally.state_id).limit(1)) is not None
-
-
-PAIR_INDEX = (
-    "ix_state_pair_agreement_other_id_state_id_decade",
-    "state_pair_agreement (other_id, state_id, decade)",
-)
-
-
-def replace_aggregates(
-    session: Session,
-    tallies: list[tuple[int, int, int, int, int, int]],
-    pairs: list[tuple[int, int, int, int, int, int]],
-) -> None:
-    """Rewrite both aggregate tables. Bulk paths: COPY on PostgreSQL, executemany of tuples on SQLite
-    (SQLAlchemy's per-row dictionaries would cost more than the computation). The pair table's
-    secondary index is dropped and built again once, in the same transaction: building it in one
-    sorted pass is cheaper than 100,000 scattered inserts."""
-    index_name, index_on = PAIR_INDEX
-    conn = session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    session.execute(text(f"DROP INDEX {index_name}"))
-    if postgres:
-        # Deleted rows would linger in the primary key until a vacuum and slow COPY down four times;
-        # TRUNCATE is transactional in PostgreSQL (readers wait for the commit, which is short).
-        session.execute(text("TRUNCATE state_year_tally, state_pair_agreement"))
-    else:  # SQLite empties a table without a WHERE clause in one step
-        session.execute(delete(StateYearTally))
-        session.execute(delete(StatePairAgreement))
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    tables = (("state_year_tally", TALLY_COLUMNS, tallies), ("state_pair_agreement", PAIR_COLUMNS, pairs))
-    if postgres:
-        with driver.cursor() as cursor:
-            for table, columns, rows in tables:
-                lines = "".join("%d\t%d\t%d\t%d\t%d\t%d\n" % row for row in rows)  # noqa: UP031 (fastest)
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    copy.write(lines)
-    else:
-        for table, columns, rows in tables:
-            marks = ", ".join("?" * len(columns))
-            driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-    session.execute(text(f"CREATE INDEX {index_name} ON {index_on}"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from app.countries.agreement import PairCounts
 from app.countries.queries import RecordEntry
 from app.models import State
 from app.resolutions.schemas import VoteName, vote_name
@@ -105,3 +106,76 @@ def vote(entry: RecordEntry) -> CountryVote:
         vote=vote_name(entry.choice),
         url=resolution_api_path(entry.resolution),
     )
+
+
+# --- Agreement, loyalty and yearly figures (computed on the in-memory vote matrix) ----------------
+
+
+class PairOut(BaseModel):
+    """Two states' agreement and what it rests on."""
+
+    votes: int = Field(description="resolutions on which both were members and voted yes, no or abstain")
+    same: int
+    half: int = Field(description="of those, with one abstaining and the other voting yes or no")
+    adopted_without_vote: int = Field(description="of those, resolutions adopted without a vote (if counted)")
+    agreement: float | None = Field(description="(same + half / 2) / votes")
+    kappa: float | None = Field(description="Cohen's weighted kappa: agreement beyond chance")
+
+
+class PartnerOut(PairOut):
+    country: str
+    name: str
+
+
+class LoyaltyOut(BaseModel):
+    votes: int = Field(description="its votes on which its regional group had a plurality")
+    share: float | None = Field(description="share of those cast as its group's plurality")
+
+
+class AgreementOut(BaseModel):
+    country: str
+    period: str
+    consensus_counted: bool
+    rank: str
+    min_votes: int
+    most: list[PartnerOut]
+    least: list[PartnerOut]
+    group_loyalty: LoyaltyOut
+
+
+class CompareYearOut(PairOut):
+    year: int
+
+
+class CompareOut(PairOut):
+    a: str
+    b: str
+    consensus_counted: bool
+    years: list[CompareYearOut]
+
+
+def pair(counts: PairCounts) -> dict[str, object]:
+    return {
+        "votes": counts.n,
+        "same": counts.same,
+        "half": counts.half,
+        "adopted_without_vote": counts.consensus,
+        "agreement": counts.agreement,
+        "kappa": counts.kappa,
+    }
+
+
+class PeerYearOut(PairOut):
+    country: str
+
+
+class CountryYearOut(BaseModel):
+    """One year of a state's votes on resolutions adopted by a recorded vote."""
+
+    year: int
+    yes: int
+    no: int
+    abstain: int
+    non_voting: int
+    with_group: LoyaltyOut = Field(description="how often it voted as its regional group's plurality")
+    peers: list[PeerYearOut] = Field(description="its agreement that year with each state asked for")

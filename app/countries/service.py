@@ -25,6 +25,17 @@ def decade_label(decade: int) -> str:
     return f"{decade}s"
 
 
+def span_label(since: int | None, until: int | None) -> str:
+    """'all years', '1990–1999', 'since 2001', 'until 1960', or '1995' for a single year."""
+    if since is None and until is None:
+        return "all years"
+    if since is None:
+        return f"until {until}"
+    if until is None:
+        return f"since {since}"
+    return str(since) if since == until else f"{since}–{until}"
+
+
 @dataclass(frozen=True)
 class Segment:
     css: str
@@ -69,11 +80,20 @@ def bars_width(bars: list[Bar]) -> int:
 
 
 @dataclass(frozen=True)
-class LineChart:
-    """A 0-100 % line over years, in SVG user units (viewBox 0 0 WIDTH HEIGHT)."""
+class Line:
+    """One series of a line chart: its points and one dot (with a title) per point."""
 
+    label: str
+    css: str  # line-1 .. line-5, a colour from the stylesheet
     points: str
     dots: list[tuple[float, float, str]]  # x, y, title
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """0-100 % lines over the same years, in SVG user units (viewBox 0 0 WIDTH HEIGHT)."""
+
+    lines: list[Line]
     x_ticks: list[tuple[float, int]]  # x, year
     y_ticks: list[tuple[float, int]]  # y, percent
     left: int = 46
@@ -82,13 +102,16 @@ class LineChart:
 
 CHART_WIDTH, CHART_HEIGHT = 640, 220
 _TOP, _BOTTOM = 8, 196  # plot area; the year labels go below it
+MAX_LINES = 5
 
 
-def agreement_line(series: list[tuple[int, float]]) -> LineChart | None:
-    """Geometry of the agreement-by-year chart from (year, share) pairs, oldest first."""
-    if not series:
+def line_chart(series: list[tuple[str, list[tuple[int, float]]]]) -> LineChart | None:
+    """Geometry of a chart of shares by year from (label, [(year, share), ...]) series, oldest first;
+    every series on the same axes. None when there is nothing to draw."""
+    years_seen = [year for _, points in series for year, _ in points]
+    if not years_seen:
         return None
-    first, last = series[0][0], series[-1][0]
+    first, last = min(years_seen), max(years_seen)
     left, right = LineChart.left, LineChart.right
     span = max(last - first, 1)
 
@@ -98,18 +121,25 @@ def agreement_line(series: list[tuple[int, float]]) -> LineChart | None:
     def y(share: float) -> float:
         return round(_BOTTOM - (_BOTTOM - _TOP) * share, 1)
 
-    dots = [(x(year), y(share), f"{year}: {percent(share)}") for year, share in series]
+    lines = []
+    for index, (label, points) in enumerate(series[:MAX_LINES]):
+        prefix = f"{label}, " if label else ""
+        dots = [(x(year), y(share), f"{prefix}{year}: {percent(share)}") for year, share in points]
+        lines.append(Line(label, f"line-{index + 1}", " ".join(f"{cx},{cy}" for cx, cy, _ in dots), dots))
     step = 10 if span >= 30 else 5 if span >= 10 else 1
     years = [year for year in range(first, last + 1) if year % step == 0]
     # End years are labelled too, unless a round year sits too close to them.
     years = [yr for yr in years if abs(yr - first) * 8 > span and abs(last - yr) * 8 > span]
-    x_ticks = [(x(year), year) for year in sorted({first, *years, last})]
     return LineChart(
-        points=" ".join(f"{cx},{cy}" for cx, cy, _ in dots),
-        dots=dots,
-        x_ticks=x_ticks,
+        lines=lines,
+        x_ticks=[(x(year), year) for year in sorted({first, *years, last})],
         y_ticks=[(y(level / 100), level) for level in (0, 25, 50, 75, 100)],
     )
+
+
+def kappa_text(kappa: float | None) -> str:
+    """Kappa with two decimals and a true minus sign; a dash where it is undefined."""
+    return "–" if kappa is None else f"{kappa:.2f}".replace("-", "−")
 
 
 def nearest(query: str, candidates: list[tuple[str, str, str]], limit: int = 5) -> list[tuple[str, str]]:

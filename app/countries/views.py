@@ -13,16 +13,21 @@ from collections.abc import Callable
 from typing import Literal
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from app.cards.content import Share, country_share
-from app.countries import queries, service
-from app.countries.queries import Difference, Partner, RecordEntry, RecordFilters
+from app.countries import agreement, queries, service
+from app.countries.matrix import VoteMatrix, get_matrix
+from app.countries.queries import Difference, RecordEntry, RecordFilters
+from app.ingest.names import fold
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
+from app.resolutions.queries import IntendedVote, intended_votes_of
 from app.templating import format_date
 from app.urls import (
+    COMPARE_API_PATH,
+    COMPARE_CSV_PATH,
     COMPARE_PATH,
     COUNTRIES_PATH,
     compare_path,
@@ -30,7 +35,9 @@ from app.urls import (
     country_csv_path,
     country_feed_path,
     country_path,
+    country_years_csv_path,
     resolution_path,
+    symbol_path,
 )
 
 PER_PAGE = 50
@@ -40,6 +47,7 @@ MAX_QUERY = 200
 PARTNERS_SHOWN = 10
 # Agreement resting on fewer votes says little; such pairs are left out of "most" and "least".
 MIN_PARTNER_VOTES = 20
+MAX_PEERS = 5  # states whose agreement a country page charts at once
 
 GROUP_SLUGS: dict[str, RegionalGroup] = {
     "african": RegionalGroup.AFRICAN,
@@ -68,8 +76,8 @@ def _strip(value: str) -> str:
 
 def _query_string(params: dict[str, object]) -> str:
     """Only the parameters that differ from their defaults, so every view has one short URL."""
-    kept = {k: v for k, v in params.items() if v not in ("", None) and not (k == "page" and v == 1)}
-    return ("?" + urlencode(kept)) if kept else ""
+    kept = {k: v for k, v in params.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
+    return ("?" + urlencode(kept, doseq=True)) if kept else ""
 
 
 # --- /countries ---------------------------------------------------------------------------------
@@ -172,20 +180,38 @@ class RecordQuery(BaseModel):
     topic: str = Field(default="", max_length=100)
     vote: VoteWord = ""
     page: int = Field(default=1, ge=1, le=100_000)
-    period: int | None = Field(default=None, ge=1940, le=2100, description="decade of the agreement lists")
+    # The agreement lists: any span of years, a topic, and whether consensus adoptions count.
+    period: int | None = Field(default=None, ge=1940, le=2100, description="a decade (older links)")
+    since: int | None = Field(default=None, ge=1945, le=2100)
+    until: int | None = Field(default=None, ge=1945, le=2100)
+    issue: str = Field(default="", max_length=100, description="one of Voeten's issue categories")
+    subject: str = Field(default="", max_length=300, description="a UNBIS subject term")
+    consensus: bool = False
+    rank: Literal["", "agreement", "kappa"] = ""
+    peer: list[str] = Field(default_factory=list, max_length=MAX_PEERS, description="states to chart")
 
-    @field_validator("year", "period", mode="before")
+    @field_validator("year", "period", "since", "until", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    _strip_text = field_validator("q", "topic", mode="after")(_strip)
+    _strip_text = field_validator("q", "topic", "issue", "subject", mode="after")(_strip)
 
-    @field_validator("period", mode="after")
+    @field_validator("peer", mode="after")
     @classmethod
-    def _decade(cls, value: int | None) -> int | None:
-        # Agreement is kept per decade; ?period=1995 means the 1990s.
-        return None if value is None else value - value % 10
+    def _codes(cls, value: list[str]) -> list[str]:
+        codes = [_strip(code).upper()[:8] for code in value]
+        return list(dict.fromkeys(code for code in codes if code))
+
+    @model_validator(mode="after")
+    def _span(self) -> RecordQuery:
+        if self.period is not None and self.since is None and self.until is None:
+            # ?period=1995 (the old per-decade lists) means the 1990s.
+            decade = self.period - self.period % 10
+            self.since, self.until, self.period = decade, decade + 9, None
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise ValueError(f"the period starts in {self.since}, after it ends in {self.until}")
+        return self
 
     def filters(self) -> RecordFilters:
         return RecordFilters(
@@ -201,7 +227,13 @@ class RecordQuery(BaseModel):
             "year": self.year,
             "topic": self.topic,
             "vote": self.vote,
-            "period": self.period,
+            "since": self.since,
+            "until": self.until,
+            "issue": self.issue,
+            "subject": self.subject,
+            "consensus": "on" if self.consensus else "",
+            "rank": self.rank,
+            "peer": self.peer,
             "page": self.page,
         }
         values.update(changes)
@@ -234,18 +266,35 @@ class Link(BaseModel):
     url: str
 
 
-class Totals(BaseModel):
-    yes: int
-    no: int
-    abstain: int
-    non_voting: int
-
-    @property
-    def total(self) -> int:
-        return self.yes + self.no + self.abstain + self.non_voting
-
+class Totals(agreement.VoteCounts):
     def share(self, count: int) -> str:
         return service.percent(count / self.total if self.total else None)
+
+
+class PartnerRow(BaseModel):
+    code: str
+    name: str
+    url: str
+    compare_url: str
+    n: int
+    consensus: int  # of the n, resolutions adopted without a vote (counted when asked)
+    agreement: str
+    share: float
+    kappa: str
+
+
+class LoyaltyRow(BaseModel):
+    label: str
+    n: int
+    share: str
+
+
+class PeerYear(BaseModel):
+    """One year of a chosen state's agreement with the country."""
+
+    n: int
+    agreement: str
+    kappa: str
 
 
 class YearRow(BaseModel):
@@ -255,16 +304,15 @@ class YearRow(BaseModel):
     abstain: int
     non_voting: int
     url: str  # the record filtered to that year
+    loyalty: str  # share of its votes that year cast with its group's majority
+    peers: list[PeerYear | None]  # per chosen state, None for a year they shared no vote
 
 
-class PartnerRow(BaseModel):
-    code: str
-    name: str
-    url: str
-    compare_url: str
-    n: int
-    agreement: str
-    share: float
+class Scoped(BaseModel):
+    """The period and topic chosen for the agreement lists, resolved against the matrix."""
+
+    label: str  # e.g. "1990–1999, Human rights"
+    message: str  # why nothing could be computed (an unknown topic), or ""
 
 
 class CountryPage(_Context):
@@ -287,9 +335,14 @@ class CountryPage(_Context):
     vote_options: list[tuple[str, str]]
     most: list[PartnerRow]
     least: list[PartnerRow]
-    period_options: list[tuple[int, str]]
-    period_label: str
+    scope: Scoped
     min_votes: int
+    loyalty: list[LoyaltyRow]  # overall, the chosen scope, then per decade
+    peers: list[tuple[str, str]]  # code, name of the chosen states, in chart order
+    peer_chart: service.LineChart | None
+    peer_message: str
+    years_csv_url: str
+    agreement_json_url: str
     page_url: Callable[[int], str]
     csv_url: str
     json_url: str
@@ -299,29 +352,131 @@ class CountryPage(_Context):
     compare_choices: list[tuple[str, str]]
     resolution_url: Callable[..., str]
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
+    # Statements of intended vote (from app.resolutions, where they are recorded), beside the record.
+    intended: list[IntendedVote]
+    symbol_url: Callable[[str], str]
 
 
-def _partner_rows(state: State, partners: list[Partner]) -> list[PartnerRow]:
+def _partner_rows(state: State, names: dict[int, tuple[str, str]], ranked: list[Ranked]) -> list[PartnerRow]:
     rows = []
-    for p in partners:
-        share = service.agreement(p.n, p.same, p.half) or 0.0
+    for other, counts in ranked:
+        code, name = names[other]
+        share = counts.agreement or 0.0
         rows.append(
             PartnerRow(
-                code=p.code,
-                name=p.name,
-                url=country_path(p.code),
-                compare_url=compare_path(state.code, p.code),
-                n=p.n,
+                code=code,
+                name=name,
+                url=country_path(code),
+                compare_url=compare_path(state.code, code),
+                n=counts.n,
+                consensus=counts.consensus,
                 agreement=service.percent(share),
                 share=share,
+                kappa=service.kappa_text(counts.kappa),
             )
         )
     return rows
 
 
+Ranked = tuple[int, agreement.PairCounts]
+
+
+def resolve_scope(m: VoteMatrix, query: RecordQuery) -> tuple[agreement.Scope, Scoped]:
+    """The decisions the agreement lists cover, and how to describe them; an unknown topic covers none."""
+    parts = [service.span_label(query.since, query.until)]
+    topic_mask: int | None = None
+    message = ""
+    if query.issue:
+        topic_mask = m.topic(query.issue)
+        parts.append(query.issue)
+        if topic_mask is None:
+            message = f"There is no issue category “{query.issue}”."
+    if query.subject:
+        found = m.subject(query.subject)
+        parts.append(m.subjects.names.get(fold(query.subject).lower(), query.subject))
+        if found is None:
+            message = f"No resolution has the subject “{query.subject}”."
+        topic_mask = found if topic_mask is None or found is None else topic_mask & found
+    if message:
+        topic_mask = 0
+    where = agreement.scope(m, m.period(query.since, query.until), topic_mask, consensus=query.consensus)
+    return where, Scoped(label=", ".join(parts), message=message)
+
+
+def ranked_partners(
+    m: VoteMatrix, state: State, where: agreement.Scope, rank: str, min_votes: int
+) -> list[Ranked]:
+    """Every other state sharing ``min_votes`` votes, most alike first (by raw agreement or by kappa)."""
+
+    def key(item: Ranked) -> tuple[float, int]:
+        counts = item[1]
+        value = counts.kappa if rank == "kappa" else counts.agreement
+        return (value if value is not None else -2.0, counts.n)
+
+    return sorted(agreement.partners(m, state.id, where, min_votes), key=key, reverse=True)
+
+
+def _loyalty_rows(m: VoteMatrix, state: State, where: agreement.Scope, label: str) -> list[LoyaltyRow]:
+    def row(text: str, mask: int) -> LoyaltyRow:
+        figure = agreement.loyalty(m, state.id, mask)
+        return LoyaltyRow(label=text, n=figure.n, share=service.percent(figure.share))
+
+    rows = [row("All years", m.period(None, None))]
+    if label != "all years":
+        rows.append(row(label[0].upper() + label[1:], where.recorded))
+    decades = sorted({year - year % 10 for year in m.years})
+    rows += [row(service.decade_label(d), m.period(d, d + 9)) for d in decades]
+    return [r for r in rows if r.n]
+
+
+def _year_rows(
+    m: VoteMatrix, state: State, query: RecordQuery, peers: list[State], where: agreement.Scope
+) -> list[YearRow]:
+    path = country_path(state.code)
+    tallies = agreement.year_tallies(m, state.id)
+    by_peer = [dict(agreement.by_year(m, state.id, p.id, where)) for p in peers]
+    rows = []
+    for t in reversed(tallies):
+        mask = m.years[t.year]
+        peer_cells: list[PeerYear | None] = []
+        for found in by_peer:
+            counts = found.get(t.year)
+            peer_cells.append(
+                None
+                if counts is None
+                else PeerYear(
+                    n=counts.n,
+                    agreement=service.percent(counts.agreement),
+                    kappa=service.kappa_text(counts.kappa),
+                )
+            )
+        rows.append(
+            YearRow(
+                year=t.year,
+                yes=t.yes,
+                no=t.no,
+                abstain=t.abstain,
+                non_voting=t.non_voting,
+                url=query.url(path, year=t.year, page=1) + "#record",
+                loyalty=service.percent(agreement.loyalty(m, state.id, mask).share),
+                peers=peer_cells,
+            )
+        )
+    return rows
+
+
+def find_peers(session: Session, state: State, codes: list[str]) -> tuple[list[State], str]:
+    """The chosen states that exist (not the country itself), and a message naming any that do not."""
+    found = [p for p in (queries.get_state(session, c) for c in codes) if p is not None and p.id != state.id]
+    unknown = [c for c in codes if c not in {p.code for p in found} and c != state.code]
+    message = f"No state has the code {', '.join(unknown)}." if unknown else ""
+    return found, message
+
+
 def country_page(session: Session, state: State, query: RecordQuery) -> CountryPage:
     path = country_path(state.code)
-    tallies = queries.year_tallies(session, state)
+    m = get_matrix(session)
+    tallies = agreement.year_tallies(m, state.id)
     totals = Totals(
         yes=sum(t.yes for t in tallies),
         no=sum(t.no for t in tallies),
@@ -330,8 +485,15 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
     )
     page = PageParams(page=query.page, per_page=PER_PAGE)
     entries, total = queries.voting_record(session, state, page, query.filters())
-    most, least = queries.agreement_partners(session, state, query.period, MIN_PARTNER_VOTES, PARTNERS_SHOWN)
+    where, scoped = resolve_scope(m, query)
+    ranked = ranked_partners(m, state, where, query.rank, MIN_PARTNER_VOTES)
+    names = queries.state_labels(session)
+    peers, peer_message = find_peers(session, state, query.peer)
     bars = service.vote_bars([(t.year, t.yes, t.no, t.abstain, t.non_voting) for t in tallies])
+    peer_series = [
+        (p.name, [(y, c.agreement or 0.0) for y, c in agreement.by_year(m, state.id, p.id, where)])
+        for p in peers
+    ]
     return CountryPage(
         state=state,
         status=STATUS_LABELS[state.status],
@@ -352,17 +514,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         ],
         aliases=sorted({a.alias for a in state.aliases} - {n.name for n in state.names}, key=str.casefold),
         totals=totals,
-        years=[
-            YearRow(
-                year=t.year,
-                yes=t.yes,
-                no=t.no,
-                abstain=t.abstain,
-                non_voting=t.non_voting,
-                url=query.url(path, year=t.year, page=1) + "#record",
-            )
-            for t in reversed(tallies)
-        ],
+        years=_year_rows(m, state, query, peers, where),
         bars=bars,
         chart_width=service.bars_width(bars),
         query=query,
@@ -371,13 +523,32 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         year_options=[t.year for t in reversed(tallies)],
         topic_options=queries.topics(session),
         vote_options=[(c.api_name, c.label) for c in VoteChoice],
-        most=_partner_rows(state, most),
-        least=_partner_rows(state, least),
-        period_options=[(d, service.decade_label(d)) for d in queries.agreement_decades(session, state)],
-        period_label=service.decade_label(query.period) if query.period else "all years",
+        most=_partner_rows(state, names, ranked[:PARTNERS_SHOWN]),
+        least=_partner_rows(state, names, ranked[::-1][:PARTNERS_SHOWN]),
+        scope=scoped,
         min_votes=MIN_PARTNER_VOTES,
+        loyalty=_loyalty_rows(m, state, where, scoped.label),
+        peers=[(p.code, p.name) for p in peers],
+        peer_chart=service.line_chart(peer_series),
+        peer_message=peer_message,
+        years_csv_url=query.url(
+            country_years_csv_path(state.code), q="", year=None, topic="", vote="", page=1
+        ),
+        agreement_json_url=query.url(
+            country_api_path(state.code) + "/agreement", q="", year=None, topic="", vote="", page=1, peer=[]
+        ),
         page_url=lambda n: query.url(path, page=n) + "#record",
-        csv_url=query.url(country_csv_path(state.code), page=1, period=None),
+        csv_url=query.url(
+            country_csv_path(state.code),
+            page=1,
+            since=None,
+            until=None,
+            issue="",
+            subject="",
+            consensus="",
+            rank="",
+            peer=[],
+        ),
         json_url=country_api_path(state.code)
         + "/votes"
         + _query_string({"q": query.q, "year": query.year, "topic": query.topic, "vote": query.vote}),
@@ -389,7 +560,32 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         else [],
         resolution_url=resolution_path,
         share=country_share(state, tallies),
+        intended=intended_votes_of(session, state.id),
+        symbol_url=symbol_path,
     )
+
+
+YEARS_CSV_HEADER = ["year", "yes", "no", "abstain", "non_voting", "with_group_majority"]
+
+
+def years_csv(session: Session, state: State, query: RecordQuery) -> str:
+    """The table behind the yearly charts of a country page: its votes, its loyalty to its group and
+    its agreement with the chosen states, per year."""
+    m = get_matrix(session)
+    where, _ = resolve_scope(m, query)
+    peers, _ = find_peers(session, state, query.peer)
+    header = list(YEARS_CSV_HEADER)
+    for p in peers:
+        header += [f"agreement_{p.code}", f"kappa_{p.code}", f"votes_{p.code}"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in reversed(_year_rows(m, state, query, peers, where)):
+        cells: list[object] = [row.year, row.yes, row.no, row.abstain, row.non_voting, row.loyalty]
+        for cell in row.peers:
+            cells += [cell.agreement, cell.kappa, cell.n] if cell else ["", "", 0]
+        writer.writerow(cells)
+    return out.getvalue()
 
 
 CSV_HEADER = ["date", "symbol", "title", "vote", "name_on_date", "url"]
@@ -446,6 +642,7 @@ class CompareQuery(BaseModel):
     a: str = Field(default="", max_length=MAX_QUERY)
     b: str = Field(default="", max_length=MAX_QUERY)
     year: int | None = Field(default=None, ge=1945, le=2100)
+    consensus: bool = False
     page: int = Field(default=1, ge=1, le=100_000)
 
     @field_validator("year", mode="before")
@@ -455,10 +652,16 @@ class CompareQuery(BaseModel):
 
     _strip_codes = field_validator("a", "b", mode="after")(_strip)
 
-    def url(self, **changes: object) -> str:
-        values: dict[str, object] = {"a": self.a, "b": self.b, "year": self.year, "page": self.page}
+    def url(self, path: str = COMPARE_PATH, **changes: object) -> str:
+        values: dict[str, object] = {
+            "a": self.a,
+            "b": self.b,
+            "year": self.year,
+            "consensus": "on" if self.consensus else "",
+            "page": self.page,
+        }
         values.update(changes)
-        return COMPARE_PATH + _query_string(values)
+        return path + _query_string(values)
 
 
 class PairYearRow(BaseModel):
@@ -466,7 +669,9 @@ class PairYearRow(BaseModel):
     n: int
     same: int
     half: int
+    consensus: int
     agreement: str
+    kappa: str
     url: str  # the differences of that year
 
 
@@ -475,6 +680,7 @@ class CompareForm(BaseModel):
 
     a: str
     b: str
+    consensus: bool
     states: list[tuple[str, str]]  # code, name
     message: str
 
@@ -484,7 +690,9 @@ class ComparePage(_Context):
     a: State | None
     b: State | None
     n: int
+    consensus: int  # of the n, resolutions adopted without a vote, counted as agreement
     agreement: str
+    kappa: str
     years: list[PairYearRow]
     chart: service.LineChart | None
     differences: list[Difference]
@@ -492,6 +700,8 @@ class ComparePage(_Context):
     query: CompareQuery
     page_url: Callable[[int], str]
     all_years_url: str
+    csv_url: str
+    json_url: str
     resolution_url: Callable[..., str]
     a_url: str
     b_url: str
@@ -499,67 +709,102 @@ class ComparePage(_Context):
 
 def compare_form(session: Session, query: CompareQuery, message: str) -> CompareForm:
     return CompareForm(
-        a=query.a.upper(), b=query.b.upper(), states=queries.state_choices(session), message=message
+        a=query.a.upper(),
+        b=query.b.upper(),
+        consensus=query.consensus,
+        states=queries.state_choices(session),
+        message=message,
     )
+
+
+def pair_figures(
+    session: Session, a: State, b: State, consensus: bool
+) -> tuple[agreement.PairCounts, list[tuple[int, agreement.PairCounts]]]:
+    """Two states' counts over all years, and year by year (oldest first)."""
+    m = get_matrix(session)
+    where = agreement.scope(m, m.period(None, None), consensus=consensus)
+    return agreement.pair_counts(m, a.id, b.id, where), agreement.by_year(m, a.id, b.id, where)
 
 
 def compare_page(
     session: Session, query: CompareQuery, a: State | None, b: State | None, message: str
 ) -> ComparePage:
     form = compare_form(session, query, message)
-    empty = PageInfo(page=1, per_page=PER_PAGE, total=0)
     if a is None or b is None or a.id == b.id:
         return ComparePage(
             form=form,
             a=a,
             b=b,
             n=0,
+            consensus=0,
             agreement="–",
+            kappa="–",
             years=[],
             chart=None,
             differences=[],
-            info=empty,
+            info=PageInfo(page=1, per_page=PER_PAGE, total=0),
             query=query,
             page_url=lambda n: query.url(page=n),
             all_years_url=query.url(year=None, page=1),
+            csv_url="",
+            json_url="",
             resolution_url=resolution_path,
             a_url=country_path(a.code) if a else "",
             b_url=country_path(b.code) if b else "",
         )
-    years = queries.pair_years(session, a, b)
-    n, same, half = sum(y.n for y in years), sum(y.same for y in years), sum(y.half for y in years)
+    overall, years = pair_figures(session, a, b, query.consensus)
     canonical = query.model_copy(update={"a": a.code, "b": b.code})
     differences, total = queries.pair_differences(
         session, a, b, PageParams(page=query.page, per_page=PER_PAGE), query.year
     )
-    series = [(y.year, service.agreement(y.n, y.same, y.half) or 0.0) for y in years]
     return ComparePage(
         form=form,
         a=a,
         b=b,
-        n=n,
-        agreement=service.percent(service.agreement(n, same, half)),
+        n=overall.n,
+        consensus=overall.consensus,
+        agreement=service.percent(overall.agreement),
+        kappa=service.kappa_text(overall.kappa),
         years=[
             PairYearRow(
-                year=y.year,
-                n=y.n,
-                same=y.same,
-                half=y.half,
-                agreement=service.percent(service.agreement(y.n, y.same, y.half)),
-                url=canonical.url(year=y.year, page=1) + "#differences",
+                year=year,
+                n=c.n,
+                same=c.same,
+                half=c.half,
+                consensus=c.consensus,
+                agreement=service.percent(c.agreement),
+                kappa=service.kappa_text(c.kappa),
+                url=canonical.url(year=year, page=1) + "#differences",
             )
-            for y in reversed(years)
+            for year, c in reversed(years)
         ],
-        chart=service.agreement_line(series),
+        chart=service.line_chart([("", [(year, c.agreement or 0.0) for year, c in years])]),
         differences=differences,
         info=PageInfo(page=query.page, per_page=PER_PAGE, total=total),
         query=canonical,
         page_url=lambda p: canonical.url(page=p) + "#differences",
         all_years_url=canonical.url(year=None, page=1) + "#differences",
+        csv_url=canonical.url(COMPARE_CSV_PATH, year=None, page=1),
+        json_url=canonical.url(COMPARE_API_PATH, year=None, page=1),
         resolution_url=resolution_path,
         a_url=country_path(a.code),
         b_url=country_path(b.code),
     )
+
+
+COMPARE_CSV_HEADER = ["year", "votes", "same", "half", "adopted_without_vote", "agreement", "kappa"]
+
+
+def compare_csv(session: Session, a: State, b: State, consensus: bool) -> str:
+    overall, years = pair_figures(session, a, b, consensus)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COMPARE_CSV_HEADER)
+    for year, c in [*years, ("all", overall)]:
+        kappa = "" if c.kappa is None else f"{c.kappa:.4f}"
+        share = "" if c.agreement is None else f"{c.agreement:.4f}"
+        writer.writerow([year, c.n, c.same, c.half, c.consensus, share, kappa])
+    return out.getvalue()
 
 
 # --- Not found ----------------------------------------------------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.ingest.errors import IngestError
 from app.ingest.names import Period, SeatInfo, StateResolver, fold
@@ -151,12 +153,20 @@ def _db_snapshot(state: State, codes: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def sync_states(session: Session, reference: Reference) -> tuple[int, int]:
-    """Insert or update every state in the reference file. Returns (added, changed).
+# What the admin screens change; a state changed there keeps these until the file agrees with them.
+ADMIN_FIELDS = ("name", "status", "names", "memberships", "suspensions")
 
-    States that are in the database but not in the file (added by an admin) are left alone.
-    """
-    existing = {
+
+@dataclass
+class StateSync:
+    added: int = 0
+    changed: int = 0
+    # States changed through the admin whose record the file contradicts: kept as the admin left them.
+    kept: list[str] = field(default_factory=list)
+
+
+def _load_states(session: Session) -> dict[str, State]:
+    return {
         s.code: s
         for s in session.scalars(
             select(State).options(
@@ -167,36 +177,34 @@ def sync_states(session: Session, reference: Reference) -> tuple[int, int]:
             )
         )
     }
-    codes = {s.id: s.code for s in existing.values()}
-    added = changed = 0
-    pending: list[tuple[State, StateRecord]] = []
-    for code, record in reference.states.items():
-        state = existing.get(code)
-        if state is None:
-            state = State(code=code, memberships=[])
-            session.add(state)
-            added += 1
-        elif _db_snapshot(state, codes) == _snapshot(record):
-            continue
-        else:
-            changed += 1
-        state.name = record.name
-        state.iso2 = record.iso2
-        state.m49 = record.m49
-        state.regional_group = record.group
-        state.group_note = record.group_note
-        state.status = record.status
-        state.names = [StateName(name=n, valid_from=a, valid_to=b) for n, a, b in record.dated_names()]
-        state.suspensions = [
-            Suspension(starts_on=s.start, ends_on=s.end, note=s.note) for s in record.suspensions
-        ]
-        spellings: dict[str, str] = {}
-        for spelling in record.all_spellings():
-            spellings.setdefault(fold(spelling), spelling)
-        state.aliases = [StateAlias(alias=alias, folded=key) for key, alias in sorted(spellings.items())]
-        pending.append((state, record))
+
+
+def _apply_record(state: State, record: StateRecord) -> None:
+    """Everything but the memberships, which link successors by id (see ``_apply_memberships``)."""
+    state.name = record.name
+    state.iso2 = record.iso2
+    state.m49 = record.m49
+    state.regional_group = record.group
+    state.group_note = record.group_note
+    state.status = record.status
+    state.names = [StateName(name=n, valid_from=a, valid_to=b) for n, a, b in record.dated_names()]
+    state.suspensions = [
+        Suspension(starts_on=s.start, ends_on=s.end, note=s.note) for s in record.suspensions
+    ]
+    spellings: dict[str, str] = {}
+    for spelling in record.all_spellings():
+        spellings.setdefault(fold(spelling), spelling)
+    # Rows kept where the key stays: replacing them all would insert a key before its old row is deleted.
+    kept = [a for a in state.aliases if a.folded in spellings] if state.id is not None else []
+    have = {a.folded for a in kept}
+    state.aliases = kept + [
+        StateAlias(alias=alias, folded=key) for key, alias in sorted(spellings.items()) if key not in have
+    ]
+
+
+def _apply_memberships(session: Session, pending: list[tuple[State, StateRecord]]) -> None:
     session.flush()  # every state has an id before successors are linked
-    ids = {s.code: s.id for s in session.scalars(select(State))}
+    ids = {code: state_id for state_id, code in session.execute(select(State.id, State.code))}
     for state, record in pending:
         state.memberships = [
             Membership(
@@ -208,7 +216,56 @@ def sync_states(session: Session, reference: Reference) -> tuple[int, int]:
             for m in record.memberships
         ]
     session.flush()
-    return added, changed
+
+
+def sync_states(session: Session, reference: Reference) -> StateSync:
+    """Insert or update every state in the reference file.
+
+    States that are in the database but not in the file (added by an admin) are left alone. A state an
+    admin has changed (``admin_changed_at``) is newer than the file: if the file's names, memberships
+    or suspensions differ from it, the state is kept as it is and listed in ``kept``, so that an import
+    never silently undoes a correction; once the file agrees, the mark is cleared and the file rules
+    again. An admin can also take the file's record for one state (``reset_state``).
+    """
+    existing = _load_states(session)
+    codes = {s.id: s.code for s in existing.values()}
+    result = StateSync()
+    pending: list[tuple[State, StateRecord]] = []
+    for code, record in reference.states.items():
+        state = existing.get(code)
+        if state is None:
+            state = State(code=code, memberships=[])
+            session.add(state)
+            result.added += 1
+        else:
+            ours, theirs = _db_snapshot(state, codes), _snapshot(record)
+            if state.admin_changed_at is not None:
+                if any(ours[key] != theirs[key] for key in ADMIN_FIELDS):
+                    result.kept.append(code)
+                    continue
+                state.admin_changed_at = None  # the file has caught up with the admin's change
+            if ours == theirs:
+                continue
+            result.changed += 1
+            # The state's row is written (and its version moves) even when only its dated records
+            # change: admin forms loaded before the import then conflict, and the page cache moves on.
+            flag_modified(state, "name")
+        _apply_record(state, record)
+        pending.append((state, record))
+    _apply_memberships(session, pending)
+    return result
+
+
+def reset_state(session: Session, state: State, reference: Reference) -> bool:
+    """Give one state its record from the file, dropping the admin's changes. False if the file does
+    not list it."""
+    record = reference.states.get(state.code)
+    if record is None:
+        return False
+    _apply_record(state, record)
+    state.admin_changed_at = None
+    _apply_memberships(session, [(state, record)])
+    return True
 
 
 def build_resolver(session: Session) -> StateResolver:

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.load import DecisionWriter
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Preparer
@@ -35,6 +34,7 @@ class ImportSummary:
     files: list[str] = field(default_factory=list)
     states_added: int = 0
     states_changed: int = 0
+    states_kept: list[str] = field(default_factory=list)  # changed by an admin, unlike the file: kept
     resolutions_added: int = 0
     resolutions_changed: int = 0
     resolutions_unchanged: int = 0
@@ -60,7 +60,8 @@ def import_paths(
     inputs = discover(paths)
     reference = load_reference(reference_path)
     report.stage("Member states")
-    states_added, states_changed = sync_states(session, reference)
+    synced = sync_states(session, reference)
+    states_added, states_changed = synced.added, synced.changed
     codes = dict(session.execute(select(State.id, State.code)).all())
     preparer = Preparer(build_resolver(session), codes)
     report.stage("Importing votes")
@@ -69,9 +70,6 @@ def import_paths(
             writer.submit(preparer.prepare(record))
         preparer.finish()
     written = writer.result
-    report.stage("Country aggregates")
-    changed = any((written.added, written.changed, states_added, states_changed))
-    refresh_country_aggregates(session, skip_if_filled=not changed)
     report.stage("Search index")
     rebuild_search_index(session)
     refresh_series(session)
@@ -79,6 +77,7 @@ def import_paths(
         files=[str(item.path) for item in inputs],
         states_added=states_added,
         states_changed=states_changed,
+        states_kept=synced.kept,
         resolutions_added=written.added,
         resolutions_changed=written.changed,
         resolutions_unchanged=written.unchanged,

@@ -50,6 +50,7 @@ def _flag(source: SourceFile, line: int, value: str, column: str) -> bool | None
 def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Record]:
     records: dict[int, Record] = {}
     sections: dict[int, str] = {}
+    titled: set[int] = set()  # roll calls described by the UN library's resolution title
     for line, (rcid_s, session_s, important, date_s, unres, amend, para, short, descr) in _rows(
         source, lines, ROLL_CALL_COLUMNS
     ):
@@ -74,6 +75,8 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
         )
         notes = [] if unres else ["Voeten's data gives no resolution symbol for this vote."]
         title, description = title_and_description(short, descr)
+        if _LIBRARY_SUFFIX.search(short) or _LIBRARY_SUFFIX.search(descr):
+            titled.add(rcid)
         records[rcid] = Record(
             source=source,
             line=line,
@@ -93,7 +96,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
         )
         if mapped.section:
             sections[rcid] = mapped.section
-    _mark_separate_votes(records)
+    _mark_separate_votes(records, titled)
     return records
 
 
@@ -103,26 +106,34 @@ _LIBRARY_SUFFIX = re.compile(r"\s*:\s*resolution\s*/.*$", re.IGNORECASE)
 def title_and_description(short: str, descr: str) -> tuple[str, str]:
     """Voeten's ``descr`` is the UN library's title for recent votes (mixed case, "... : resolution /
     adopted by the General Assembly") and a description of the motion for older ones (upper case);
-    ``short`` is a topic phrase. Use the real title where there is one."""
+    ``short`` is a topic phrase. In sessions 71-73 the two swap: ``short`` holds the library title and
+    ``descr`` the agenda entry ("A/71/251 39 - ..."). Use the real title wherever it is."""
     short, descr = short.strip(), descr.strip()
+    if _LIBRARY_SUFFIX.search(short):
+        return _LIBRARY_SUFFIX.sub("", short), descr
     if descr and not descr.isupper():
         return _LIBRARY_SUFFIX.sub("", descr), short
     return short, descr
 
 
-def _mark_separate_votes(records: dict[int, Record]) -> None:
-    """Where several roll calls share a symbol, the last is the vote on the whole text.
+def _mark_separate_votes(records: dict[int, Record], titled: set[int]) -> None:
+    """Where several roll calls share a symbol, one is the vote on the whole text.
 
     Until 1985 Voeten codes amendment and paragraph votes; later ones are not coded, so of the
-    uncoded roll calls on one symbol the one with the highest roll-call id (the latest) is taken as the
-    adoption and the others are kept as separate votes on the same text.
+    uncoded roll calls on one symbol the adoption is the latest (highest roll-call id) of those that
+    carry the UN library's resolution title (``titled``), or the latest of all where none does. The
+    title matters: roll calls added to the dataset later (ids above 5700) include procedural motions
+    filed under the resolution's symbol with a transcript for a description ("The Acting President:
+    ..."), which would otherwise displace the real adoption (A/RES/61/11 on the Cuba embargo, 2006).
+    The others are kept as separate votes on the same text.
     """
-    latest: dict[str, int] = {}
+    adoption: dict[str, tuple[bool, int]] = {}
     for rcid, record in records.items():
         if record.kind is DecisionKind.RESOLUTION and record.symbol:
-            latest[record.symbol] = max(rcid, latest.get(record.symbol, rcid))
+            rank = (rcid in titled, rcid)
+            adoption[record.symbol] = max(rank, adoption.get(record.symbol, rank))
     for rcid, record in records.items():
-        if record.kind is DecisionKind.RESOLUTION and record.symbol and latest[record.symbol] != rcid:
+        if record.kind is DecisionKind.RESOLUTION and record.symbol and adoption[record.symbol][1] != rcid:
             record.kind = DecisionKind.SEPARATE
             record.adopted = None
 

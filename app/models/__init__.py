@@ -1,7 +1,6 @@
 """ORM models, one module per entity. Importing this package registers every table on the metadata."""
 
 from app.models.admin import AdminSession, AdminUser, AuditEvent, LoginFailure, VoteIntention
-from app.models.aggregate import StatePairAgreement, StateYearTally
 from app.models.base import Base
 from app.models.enums import (
     Adoption,
@@ -37,9 +36,7 @@ __all__ = [
     "State",
     "StateAlias",
     "StateName",
-    "StatePairAgreement",
     "StateStatus",
-    "StateYearTally",
     "Suspension",
     "Vote",
     "VoteChoice",

@@ -37,6 +37,9 @@ class AdminSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), comment="absolute time-out")
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", comment="the browser's User-Agent at sign-in, cut short"
+    )
 
 
 class LoginFailure(Base):
@@ -86,3 +89,6 @@ class VoteIntention(Base):
     statement: Mapped[str] = mapped_column(Text, default="", comment="what the state said, and where")
     stated_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Public pages show the notes: the page cache's data version follows this (app/cache/queries.py).
+    # The admin sets it (to the microsecond: SQLite's CURRENT_TIMESTAMP has whole seconds).
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -34,6 +34,14 @@ class State(Base):
     status: Mapped[StateStatus] = mapped_column(
         Enum(StateStatus, native_enum=False, length=16, values_callable=_enum_values)
     )
+    # Admin edits compare this counter with the one their form carried (optimistic locking).
+    version: Mapped[int] = mapped_column(
+        default=1, server_default=text("1"), comment="optimistic-locking counter for admin edits"
+    )
+    admin_changed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        comment="last change through the admin; the states.toml import keeps such a state's dated records",
+    )
 
     names: Mapped[list[StateName]] = relationship(
         back_populates="state", lazy="raise", order_by="StateName.valid_from", cascade="all, delete-orphan"
@@ -51,6 +59,8 @@ class State(Base):
     suspensions: Mapped[list[Suspension]] = relationship(
         back_populates="state", lazy="raise", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class StateName(Base):

@@ -98,4 +98,5 @@ def get_resolution(symbol: str, session: SessionDep) -> schemas.ResolutionOut:
 def _detail(session: SessionDep, resolution: Resolution) -> schemas.ResolutionOut:
     votes = queries.roll_call(session, resolution)
     source = queries.source_label(session, resolution)
-    return schemas.detail(resolution, votes, resolution_api_path(resolution), source)
+    intended = queries.intended_votes(session, resolution.id)
+    return schemas.detail(resolution, votes, resolution_api_path(resolution), source, intended)

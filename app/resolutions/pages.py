@@ -72,6 +72,14 @@ def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Respo
     return _csv(views.roll_call_csv(session, resolution), f"vote-{decision_id}.csv")
 
 
+@router.get("/votes/{decision_id:int}/groups.csv")
+def vote_groups_csv(decision_id: int, request: Request, session: SessionDep) -> Response:
+    resolution = queries.get_decision(session, decision_id)
+    if resolution is None:
+        return _vote_not_found(request, decision_id)
+    return _csv(views.groups_csv(session, resolution), f"vote-{decision_id}-groups.csv")
+
+
 @router.get("/votes/{decision_id:int}")
 def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = queries.get_decision(session, decision_id)
@@ -80,7 +88,16 @@ def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     return _render(request, "resolutions/detail.html", views.resolution_page(session, resolution))
 
 
-# The .csv route comes before the catch-all, which would otherwise read ".csv" as part of the symbol.
+# The .csv routes come before the catch-all, which would otherwise read ".csv" as part of the symbol.
+@router.get("/resolutions/{symbol:path}/groups.csv")
+def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) -> Response:
+    resolution = _find(session, symbol)
+    if resolution is None:
+        return _symbol_not_found(request, session, symbol)
+    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + "_groups.csv"
+    return _csv(views.groups_csv(session, resolution), filename)
+
+
 @router.get("/resolutions/{symbol:path}.csv")
 def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Response:
     resolution = _find(session, symbol)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 # One list of topics for both areas; re-exported because the resolution views use it from here.
+from app.countries.queries import SUBJECT_VOCABULARY as SUBJECT_VOCABULARY
 from app.countries.queries import TOPIC_VOCABULARY as TOPIC_VOCABULARY
 from app.countries.queries import name_on
 from app.countries.queries import topics as topics
@@ -25,6 +26,7 @@ from app.models import (
     StateStatus,
     Vote,
     VoteChoice,
+    VoteIntention,
 )
 from app.pagination import PageParams
 from app.resolutions import search
@@ -36,6 +38,21 @@ class RollCallEntry:
     name: str  # the state's name on the date of the vote
     choice: VoteChoice
     regional_group: RegionalGroup = RegionalGroup.NONE
+
+
+@dataclass(frozen=True)
+class IntendedVote:
+    """A state's later statement of how it meant to vote, shown beside its official vote (which stays
+    what is counted). ``official`` is None when the roll call lacks that state's vote."""
+
+    code: str
+    name: str  # the state's name on the date of the vote
+    official: VoteChoice | None
+    intended: VoteChoice
+    statement: str
+    stated_on: dt.date | None
+    symbol: str = ""
+    adopted_on: dt.date | None = None
 
 
 SortOrder = Literal["relevance", "date", "margin"]
@@ -56,10 +73,6 @@ class ResolutionFilters:
     max_margin: int | None = None  # |yes - no| of a recorded vote
     # "relevance" orders by search rank when there is a query, newest first otherwise.
     sort: SortOrder = "relevance"
-
-
-# Vocabularies of resolution_subject used as filters.
-SUBJECT_VOCABULARY = "UNBIS"
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,42 @@ def roll_call(session: Session, resolution: Resolution) -> list[RollCallEntry]:
     ).all()
     entries = [RollCallEntry(code, state_name, choice, group) for code, state_name, choice, group in rows]
     return sorted(entries, key=lambda e: e.name.casefold())
+
+
+def _intended_votes(session: Session, *conditions: ColumnElement[bool]) -> list[IntendedVote]:
+    name = func.coalesce(name_on(VoteIntention.state_id, Resolution.adopted_on), State.name)
+    rows = session.execute(
+        select(
+            State.code,
+            name,
+            Vote.choice,
+            VoteIntention.intended,
+            VoteIntention.statement,
+            VoteIntention.stated_on,
+            Resolution.symbol,
+            Resolution.adopted_on,
+        )
+        .join(State, State.id == VoteIntention.state_id)
+        .join(Resolution, Resolution.id == VoteIntention.resolution_id)
+        .outerjoin(
+            Vote,
+            and_(Vote.resolution_id == VoteIntention.resolution_id, Vote.state_id == VoteIntention.state_id),
+        )
+        .where(*conditions)
+        .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+    ).all()
+    return [IntendedVote(*row) for row in rows]
+
+
+def intended_votes(session: Session, resolution_id: int) -> list[IntendedVote]:
+    """The statements of intended vote recorded for a resolution, by the states' names on the day."""
+    found = _intended_votes(session, VoteIntention.resolution_id == resolution_id)
+    return sorted(found, key=lambda v: v.name.casefold())
+
+
+def intended_votes_of(session: Session, state_id: int) -> list[IntendedVote]:
+    """A state's statements of intended vote on published resolutions, newest vote first."""
+    return _intended_votes(session, VoteIntention.state_id == state_id, Resolution.published.is_(True))
 
 
 def separate_votes(session: Session, resolution: Resolution) -> list[Resolution]:

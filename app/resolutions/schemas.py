@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.models import Resolution, VoteChoice
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.groups import GroupSplit, group_splits
+from app.resolutions.queries import IntendedVote, RollCallEntry
 from app.resolutions.service import roll_call_tally, session_label
 from app.symbols import undocs_url
 
@@ -33,6 +34,18 @@ class VoteOut(BaseModel):
     country: str = Field(description="Stable state code (ISO 3166-1 alpha-3, or a historical code)")
     name: str = Field(description="The state's name on the date of the vote")
     vote: VoteName
+
+
+class IntendedVoteOut(BaseModel):
+    """A state's later statement of how it meant to vote. It never changes the official vote, which is
+    what ``votes`` and ``tally`` count."""
+
+    country: str = Field(description="Stable state code")
+    name: str = Field(description="The state's name on the date of the vote")
+    official_vote: VoteName | None = Field(description="The vote as recorded; null if the roll call lacks it")
+    intended_vote: VoteName
+    statement: str = Field(description="What the state said, and where")
+    stated_on: dt.date | None
 
 
 class ResolutionSummary(BaseModel):
@@ -60,6 +73,12 @@ class ResolutionOut(ResolutionSummary):
     document_url: str | None
     source: str
     votes: list[VoteOut]
+    intended_votes: list[IntendedVoteOut] = Field(
+        description="Statements of intended vote made after the vote; the official votes stand"
+    )
+    groups: list[GroupSplit] = Field(
+        description="How each UN regional group and the P5 split, with cohesion and dissenters"
+    )
 
 
 class ResolutionPage(BaseModel):
@@ -95,7 +114,13 @@ def summary(resolution: Resolution, url: str) -> ResolutionSummary:
     )
 
 
-def detail(resolution: Resolution, votes: list[RollCallEntry], url: str, source: str) -> ResolutionOut:
+def detail(
+    resolution: Resolution,
+    votes: list[RollCallEntry],
+    url: str,
+    source: str,
+    intended: list[IntendedVote],
+) -> ResolutionOut:
     return ResolutionOut(
         **summary(resolution, url).model_dump(),
         kind=resolution.kind.value,
@@ -111,6 +136,18 @@ def detail(resolution: Resolution, votes: list[RollCallEntry], url: str, source:
         document_url=undocs_url(resolution.symbol),
         source=source,
         votes=[VoteOut(country=v.code, name=v.name, vote=vote_name(v.choice)) for v in votes],
+        intended_votes=[
+            IntendedVoteOut(
+                country=v.code,
+                name=v.name,
+                official_vote=vote_name(v.official) if v.official else None,
+                intended_vote=vote_name(v.intended),
+                statement=v.statement,
+                stated_on=v.stated_on,
+            )
+            for v in intended
+        ],
+        groups=group_splits(votes),
     )
 
 

@@ -6,11 +6,10 @@ import csv
 import difflib
 import io
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.models import RegionalGroup, Resolution, SessionKind, VoteChoice
+from app.models import Resolution, SessionKind, VoteChoice
 from app.resolutions.queries import RollCallEntry
 from app.symbols import from_roman, to_roman
 
@@ -76,43 +75,10 @@ class VoteGroup:
     entries: list[RollCallEntry]
 
 
-@dataclass(frozen=True)
-class GroupBreakdown:
-    """How one UN regional group voted: counts per vote, in VOTE_ORDER."""
-
-    group: str
-    counts: tuple[int, int, int, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
 def group_by_vote(entries: list[RollCallEntry]) -> list[VoteGroup]:
     """The roll call split by vote (in favour, against, abstaining, non-voting); empty groups left out."""
     groups = [VoteGroup(choice, [e for e in entries if e.choice is choice]) for choice in VOTE_ORDER]
     return [g for g in groups if g.entries]
-
-
-def regional_breakdown(entries: list[RollCallEntry]) -> list[GroupBreakdown]:
-    """Counts per UN regional group, groups in their usual order, states without a group last."""
-    counts: dict[RegionalGroup, Counter[VoteChoice]] = {}
-    for entry in entries:
-        counts.setdefault(entry.regional_group, Counter())[entry.choice] += 1
-    order = [g for g in RegionalGroup if g is not RegionalGroup.NONE] + [RegionalGroup.NONE]
-    return [
-        GroupBreakdown(
-            group.value or "No regional group",
-            (
-                counts[group][VoteChoice.YES],
-                counts[group][VoteChoice.NO],
-                counts[group][VoteChoice.ABSTAIN],
-                counts[group][VoteChoice.NON_VOTING],
-            ),
-        )
-        for group in order
-        if group in counts
-    ]
 
 
 def permanent_members(entries: list[RollCallEntry]) -> list[RollCallEntry]:

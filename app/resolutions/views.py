@@ -18,11 +18,19 @@ from app.cards.content import Share, resolution_share
 from app.models import Adoption, DecisionKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
-from app.resolutions.queries import Headlines, ResolutionFilters, RollCallEntry
+from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
+from app.resolutions.queries import Headlines, IntendedVote, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.series.queries import SeriesLink, series_of
 from app.symbols import normalize_symbol, undocs_url
-from app.urls import country_path, resolution_api_path, resolution_path, roll_call_csv_path, symbol_path
+from app.urls import (
+    country_path,
+    groups_csv_path,
+    resolution_api_path,
+    resolution_path,
+    roll_call_csv_path,
+    symbol_path,
+)
 
 PER_PAGE = 50
 CSV_LIMIT = 20_000
@@ -208,15 +216,19 @@ class ResolutionPage(_Context):
     official_differs: bool
     votes_known: int
     groups: list[service.VoteGroup]
-    regions: list[service.GroupBreakdown]
+    regions: list[GroupSplit]  # the five regional groups (and states without one, if any voted)
+    p5_split: GroupSplit | None
     permanent: list[RollCallEntry]
     separate: list[Resolution]
     parent_url: str | None
     subjects: list[tuple[str, str, str]]  # (vocabulary, term, list URL filtered by it)
     vote_map: VoteMap | None
     series: SeriesLink | None  # the series of recurring resolutions this vote belongs to
+    intended: list[IntendedVote]  # statements of intended vote, beside (never instead of) the official votes
+    intended_by_code: dict[str, IntendedVote]
     source: str
     csv_url: str
+    groups_csv_url: str
     json_url: str
     resolution_url: Callable[[Resolution], str]
     country_url: Callable[[str], str]
@@ -227,6 +239,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     entries = queries.roll_call(session, resolution)
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
     separate = queries.separate_votes(session, resolution)
+    intended = queries.intended_votes(session, resolution.id)
     parent = None
     if resolution.kind is not DecisionKind.RESOLUTION and resolution.symbol:
         main = queries.get_resolution(session, resolution.symbol)
@@ -243,15 +256,19 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         official_differs=service.official_differs(resolution),
         votes_known=len(entries),
         groups=service.group_by_vote(entries),
-        regions=service.regional_breakdown(entries),
+        regions=group_splits(entries, with_p5=False),
+        p5_split=p5_split(entries),
         permanent=service.permanent_members(entries),
         separate=separate,
         parent_url=parent,
         subjects=_subjects(resolution),
         vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
         series=series_of(session, resolution.id),
+        intended=intended,
+        intended_by_code={v.code: v for v in intended},
         source=queries.source_label(session, resolution),
         csv_url=roll_call_csv_path(resolution),
+        groups_csv_url=groups_csv_path(resolution),
         json_url=resolution_api_path(resolution),
         resolution_url=resolution_path,
         country_url=country_path,
@@ -273,6 +290,13 @@ def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
 def roll_call_csv(session: Session, resolution: Resolution) -> str:
     entries = queries.roll_call(session, resolution)
     return service.to_csv(service.ROLL_CALL_CSV_HEADER, service.roll_call_rows(resolution, entries))
+
+
+def groups_csv(session: Session, resolution: Resolution) -> str:
+    """The group split of one vote, as shown on its page."""
+    splits = group_splits(queries.roll_call(session, resolution))
+    rows = groups_rows(resolution.symbol, resolution.adopted_on.isoformat(), splits)
+    return service.to_csv(GROUPS_CSV_HEADER, rows)
 
 
 def shown_symbol(wanted: str) -> str:

@@ -6,8 +6,9 @@ disarmament texts. Nothing in the sources links one year's text to the next year
 inferred, session by session, oldest first:
 
 1. **Candidates.** Published recorded votes of regular sessions on a whole text (resolutions, and
-   Voeten's unlabelled extra roll calls on a symbol, one of which is sometimes the real adoption: his
-   data holds A/RES/61/11 on the Cuba embargo as the first of two roll calls under that symbol).
+   Voeten's unlabelled extra roll calls on a symbol, kept as separate votes: the importer takes the
+   roll call carrying the library's title as the adoption, but a text may still have been voted on
+   more than once).
    Texts adopted without a vote have no tally to chart, and the 1946-2019 data holds none of them.
 2. **What is compared.** The title, normalised: case and accents folded, the UN library's
    " : resolution / adopted by the General Assembly" and footnotes cut, numbers (years, session
@@ -15,9 +16,10 @@ inferred, session by session, oldest first:
    against Cuba" (1992) and "... by the United States of America against Cuba" (2019) come out alike.
    The sources differ here: Voeten's data gives, before 1985, only a short upper-case topic label
    ("CHINA REPRESENTATION", "SOUTH AFRICA, OIL EMBARGO") rather than the title, and for 1985-2013 that
-   label beside the title; for 2016-2018 its title field holds the agenda entry ("A/71/251 39 - ...")
-   with the title in the label. Each record therefore yields a title (when it has one), a topic label
-   (when it has one) and an agenda-item title (DGACM data from 2019, and Voeten's agenda entries).
+   label beside the title; for 2016-2018 the importer takes the title from the label column and keeps
+   the agenda entry ("A/71/251 39 - ...") as the description. Each record therefore yields a title
+   (when it has one), a topic label (when it has one) and an agenda-item title (DGACM data from 2019,
+   and Voeten's agenda entries).
 3. **When two records match.** Two titles match when rapidfuzz's ``token_sort_ratio`` of the normalised
    titles reaches ``TITLE_THRESHOLD`` (90 of 100), or ``SAME_AGENDA_THRESHOLD`` (80) when both records
    sit under the same agenda-item title. Agenda-item *numbers* are not compared: they change every
@@ -110,10 +112,9 @@ def candidate(
     """Read a record's title, topic label and agenda-item title, whichever fields the source used."""
     title, description = clean_title(title), clean_title(description)
     topic = ""
-    entry = _AGENDA_ENTRY.match(title)
-    if entry:  # Voeten 2016-2018: the agenda entry stands in the title field, the title in the label
-        agenda_title = entry["title"].split(". - ", 1)[0]
-        title = description or agenda_title
+    entry = _AGENDA_ENTRY.match(description)
+    if entry:  # Voeten 2016-2018: the agenda entry ("A/71/251 39 - ...") is the description
+        agenda_title = agenda_title or entry["title"].split(". - ", 1)[0]
     elif title.isupper():  # Voeten before 1985: only a topic label
         title, topic = "", title
     elif description.isupper():

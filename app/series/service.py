@@ -15,7 +15,7 @@ POSITIONS = (VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN)
 
 
 def title_of(resolution: Resolution) -> str:
-    """The title to show: Voeten's 2016-2018 records hold the agenda entry in the title field."""
+    """The title to show: before 1985 Voeten's records hold only a topic label."""
     r = resolution
     return method.candidate(
         r.id, r.symbol, r.session_number, True, r.title, r.description, r.agenda_title

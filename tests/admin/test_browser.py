@@ -17,7 +17,6 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from app.admin.accounts import create_account
-from app.countries.stats import refresh_country_aggregates
 from app.ingest.run import ImportSummary
 from app.models import AdminSession, AdminUser, AuditEvent, DataSource, LoginFailure, Resolution, SourceKind
 from app.resolutions.search import rebuild_search_index
@@ -35,7 +34,6 @@ def _clean(engine: Engine) -> None:
         for model in (AuditEvent, AdminSession, LoginFailure, AdminUser):
             session.execute(delete(model))
         rebuild_search_index(session)
-        refresh_country_aggregates(session)
         session.commit()
 
 
@@ -117,3 +115,25 @@ def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) ->
     assert "ada" in conflict
     assert "FRA" in conflict
     assert grace.input_value("#f-title") == "Grace's title"
+
+
+def test_sessions_page_revokes_another_browser(browser: Browser, base_url: str) -> None:
+    """Ada sees Grace's session on the sessions page and ends it; Grace's next page is the sign-in."""
+    grace = _signed_in(browser, base_url, "grace", PASSWORD + " too")
+    ada = _signed_in(browser, base_url, "ada", PASSWORD)
+    ada.click("nav.admin-bar >> text=Sessions")
+    ada.wait_for_url(re.compile(r".*/admin/sessions$"))
+    mine = ada.locator("table.sessions-table", has_text="Your sessions")
+    assert "(this browser)" in mine.inner_text()
+    assert "HeadlessChrome" in mine.inner_text()  # the browser's User-Agent, as stored at sign-in
+    others = ada.locator("table.sessions-table", has_text="Other accounts' sessions")
+    row = others.locator("tbody tr", has_text="grace").first
+    row.locator("button", has_text="Revoke").click()
+    ada.wait_for_url(re.compile(r".*/admin/sessions\?revoked=1$"))
+    assert "The session was revoked." in ada.inner_text("main")
+    grace.reload()
+    grace.wait_for_url(re.compile(r".*/admin/login\?next="))
+    ada.set_viewport_size({"width": 390, "height": 844})  # a phone: the table scrolls, the page does not
+    ada.goto(f"{base_url}/admin/sessions")
+    width = ada.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390

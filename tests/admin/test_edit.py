@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from app.cache.queries import data_version
 from app.models import AdminUser, AuditEvent, Resolution, State, Vote, VoteChoice, VoteIntention
 from tests.admin.conftest import PASSWORD, csrf_from, one, post_form, sign_in, soup
 from tests.admin.test_entry import ES_11_7, NEW, _error, _resolution, _save
@@ -178,6 +179,54 @@ class TestIntentionsPublishDelete:
             db.scalars(select(AuditEvent).where(AuditEvent.entity == "vote_intention")).one().action
             == "create"
         )
+
+    def test_statements_shown_on_public_pages_beside_the_official_vote(
+        self, admin_client: TestClient, client: TestClient, db: Session
+    ) -> None:
+        resolution = _entered(admin_client, db)
+        page = f"/admin/resolutions/{resolution.id}"
+        for code, intended, said in (("USA", "N", "Letter of 27 Feb <b>2026</b>"), ("FRA", "Y", "Statement")):
+            note = {"state": code, "intended": intended, "statement": said, "stated_on": "2026-02-27"}
+            assert post_form(admin_client, f"{page}/intentions", note, page=page).status_code == 303
+        post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
+        cached = data_version(db)
+        corrected = {"state": "FRA", "intended": "Y", "statement": "Statement", "stated_on": "2026-02-28"}
+        assert post_form(admin_client, f"{page}/intentions", corrected, page=page).status_code == 303
+        assert data_version(db) != cached  # a corrected note is seen by the page cache
+        public = soup(client.get("/resolutions/A/RES/ES-11/7"))
+        # The official vote stays where it was counted; the intention is a mark beside it.
+        usa = one(public, ".vote-group-abstain li[data-code=USA]")
+        assert one(usa, ".intended-mark").get_text() == "(intended: against)"
+        assert not public.select(".vote-group-no li[data-code=USA]")
+        statements = one(public, "section.intended")
+        items = {li["id"]: li.get_text(" ", strip=True) for li in statements.select("li")}
+        assert "Letter of 27 Feb <b>2026</b>" in items["intended-USA"]
+        assert "not in the roll call" in items["intended-FRA"]
+        data = client.get("/api/resolutions/A/RES/ES-11/7").json()
+        assert data["tally"] == {"yes": 1, "no": 0, "abstain": 1, "non_voting": 0}
+        assert {v["country"]: v["vote"] for v in data["votes"]} == {"ISR": "yes", "USA": "abstain"}
+        assert data["intended_votes"] == [
+            {
+                "country": "FRA",
+                "name": "France",
+                "official_vote": None,
+                "intended_vote": "yes",
+                "statement": "Statement",
+                "stated_on": "2026-02-28",
+            },
+            {
+                "country": "USA",
+                "name": "United States of America",
+                "official_vote": "abstain",
+                "intended_vote": "no",
+                "statement": "Letter of 27 Feb <b>2026</b>",
+                "stated_on": "2026-02-27",
+            },
+        ]
+        country = soup(client.get("/countries/USA"))
+        listed = one(country, "section.intended li")
+        assert "A/RES/ES-11/7" in listed.get_text()
+        assert one(listed, "a.symbol")["href"] == "/resolutions/A/RES/ES-11/7"
 
     def test_publish_unpublish_delete(
         self, admin_client: TestClient, client: TestClient, db: Session

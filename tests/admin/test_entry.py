@@ -3,7 +3,9 @@ the checks, drafts and publishing, and bad input."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from app.models import AuditEvent, DataSource, Resolution, SourceKind, State, Vote, VoteChoice
-from tests.admin.conftest import one, post_form, soup
+from tests.admin.conftest import ORIGIN, csrf_from, one, post_form, soup
 from tests.admin.test_rollcall import ES_11_6
 
 ES_11_7: dict[str, Any] = {
@@ -287,6 +289,25 @@ class TestBadInput:
     def test_oversized_request(self, admin_client: TestClient) -> None:
         response = post_form(admin_client, NEW, {**ES_11_7, "paste": "x" * 2_100_000}, page=NEW)
         assert response.status_code == 413
+        assert "at most 2,000,000 bytes" in response.text
+
+    def test_chunked_request_is_limited_while_it_is_read(self, admin_client: TestClient, db: Session) -> None:
+        token = csrf_from(admin_client.get(NEW).text)
+
+        def body(size: int) -> Iterator[bytes]:
+            # A generator makes the client send Transfer-Encoding: chunked, with no Content-Length.
+            yield urlencode({**ES_11_7, "action": "save", "csrf_token": token}).encode() + b"&paste="
+            for _ in range(size // 65_536):
+                yield b"x" * 65_536
+
+        headers = {**ORIGIN, "Content-Type": "application/x-www-form-urlencoded"}
+        response = admin_client.post(NEW, content=body(4_000_000), headers=headers, follow_redirects=False)
+        assert response.status_code == 413
+        assert "at most 2,000,000 bytes" in response.text
+        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/7")) is None
+        # A chunked form within the limit is read as usual.
+        small = admin_client.post(NEW, content=body(0), headers=headers, follow_redirects=False)
+        assert small.status_code == 303
 
     def test_oversized_paste(self, admin_client: TestClient) -> None:
         response = _save(admin_client, {**ES_11_7, "paste": "In favour: " + "Israel, " * 8000})

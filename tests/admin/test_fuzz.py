@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -107,3 +108,37 @@ def test_member_state_forms(admin_client: TestClient, changes: dict[str, str]) -
         "/admin/states/VEN/suspension",
     ):
         _check(admin_client.post(url, data=data, headers=ORIGIN, follow_redirects=False))
+
+
+CORRECTION_FIELDS = [*STATE_FIELDS, "valid_to", "starts_on", "ends_on", "admitted_on", "version", "session"]
+
+
+def _state_forms(client: TestClient, code: str) -> tuple[list[str], str]:
+    """The correction forms' URLs on a state's page, and the version they carry."""
+    page = BeautifulSoup(client.get(f"/admin/states/{code}").text, "html.parser")
+    urls = [str(f["action"]) for f in page.select("form[action]") if "/admin/states/" in str(f["action"])]
+    version = page.select_one("input[name=version]")
+    assert version is not None
+    return urls, str(version["value"])
+
+
+@FUZZ
+@given(
+    changes=st.dictionaries(st.sampled_from(CORRECTION_FIELDS), TEXT, max_size=6),
+    current_version=st.booleans(),
+)
+def test_state_correction_forms(
+    admin_client: TestClient, changes: dict[str, str], current_version: bool
+) -> None:
+    # ZAF has a name, a membership and a suspension: every kind of correction form, and removal.
+    urls, version = _state_forms(admin_client, "ZAF")
+    assert any(u.endswith("/edit") for u in urls)
+    assert any(u.endswith("/remove") for u in urls)
+    token = csrf_from(admin_client.get("/admin").text)
+    data = {"csrf_token": token, **changes}
+    if current_version:
+        data["version"] = version
+    for url in [*urls, "/admin/states/ZAF/names/0/edit", "/admin/states/ZAF/names/x/remove"]:
+        _check(admin_client.post(url, data=data, headers=ORIGIN, follow_redirects=False))
+    _check(admin_client.post("/admin/sessions/revoke", data=data, headers=ORIGIN, follow_redirects=False))
+    _check(admin_client.get("/admin/sessions"))

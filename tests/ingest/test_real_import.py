@@ -114,6 +114,28 @@ class TestHistory:
         assert kinds[DecisionKind.PARAGRAPH] > 0
 
 
+class TestVoetenQuirks:
+    def test_adoption_is_the_titled_roll_call_not_a_later_procedural_motion(self, db: Session) -> None:
+        # A/RES/61/11 (Cuba embargo, 8 Nov 2006): roll call 4668 is the adoption, 183-4-1; roll call
+        # 5783, added to the dataset later under the same symbol, is a no-action motion (127-50-5).
+        resolution = get_resolution(db, "A/RES/61/11")
+        assert resolution is not None
+        assert resolution.voeten_rcid == 4668
+        assert (resolution.tally_yes, resolution.tally_no, resolution.tally_abstain) == (183, 4, 1)
+        motion = db.scalars(select(Resolution).where(Resolution.voeten_rcid == 5783)).one()
+        assert motion.kind is DecisionKind.SEPARATE
+
+    def test_titles_of_sessions_71_to_73_are_the_resolution_titles(self, db: Session) -> None:
+        # There Voeten's short and descr columns swap: the agenda entry must not become the title.
+        resolution = get_resolution(db, "A/RES/71/5")
+        assert resolution is not None
+        assert resolution.title == (
+            "Necessity of ending the economic, commercial and financial embargo imposed by the "
+            "United States of America against Cuba"
+        )
+        assert resolution.description.startswith("A/71/251 39 - ")
+
+
 class TestDisagreementsAreFlagged:
     def test_a_count_that_differs_from_its_list(self, db: Session) -> None:
         resolution = get_resolution(db, "A/RES/77/293")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT
 from app.db import make_engine
-from app.models import DataSource, Resolution, ResolutionSubject, State, StateYearTally, Vote
+from app.models import DataSource, Resolution, ResolutionSubject, SeriesMember, State, Vote
 from tests.ops.conftest import ScratchFactory
 
 SOURCES = PROJECT_ROOT / "data" / "sources"
@@ -37,7 +37,7 @@ def _snapshot(engine: Engine) -> dict[str, Any]:
     with Session(engine) as session:
         counts: dict[str, Any] = {
             model.__name__: session.scalar(select(func.count()).select_from(model))
-            for model in (State, DataSource, Resolution, ResolutionSubject, Vote, StateYearTally)
+            for model in (State, DataSource, Resolution, ResolutionSubject, Vote, SeriesMember)
         }
         counts["max id"] = session.scalar(select(func.max(Resolution.id)))
         counts["versions"] = session.scalar(select(func.sum(Resolution.version)))

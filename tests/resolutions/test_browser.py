@@ -15,17 +15,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.ingest.run import ImportSummary
-from tests.browser import chromium_browser, live_server  # noqa: F401 (chromium_browser provides the browser fixture)
+from tests.browser import chromium_browser, live_base_url  # noqa: F401 (fixtures: the browser and the server)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-
-
-@pytest.fixture(scope="module")
-def base_url(first_import: ImportSummary) -> Iterator[str]:
-    with live_server() as url:
-        yield url
 
 
 @pytest.fixture

@@ -58,15 +58,15 @@ class TestMethod:
             "Chair of the Group of 77 for 2019 : resolution / adopted by the General Assembly"
         ) == ("chair group")
 
-    def test_agenda_entry_in_the_title_field(self) -> None:
-        # Voeten 2016-2018: the title field holds the agenda entry and the label the real title.
+    def test_agenda_entry_in_the_description(self) -> None:
+        # Voeten 2016-2018: the importer takes the title from the label; the agenda entry is the description.
         c = method.candidate(
             1,
             "A/RES/73/23",
             73,
             True,
+            "The Syrian Golan",
             "A/73/251 38 - The situation in the Middle East. - MIDDLE EAST SITUATION",
-            "The Syrian Golan : resolution / adopted by the General Assembly",
             "",
         )
         assert (c.title, c.agenda_key) == ("The Syrian Golan", "situation middle east")

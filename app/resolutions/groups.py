@@ -1,0 +1,149 @@
+"""How each UN regional group and the five permanent members split on one vote, how cohesive each was,
+and which states voted against their own group's majority. Plain logic on the roll call; no SQL.
+
+**Cohesion** is the Agreement Index of Hix, Noury and Roland (Democratic Politics in the European
+Parliament, 2007): with Y, N and A the group's votes in favour, against and abstaining,
+AI = (max(Y, N, A) - (Y + N + A - max(Y, N, A)) / 2) / (Y + N + A).
+It is 1 when every voting member cast the same vote and 0 when the votes are split evenly three ways;
+members recorded as non-voting are left out, as in the original. **Majority** is the group's plurality
+among Y, N and A; where two tie for the most there is none, and then nobody is counted as breaking
+ranks. A state that did not vote never breaks ranks either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, field_serializer
+
+from app.models import RegionalGroup, VoteChoice
+from app.resolutions.queries import RollCallEntry
+from app.resolutions.service import PERMANENT_MEMBERS
+
+P5_LABEL = "Permanent members (P5)"
+CAST = (VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN)
+
+
+def agreement_index(yes: int, no: int, abstain: int) -> float | None:
+    """Hix-Noury-Roland Agreement Index of one group's votes; None if none of its members voted."""
+    cast = yes + no + abstain
+    if cast == 0:
+        return None
+    top = max(yes, no, abstain)
+    return (top - (cast - top) / 2) / cast
+
+
+def plurality(counts: Counter[VoteChoice]) -> VoteChoice | None:
+    """The vote cast by more of the group than any other (yes, no or abstain); None on a tie or no votes."""
+    ranked = sorted(((counts[c], c) for c in CAST), key=lambda pair: pair[0], reverse=True)
+    if ranked[0][0] == 0 or ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][1]
+
+
+def _vote_word(choice: VoteChoice | None) -> str | None:
+    # JSON says "yes"/"no"/"abstain", as the rest of the API does, not the one-letter codes.
+    return choice.api_name if choice is not None else None
+
+
+class Dissenter(BaseModel):
+    code: str
+    name: str = Field(description="the state's name on the date of the vote")
+    choice: VoteChoice
+
+    _choice_word = field_serializer("choice")(lambda self, c: _vote_word(c))
+
+
+class GroupSplit(BaseModel):
+    """One group's split on a vote (counts in the order yes, no, abstain, non-voting)."""
+
+    group: str
+    yes: int
+    no: int
+    abstain: int
+    non_voting: int
+    cohesion: float | None = Field(description="Agreement Index of Hix, Noury and Roland, 0 to 1")
+    majority: VoteChoice | None = Field(description="the group's plurality vote; null on a tie")
+    against_majority: list[Dissenter]
+
+    _majority_word = field_serializer("majority")(lambda self, c: _vote_word(c))
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no + self.abstain + self.non_voting
+
+
+@dataclass(frozen=True)
+class _Members:
+    label: str
+    entries: list[RollCallEntry]
+
+
+def _split(members: _Members) -> GroupSplit:
+    counts = Counter(e.choice for e in members.entries)
+    majority = plurality(counts)
+    against = [
+        Dissenter(code=e.code, name=e.name, choice=e.choice)
+        for e in members.entries
+        if majority is not None and e.choice in CAST and e.choice is not majority
+    ]
+    return GroupSplit(
+        group=members.label,
+        yes=counts[VoteChoice.YES],
+        no=counts[VoteChoice.NO],
+        abstain=counts[VoteChoice.ABSTAIN],
+        non_voting=counts[VoteChoice.NON_VOTING],
+        cohesion=agreement_index(counts[VoteChoice.YES], counts[VoteChoice.NO], counts[VoteChoice.ABSTAIN]),
+        majority=majority,
+        against_majority=sorted(against, key=lambda d: d.name),
+    )
+
+
+def group_splits(entries: list[RollCallEntry], *, with_p5: bool = True) -> list[GroupSplit]:
+    """The five regional groups in their usual order, states without a group (if any voted) after them,
+    and the P5 last. Empty for a decision without a roll call."""
+    order = [g for g in RegionalGroup if g is not RegionalGroup.NONE] + [RegionalGroup.NONE]
+    members = [
+        _Members(g.value or "No regional group", [e for e in entries if e.regional_group is g]) for g in order
+    ]
+    if with_p5:
+        members.append(_Members(P5_LABEL, [e for e in entries if e.code in PERMANENT_MEMBERS]))
+    return [_split(m) for m in members if m.entries]
+
+
+def p5_split(entries: list[RollCallEntry]) -> GroupSplit | None:
+    p5 = [e for e in entries if e.code in PERMANENT_MEMBERS]
+    return _split(_Members(P5_LABEL, p5)) if p5 else None
+
+
+GROUPS_CSV_HEADER = [
+    "symbol",
+    "date",
+    "group",
+    "yes",
+    "no",
+    "abstain",
+    "non_voting",
+    "cohesion",
+    "majority",
+    "against_majority",
+]
+
+
+def groups_rows(symbol: str, date: str, splits: list[GroupSplit]) -> list[list[object]]:
+    return [
+        [
+            symbol,
+            date,
+            s.group,
+            s.yes,
+            s.no,
+            s.abstain,
+            s.non_voting,
+            "" if s.cohesion is None else f"{s.cohesion:.3f}",
+            s.majority.api_name if s.majority else "",
+            " ".join(d.code for d in s.against_majority),
+        ]
+        for s in splits
+    ]
