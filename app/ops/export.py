@@ -51,6 +51,7 @@ _LISTS: dict[str, str] = {
 }
 _VOETEN_VOTE: dict[str, str] = {VoteChoice.YES: "yes", VoteChoice.NO: "no", VoteChoice.ABSTAIN: "abstain"}
 _REPEATED = re.compile(r"The source lists (\d+) name\(s\) twice")
+LIBRARY_TITLE_SUFFIX = " : resolution / adopted by the General Assembly"  # as the UN library writes it
 
 
 class ExportError(Exception):
@@ -199,7 +200,13 @@ def _roll_call_row(resolution: Resolution, *, only_supplement: bool) -> tuple[An
     important = "" if resolution.important_vote is None else str(int(resolution.important_vote))
     amend = "1" if resolution.kind is DecisionKind.AMENDMENT else "0"
     para = "1" if resolution.kind is DecisionKind.PARAGRAPH else "0"
-    short, descr = ("", "") if only_supplement else _short_and_descr(resolution.title, resolution.description)
+    title, description = ("", "") if only_supplement else (resolution.title, resolution.description)
+    if resolution.kind is DecisionKind.RESOLUTION:
+        # Of several roll calls on one symbol the importer takes as the adoption the latest one that
+        # carries the UN library's title suffix: mark the adoption so, whatever the roll-call ids.
+        short, descr = title + LIBRARY_TITLE_SUFFIX, description
+    else:
+        short, descr = _short_and_descr(title, description)
     return (
         resolution.voeten_rcid,
         resolution.session_number,
