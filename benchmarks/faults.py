@@ -1,13 +1,12 @@
 """Faults under load: a PRIVATE, throwaway PostgreSQL cluster is stopped and started again mid-load.
 
-Never the shared server on 127.0.0.1:5432: this script makes its own cluster under /tmp with initdb and
-pg_ctl from /usr/lib/postgresql/15/bin (as the ``postgres`` system user when run as root, since
-PostgreSQL refuses to run as root), on its own port, imports the real history into it once, then serves
-the app with several uvicorn workers and keeps 32 clients requesting the main pages and the API. After
-a quiet start the cluster is stopped (fast shutdown: open connections are cut), kept down for a while,
-and started again. Reported: what every request got in each phase (status codes, client-side errors),
-whether any answer was a 500, how long the slowest answer took while the database was down, and how
-long after the database was back the app answered normally again (no restart of the app).
+Never the shared server on 127.0.0.1:5432: the cluster is benchmarks/private_postgres.py's (under /tmp,
+on its own port, loaded with the real history once). The app is served with several uvicorn workers and
+32 clients keep requesting the main pages and the API. After a quiet start the cluster is stopped (fast
+shutdown: open connections are cut), kept down for a while, and started again. Reported, by when each
+answer came: what the requests got (status codes with the 503's reason, client-side errors), whether any
+answer was a 500, the slowest answer while the database was down, and how long after the database was
+back the app answered normally again (the app is never restarted). The app's log is in var/bench/faults.log.
 
     python -m benchmarks.faults                   # down for 5 s, 45 s in all
     python -m benchmarks.faults --down 10 --keep  # keep the cluster for the next run
@@ -30,7 +29,7 @@ import httpx2
 from app.config import PROJECT_ROOT
 from benchmarks import private_postgres
 from benchmarks.load import environment, paths
-from benchmarks.web_speed import wait_for
+from benchmarks.web_speed import BENCH, wait_for
 
 APP_PORT = 8112
 CLIENTS = 32
@@ -118,7 +117,7 @@ def report(timeline: Timeline, marks: dict[str, float]) -> None:
     down = [o for o in timeline.outcomes if marks["stop"] <= o.at + o.seconds < marks["back"]]
     after = sorted((o for o in timeline.outcomes if o.at >= marks["back"]), key=lambda o: o.at)
     first_ok = next((o.at + o.seconds for o in after if o.kind == "200"), None)
-    last_error = max((o.at + o.seconds for o in errors if o.at >= marks["back"]), default=None)
+    last_error = max((o.at + o.seconds for o in errors if o.at + o.seconds >= marks["back"]), default=None)
     print(f"500 answers: {server_errors}")
     if down:
         print(f"slowest answer while down: {max(o.seconds for o in down) * 1000:.0f} ms")
@@ -142,10 +141,12 @@ def main() -> None:
     args = parser.parse_args()
     database_url = private_postgres.start()
     base = f"http://127.0.0.1:{APP_PORT}"
+    BENCH.mkdir(parents=True, exist_ok=True)
+    log = (BENCH / "faults.log").open("w")  # the app's JSON lines, database_unavailable ones included
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(APP_PORT),
          "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-        env={**environment(database_url), "UNGA_REQUEST_LOG": "false"}, cwd=PROJECT_ROOT,
+        env={**environment(database_url), "UNGA_REQUEST_LOG": "false"}, cwd=PROJECT_ROOT, stderr=log,
     )  # fmt: skip
     try:
         wait_for(f"{base}/readyz")
@@ -155,6 +156,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         private_postgres.stop(remove=not args.keep)
+        log.close()
 
 
 if __name__ == "__main__":

@@ -205,10 +205,10 @@ def _roll_call_row(resolution: Resolution, *, only_supplement: bool) -> tuple[An
     important = "" if resolution.important_vote is None else str(int(resolution.important_vote))
     amend = "1" if resolution.kind is DecisionKind.AMENDMENT else "0"
     para = "1" if resolution.kind is DecisionKind.PARAGRAPH else "0"
-    adoption = resolution.kind is DecisionKind.RESOLUTION
-    short, descr = (
-        ("", "") if only_supplement else _short_and_descr(resolution.title, resolution.description, adoption)
-    )
+    title, description = ("", "") if only_supplement else (resolution.title, resolution.description)
+    # Of several roll calls on one symbol the importer takes as the adoption the latest one that carries
+    # the UN library's title suffix: mark the adoption so (a supplement too), whatever the roll-call ids.
+    short, descr = _short_and_descr(title, description, adoption=resolution.kind is DecisionKind.RESOLUTION)
     return (
         resolution.voeten_rcid,
         resolution.session_number,
