@@ -40,7 +40,7 @@ from app.admin.auth import (
 from app.admin.forms import RawForm, raw_form, read_date, read_state_date, text_problem
 from app.admin.passwords import MAX_LENGTH
 from app.config import get_settings
-from app.deps import PageDep, SessionDep
+from app.deps import PageDep, RowId, SessionDep
 from app.ingest.errors import IngestError
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver, load_reference
@@ -320,7 +320,7 @@ def _load(session: SessionDep, resolution_id: int) -> Resolution:
 
 @router.get("/resolutions/{resolution_id}")
 def show_resolution(
-    request: Request, resolution_id: int, admin: AdminDep, session: SessionDep, saved: str = ""
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, saved: str = ""
 ) -> Response:
     return _resolution_page(request, admin, session, _load(session, resolution_id), saved=bool(saved))
 
@@ -360,7 +360,7 @@ def _resolver(session: SessionDep) -> StateResolver:
 
 
 @router.get("/resolutions/{resolution_id}/edit")
-def edit_resolution(request: Request, resolution_id: int, admin: AdminDep, session: SessionDep) -> Response:
+def edit_resolution(request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep) -> Response:
     resolution = _load(session, resolution_id)
     raw = _form_from(resolution, queries.votes_by_code(session, resolution.id))
     return _form_page(request, admin, session, None, raw, resolution)
@@ -368,7 +368,7 @@ def edit_resolution(request: Request, resolution_id: int, admin: AdminDep, sessi
 
 @router.post("/resolutions/{resolution_id}/edit")
 def update_resolution(
-    request: Request, resolution_id: int, admin: AdminDep, session: SessionDep, form: FormDep
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
 ) -> Response:
     resolution = _load(session, resolution_id)
     raw = raw_form(form)
@@ -423,7 +423,7 @@ def _event_version(after_json: str | None) -> int:
 
 @router.post("/resolutions/{resolution_id}/publish")
 def publish(
-    request: Request, resolution_id: int, admin: AdminDep, session: SessionDep, form: FormDep
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
 ) -> Response:
     resolution = _load(session, resolution_id)
     try:
@@ -456,7 +456,7 @@ def _conflict_page(
 
 @router.post("/resolutions/{resolution_id}/delete")
 def delete(
-    request: Request, resolution_id: int, admin: AdminDep, session: SessionDep, form: FormDep
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
 ) -> Response:
     resolution = _load(session, resolution_id)
     if resolution.published:
@@ -472,7 +472,7 @@ def delete(
 
 @router.post("/resolutions/{resolution_id}/intentions")
 def add_intention(
-    request: Request, resolution_id: int, admin: AdminDep, session: SessionDep, form: FormDep
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
 ) -> Response:
     resolution = _load(session, resolution_id)
     members = {m.code: m for m in queries.members_on(session, _resolver(session), resolution.adopted_on)}
@@ -777,7 +777,7 @@ def change_state_row(
     request: Request,
     code: str,
     kind: str,
-    row_id: int,
+    row_id: RowId,
     verb: str,
     admin: AdminDep,
     session: SessionDep,
