@@ -168,10 +168,12 @@ def main() -> None:
         "UNGA_ENVIRONMENT": "production",
         "UNGA_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use",
     }
+    # The request log stays on, as in production; it goes to a file, not to this terminal.
+    server_log = (BENCH / "web_speed.log").open("w")
     ours = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(OURS),
          "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=PROJECT_ROOT,
+        env=env, cwd=PROJECT_ROOT, stdout=server_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     theirs = subprocess.Popen(
         [str(datasette), "serve", "-i", str(DATABASE), "--port", str(THEIRS)],
