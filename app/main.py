@@ -27,7 +27,7 @@ from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
-from app.runtime import lifespan
+from app.runtime import lifespan, serving_lifespan
 from app.series import api as series_api
 from app.series import pages as series_pages
 from app.trends import router as trends_router
@@ -55,7 +55,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=serving_lifespan if page_cache else lifespan,  # tests build their own data
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
