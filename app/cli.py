@@ -132,7 +132,16 @@ def serve(
         summary = run_import([get_settings().data_dir / "sources"])
         _print_summary(summary, time.perf_counter() - started)
     console.print(f"Serving on http://{host}:{port}/")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    # The app writes its own JSON line per request (app/ops/logs.py): uvicorn's access log would repeat it.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def main() -> None:
