@@ -48,20 +48,21 @@ def _or_404(find: Callable[[], T]) -> T:
         raise HTTPException(404, str(missing)) from None
 
 
-# Link checkers and some scrapers ask for an image with HEAD first, so the cards answer it.
-@router.api_route("/cards/resolutions/{symbol:path}.png", methods=["GET", "HEAD"])
+# HEAD, which link checkers and scrapers send first for an image, is answered for every route by
+# app/head.py.
+@router.get("/cards/resolutions/{symbol:path}.png")
 def resolution_card(symbol: str, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_resolution(session, symbol))
     return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
 
 
-@router.api_route("/cards/votes/{decision_id:int}.png", methods=["GET", "HEAD"])
+@router.get("/cards/votes/{decision_id:int}.png")
 def vote_card(decision_id: int, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_vote(session, decision_id))
     return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
 
 
-@router.api_route("/cards/countries/{code}.png", methods=["GET", "HEAD"])
+@router.get("/cards/countries/{code}.png")
 def country_card(code: str, request: Request, session: SessionDep) -> Response:
     state = _or_404(lambda: views.find_state(session, code))
     return _png(request, session, lambda: render.render_country(views.country_card(session, state)))
