@@ -1,6 +1,6 @@
 """Series of recurring resolutions, derived from the resolution table by app.series.refresh.
 
-Rewritten wholesale after every import and admin save (like the country aggregates), so the series pages
+Rewritten wholesale after every import and admin save, so the series pages
 read a few hundred rows instead of comparing eight thousand titles per request. The grouping method is
 documented in app.series.method.
 """
