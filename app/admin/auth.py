@@ -330,7 +330,7 @@ async def admin_guard(request: Request, admin: AdminOrNone) -> None:
     if not _same_origin(request):
         raise HTTPException(403, "Cross-origin request refused.")
     length = request.headers.get("content-length", "")
-    if length and (not length.isdigit() or int(length) > MAX_BODY):
+    if length and (not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY):
         raise HTTPException(413, TOO_LARGE)
     body = await _read_body(request)
     try:

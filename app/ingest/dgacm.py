@@ -116,7 +116,7 @@ def _count(source: SourceFile, line: int, value: object) -> int | None:
     text = str(value).strip()
     if text.upper() in {"N.A.", "NA", "N/A"}:
         return 0  # the extract writes N.A. for an empty list
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise IngestError(source.name, line, f"vote count is not a number: {text!r}")
     return int(text)
 

@@ -120,7 +120,7 @@ def _record(source: SourceFile, line: int, symbol: str, get: Callable[[str], str
         official_abstain=_total(source, line, get("abstain")),
         official_non_voting=_total(source, line, get("non_voting")),
         has_roll_call=True,
-        undl_id=int(undl_id) if undl_id.isdigit() else None,
+        undl_id=int(undl_id) if undl_id.isascii() and undl_id.isdigit() else None,
     )
     note = get("vote_note")
     if note:

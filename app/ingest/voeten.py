@@ -231,7 +231,7 @@ def _add_vote_rows(records: dict[int, Record], source: SourceFile, lines: Iterab
 
 def add_issues(records: dict[int, Record], source: SourceFile, lines: Iterable[str]) -> None:
     for line, (rcid_s, _short, issue) in _rows(source, lines, ISSUE_COLUMNS):
-        record = records.get(int(rcid_s)) if rcid_s.isdigit() else None
+        record = records.get(int(rcid_s)) if rcid_s.isascii() and rcid_s.isdigit() else None
         if record is None:
             raise IngestError(source.name, line, f"roll call {rcid_s!r} is not in the roll-calls file")
         if issue.strip():

@@ -121,7 +121,7 @@ def parse_session(text: str) -> tuple[SessionKind, int] | None:
         kind, s = SessionKind.EMERGENCY_SPECIAL, s[3:]
     elif s.startswith("S-"):
         kind, s = SessionKind.SPECIAL, s[2:]
-    if s.isdigit() and len(s) <= 3:
+    if s.isascii() and s.isdigit() and len(s) <= 3:  # str.isdigit admits '²', which int() refuses
         number = int(s)
     elif s and len(s) <= 12 and set(s) <= set("IVXLC"):
         number = from_roman(s)

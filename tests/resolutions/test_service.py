@@ -19,6 +19,7 @@ class TestParseSession:
             ("0", None),
             ("abc", None),
             ("ES-", None),
+            ("²", None),  # a digit to str.isdigit, not to int(): found by the API fuzz test
             ("9" * 50, None),
         ],
     )
