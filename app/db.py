@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,3 +183,13 @@ def write_session(session: Session) -> Session:
     """Mark a session's transaction as a writer (BEGIN IMMEDIATE on SQLite) before it starts."""
     session.connection(execution_options={WRITE_OPTION: True})
     return session
+
+
+def refresh_planner_statistics(session: Session) -> None:
+    """Let the query planner see the data as it now is, in the caller's transaction.
+
+    Without statistics SQLite guesses, and for a country's record it chose to sort all of the state's
+    votes rather than walk the resolutions in date order (8 ms against 0.4 ms on every country page).
+    ANALYZE reads the whole history in about 0.2 s on SQLite; PostgreSQL samples. Both run it inside a
+    transaction, so the statistics commit or roll back with the import that called for them."""
+    session.execute(text("ANALYZE"))

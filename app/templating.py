@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from app import urls
@@ -21,6 +22,24 @@ def format_number(value: int | None) -> str:
     return "–" if value is None else f"{value:,}"
 
 
+@lru_cache(maxsize=512)
+def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices)
+
+
+def select_options(choices: tuple[tuple[str, str], ...], selected: object = "") -> Markup:
+    """The ``<option>`` list of a select of states, with ``selected`` marked.
+
+    A country page carries six such selects of ~190 states: rendered option by option in Jinja they
+    took a third of the page's template time. The list is built once per set of choices and only the
+    chosen option is marked on each use."""
+    html = _options_html(choices)
+    if selected:
+        value = f'<option value="{escape(str(selected))}">'
+        html = html.replace(value, value[:-1] + " selected>", 1)
+    return Markup(html)
+
+
 @lru_cache
 def get_templates() -> Jinja2Templates:
     strict = get_settings().environment != "production"
@@ -34,4 +53,5 @@ def get_templates() -> Jinja2Templates:
     env.filters["date"] = format_date
     env.filters["number"] = format_number
     env.globals["urls"] = urls
+    env.globals["select_options"] = select_options
     return Jinja2Templates(env=env)

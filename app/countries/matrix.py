@@ -27,6 +27,7 @@ from operator import or_
 
 from sqlalchemy.orm import Session
 
+from app.cache.context import served_version
 from app.cache.queries import data_version
 from app.countries import queries
 from app.countries.stats import StateBits, build_bits
@@ -285,8 +286,11 @@ def get_matrix(session: Session) -> VoteMatrix:
     One snapshot per process; request threads share it (it is immutable) and one of them rebuilds it
     under a lock while the others wait for the same result."""
     global _current
-    version = data_version(session)
     current = _current
+    # The page cache has just read the version (at most a second ago): no need to ask again.
+    if current is not None and current.version == served_version.get():
+        return current
+    version = data_version(session)
     if current is not None and current.version == version:
         return current
     with _lock:

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from app.cache.context import per_version
 from app.ingest.names import fold
 from app.models import (
     Adoption,
@@ -93,10 +94,11 @@ def list_states(
     return sorted(session.scalars(query).all(), key=lambda s: fold(s.name))
 
 
-def state_choices(session: Session) -> list[tuple[str, str]]:
+@per_version
+def state_choices(session: Session) -> tuple[tuple[str, str], ...]:
     """(code, current name) of every state that has voted (observers never do), by name."""
     rows = session.execute(select(State.code, State.name).where(State.status != StateStatus.OBSERVER)).all()
-    return sorted(((code, name) for code, name in rows), key=lambda row: fold(row[1]))
+    return tuple(sorted(((code, name) for code, name in rows), key=lambda row: fold(row[1])))
 
 
 def get_state(session: Session, code: str) -> State | None:
@@ -223,6 +225,7 @@ def record_rows(
     return [RecordEntry(resolution, choice, state_name) for resolution, choice, state_name in rows]
 
 
+@per_version
 def topics(session: Session) -> list[str]:
     """Voeten's issue categories, for the topic filter."""
     return list(
@@ -281,6 +284,7 @@ def state_codes(session: Session) -> dict[int, str]:
     return dict(session.execute(select(State.id, State.code)).all())
 
 
+@per_version
 def state_labels(session: Session) -> dict[int, tuple[str, str]]:
     """id -> (code, current name) of every state."""
     return {i: (code, name) for i, code, name in session.execute(select(State.id, State.code, State.name))}

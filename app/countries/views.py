@@ -349,7 +349,7 @@ class CountryPage(_Context):
     feed_url: str
     clear_url: str
     path: str
-    compare_choices: list[tuple[str, str]]
+    compare_choices: tuple[tuple[str, str], ...]
     resolution_url: Callable[..., str]
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
     # Statements of intended vote (from app.resolutions, where they are recorded), beside the record.
@@ -555,9 +555,9 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         feed_url=country_feed_path(state.code),
         clear_url=query.url(path, q="", year=None, topic="", vote="", page=1) + "#record",
         path=path,
-        compare_choices=[c for c in queries.state_choices(session) if c[0] != state.code]
+        compare_choices=tuple(c for c in queries.state_choices(session) if c[0] != state.code)
         if state.status is not StateStatus.OBSERVER
-        else [],
+        else (),
         resolution_url=resolution_path,
         share=country_share(state, tallies),
         intended=intended_votes_of(session, state.id),
@@ -681,7 +681,7 @@ class CompareForm(BaseModel):
     a: str
     b: str
     consensus: bool
-    states: list[tuple[str, str]]  # code, name
+    states: tuple[tuple[str, str], ...]  # code, name
     message: str
 
 

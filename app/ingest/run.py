@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import refresh_planner_statistics
 from app.ingest.load import DecisionWriter
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Preparer
@@ -76,6 +77,9 @@ def import_paths(
     rebuild_search_index(session, skip_if_filled=not changed)
     report.stage("Series of recurring resolutions")
     refresh_series(session)
+    if changed:
+        report.stage("Planner statistics")
+        refresh_planner_statistics(session)
     return ImportSummary(
         files=[str(item.path) for item in inputs],
         states_added=states_added,

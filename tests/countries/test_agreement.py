@@ -320,6 +320,22 @@ class TestCountryPage:
         )
         assert table_row.select("td")[0].get_text() == row_1980["agreement_ISR"]
 
+    def test_the_chosen_peers_stay_chosen(self, client: TestClient) -> None:
+        page = BeautifulSoup(client.get("/countries/USA?peer=ISR&peer=GBR").text, "html.parser")
+        selects = page.select("form.peer-form select[name=peer]")
+        chosen = [[str(o["value"]) for o in s.select("option[selected]")] for s in selects]
+        assert chosen == [["ISR"], ["GBR"], [], [], []]
+        names = [o.get_text() for o in selects[0].select("option")]
+        assert "Israel" in names
+        assert "United States of America" not in names
+        assert len(names) == len(selects[4].select("option"))
+
+    def test_the_compare_form_keeps_both_states(self, client: TestClient) -> None:
+        page = BeautifulSoup(client.get("/compare?a=USA&b=ISR").text, "html.parser")
+        for field, code in (("a", "USA"), ("b", "ISR")):
+            chosen = page.select(f"select[name={field}] option[selected]")
+            assert [str(o["value"]) for o in chosen] == [code]
+
     def test_years_json_agrees_with_the_csv(self, client: TestClient) -> None:
         data = client.get("/api/countries/USA/years?peer=ISR").json()
         rows = {
