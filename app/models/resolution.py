@@ -63,6 +63,9 @@ class Resolution(Base):
         # A state's record, newest first, 50 at a time: walking the published resolutions in date order and
         # probing each one's vote costs 0.4 ms, where sorting all ~6,000 of a state's votes cost 8 ms.
         Index(None, "kind", "published", "adopted_on", "id"),
+        # Finding a resolution and its separate votes by symbol: the unique index above is partial, and a
+        # query would have to repeat its condition to use it.
+        Index(None, "symbol"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
