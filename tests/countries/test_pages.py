@@ -347,28 +347,6 @@ def test_json_twin_takes_the_same_filters(client: TestClient) -> None:
     assert body["total"] == int(text(page.select_one("p.result-count")).split(" ")[0].replace(",", ""))
 
 
-def test_the_record_walks_resolutions_in_date_order(db: Session) -> None:
-    """SQLite reads a state's newest 50 votes through the date index instead of sorting all of its votes
-    (8 ms against 0.4 ms on every country page)."""
-    if db.get_bind().dialect.name != "sqlite":
-        pytest.skip("PostgreSQL keeps its own statistics (autovacuum) and plans its own way")
-    from app.countries.queries import RecordFilters, _record_conditions, name_on  # noqa: PLC0415
-
-    usa = db.scalar(select(State).where(State.code == "USA"))
-    assert usa is not None
-    query = (
-        select(Resolution.id, Vote.choice, name_on(usa.id, Resolution.adopted_on))
-        .join(Vote, Vote.resolution_id == Resolution.id)
-        .where(*_record_conditions(usa, RecordFilters()))
-        .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
-        .limit(50)
-    )
-    sql = str(query.compile(db.get_bind(), compile_kwargs={"literal_binds": True}))
-    plan = " / ".join(row[-1] for row in db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-    assert "ix_resolution_kind_published_adopted_on_id" in plan
-    assert "TEMP B-TREE" not in plan
-
-
 def test_the_import_leaves_planner_statistics(db: Session) -> None:
     """With them SQLite counts a state's record by probing its votes' index (3.6 ms, not 8 ms)."""
     if db.get_bind().dialect.name == "sqlite":
