@@ -59,6 +59,12 @@ class PairCounts:
     def kappa(self) -> float | None:
         return weighted_kappa(self.n, self.same, self.half, self.a, self.b)
 
+    @property
+    def differ(self) -> int:
+        """Recorded votes on which the two voted differently (a resolution adopted without a vote is
+        counted in ``n`` and ``same`` alike, so never here)."""
+        return self.n - self.same
+
 
 def weighted_kappa(
     n: int, same: int, half: int, a: tuple[int, int, int], b: tuple[int, int, int]

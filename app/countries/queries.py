@@ -251,8 +251,11 @@ class Difference:
 
 def pair_differences(
     session: Session, a: State, b: State, page: PageParams, year: int | None = None
-) -> tuple[list[Difference], int]:
-    """Resolutions on which both states voted and voted differently, newest first."""
+) -> list[Difference]:
+    """One page of the resolutions on which both states voted and voted differently, newest first.
+
+    How many there are comes from the vote matrix (app.countries.agreement.PairCounts.differ): counting
+    them here took 7 ms of a 10 ms comparison page."""
     va, vb = _pair_votes()
     conditions = [
         va.state_id == a.id,
@@ -271,13 +274,12 @@ def pair_differences(
         .join(Resolution, Resolution.id == va.resolution_id)
         .where(*conditions)
     )
-    total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
     rows = session.execute(
         joined.order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
         .offset(page.offset)
         .limit(page.per_page)
     ).all()
-    return [Difference(r, ca, cb) for r, ca, cb in rows], total
+    return [Difference(r, ca, cb) for r, ca, cb in rows]
 
 
 def state_codes(session: Session) -> dict[int, str]:

@@ -754,9 +754,11 @@ def compare_page(
         )
     overall, years = pair_figures(session, a, b, query.consensus)
     canonical = query.model_copy(update={"a": a.code, "b": b.code})
-    differences, total = queries.pair_differences(
+    differences = queries.pair_differences(
         session, a, b, PageParams(page=query.page, per_page=PER_PAGE), query.year
     )
+    counted = overall if query.year is None else dict(years).get(query.year)
+    total = counted.differ if counted is not None else 0
     return ComparePage(
         form=form,
         a=a,

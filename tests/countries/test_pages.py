@@ -259,6 +259,36 @@ class TestCompare:
         assert link is not None
         assert str(link["href"]).startswith("/resolutions/")
 
+    @pytest.mark.parametrize("query", ["", "&year=1985", "&consensus=on", "&year=2021&consensus=on"])
+    def test_the_count_of_differences_matches_the_votes(
+        self, client: TestClient, db: Session, query: str
+    ) -> None:
+        """The count comes from the vote matrix; here it is checked against the votes themselves."""
+        va, vb = aliased(Vote), aliased(Vote)
+        conditions = [
+            va.state_id == state_id(db, "USA"),
+            vb.state_id == state_id(db, "ISR"),
+            va.choice != VoteChoice.NON_VOTING,
+            vb.choice != VoteChoice.NON_VOTING,
+            va.choice != vb.choice,
+            Resolution.kind == DecisionKind.RESOLUTION,
+            Resolution.published.is_(True),
+            Resolution.adoption == Adoption.RECORDED_VOTE,
+        ]
+        if "year=" in query:
+            year = int(query.split("year=")[1][:4])
+            conditions.append(func.extract("year", Resolution.adopted_on) == year)
+        expected = db.scalar(
+            select(func.count())
+            .select_from(va)
+            .join(vb, vb.resolution_id == va.resolution_id)
+            .join(Resolution, Resolution.id == va.resolution_id)
+            .where(*conditions)
+        )
+        assert expected
+        shown = text(soup(client, f"/compare?a=USA&b=ISR{query}").select_one("#differences + p.meta"))
+        assert shown.startswith(f"{expected:,} resolutions on which both voted and voted differently")
+
     def test_unknown_code_suggests_the_nearest(self, client: TestClient) -> None:
         page = soup(client, "/compare?a=USA&b=ISRR", status=404)
         assert "ISRR" in text(page.select_one("p.lede"))
