@@ -16,7 +16,7 @@ from app.config import get_settings
 from app.db import get_sessionmaker, unit_of_work
 from app.ingest.errors import IngestError, UnmatchedNamesError
 from app.ingest.run import ImportSummary, Reporter, import_paths
-from app.migrate import upgrade_to_head
+from app.migrate import migrate_database
 from app.models import Resolution
 
 app = typer.Typer(
@@ -47,7 +47,7 @@ def run_import(paths: list[Path], quiet: bool = False, states: Path | None = Non
     """Migrate, then import in one write transaction; on any error nothing is written."""
     settings = get_settings()
     reference = states or settings.data_dir / "states.toml"
-    upgrade_to_head()
+    migrate_database()
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
         unit_of_work(write=True) as session,
@@ -110,8 +110,10 @@ def import_command(
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    upgrade_to_head()
-    console.print("Database schema is up to date.")
+    if migrate_database():
+        console.print("Database schema upgraded to the latest revision; planner statistics refreshed.")
+    else:
+        console.print("Database schema is up to date.")
 
 
 @app.command()
@@ -123,7 +125,7 @@ def serve(
     """Migrate, import the shipped data if the database is empty, and serve the site."""
     import uvicorn
 
-    upgrade_to_head()
+    migrate_database()
     with get_sessionmaker()() as session:
         empty = not session.scalar(select(func.count()).select_from(Resolution))
     if empty:
@@ -160,7 +162,7 @@ def create_admin(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    upgrade_to_head()
+    migrate_database()
     try:
         with unit_of_work(write=True) as session:
             create_account(session, name, password)
@@ -176,7 +178,7 @@ def purge_sessions() -> None:
     Signing in does this too; run it from cron on a site where nobody signs in for a long time."""
     from app.admin.auth import purge_stale
 
-    upgrade_to_head()
+    migrate_database()
     with unit_of_work(write=True) as session:
         sessions, failures = purge_stale(session)
     console.print(f"Removed {sessions} ended admin session(s) and {failures} old failed sign-in(s).")
@@ -241,5 +243,5 @@ def restore(
     except BackupError as exc:
         console.print(f"[red]Restore refused or failed; the database is unchanged.[/red]\n{exc}")
         raise typer.Exit(1) from None
-    upgrade_to_head()
+    migrate_database()
     console.print(f"Restored {path}; the schema is up to date.")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, text
 
 from app.config import PROJECT_ROOT
+from app.db import get_engine, refresh_planner_statistics, unit_of_work
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -20,6 +22,25 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def upgrade_to_head(connection: Connection | None = None) -> None:
     command.upgrade(alembic_config(connection), "head")
+
+
+def _revisions(engine: Engine) -> tuple[str, ...]:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_heads()
+
+
+def migrate_database() -> bool:
+    """Upgrade the configured database to the latest revision; True if any revision ran.
+
+    A revision that adds an index leaves the planner without statistics for it (an import refreshes
+    them, but an upgraded database may not see an import for a while), so they are refreshed here."""
+    before = _revisions(get_engine())
+    upgrade_to_head()
+    if _revisions(get_engine()) == before:
+        return False
+    with unit_of_work(write=True) as session:
+        refresh_planner_statistics(session)
+    return True
 
 
 def recreate_schema(engine: Engine) -> None:

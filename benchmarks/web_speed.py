@@ -51,11 +51,12 @@ class Result:
 
 
 def prepare_database() -> None:
-    if DATABASE.exists():
-        return
-    BENCH.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{DATABASE}"}
     unga = Path(sys.executable).parent / "unga"  # the console script installed with the package
+    if DATABASE.exists():  # made by an earlier run: bring its schema (and indexes) up to date
+        subprocess.run([str(unga), "migrate"], env=env, check=True, capture_output=True)
+        return
+    BENCH.mkdir(parents=True, exist_ok=True)
     sources = PROJECT_ROOT / "data" / "sources"
     subprocess.run([str(unga), "import", "--quiet", str(sources)], env=env, check=True)
     db = sqlite3.connect(DATABASE)
