@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from app.countries.matrix import VoteMatrix
 from app.countries.stats import StateBits
+from app.models import VoteChoice
 
 pc = int.bit_count
 
@@ -156,6 +157,14 @@ class VoteCounts:
     @property
     def total(self) -> int:
         return self.yes + self.no + self.abstain + self.non_voting
+
+    def of(self, choice: VoteChoice) -> int:
+        return {
+            VoteChoice.YES: self.yes,
+            VoteChoice.NO: self.no,
+            VoteChoice.ABSTAIN: self.abstain,
+            VoteChoice.NON_VOTING: self.non_voting,
+        }[choice]
 
 
 @dataclass(frozen=True)

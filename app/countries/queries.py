@@ -189,19 +189,26 @@ def _record_conditions(state: State, filters: RecordFilters) -> list[ColumnEleme
 
 
 def voting_record(
-    session: Session, state: State, page: PageParams, filters: RecordFilters | None = None
+    session: Session,
+    state: State,
+    page: PageParams,
+    filters: RecordFilters | None = None,
+    known_total: int | None = None,
 ) -> tuple[list[RecordEntry], int]:
-    """A state's votes on resolutions, newest first, and how many match the filters."""
+    """A state's votes on resolutions, newest first, and how many match the filters (counted here unless
+    the caller already knows: app.countries.views.record_total)."""
     conditions = _record_conditions(state, filters or RecordFilters())
-    total = (
-        session.scalar(
-            select(func.count())
-            .select_from(Vote)
-            .join(Resolution, Resolution.id == Vote.resolution_id)
-            .where(*conditions)
+    total = known_total
+    if total is None:
+        total = (
+            session.scalar(
+                select(func.count())
+                .select_from(Vote)
+                .join(Resolution, Resolution.id == Vote.resolution_id)
+                .where(*conditions)
+            )
+            or 0
         )
-        or 0
-    )
     return record_rows(session, state, conditions, offset=page.offset, limit=page.per_page), total
 
 

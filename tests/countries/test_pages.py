@@ -108,6 +108,39 @@ class TestCountryPage:
         years = page.select("details.year-table tbody tr")
         assert sum(int(text(r.select("td")[0])) for r in years) == expected[VoteChoice.YES]
 
+    @pytest.mark.parametrize(
+        ("code", "query"),
+        [("USA", ""), ("USA", "?vote=no"), ("FRA", "?year=1984"), ("RUS", "?year=1975&vote=abstain"),
+         ("CSK", ""), ("ISR", "?topic=Palestinian+conflict"), ("ISR", "?q=territorial")],
+    )  # fmt: skip
+    def test_the_record_count_matches_the_votes(
+        self, client: TestClient, db: Session, code: str, query: str
+    ) -> None:
+        """Counts by year and vote come from the vote matrix, by words and topic from SQL: both are
+        checked against the votes themselves (every roll call belongs to a recorded vote)."""
+        conditions = [
+            Vote.state_id == state_id(db, code),
+            Resolution.kind == DecisionKind.RESOLUTION,
+            Resolution.published.is_(True),
+        ]
+        params = dict(p.split("=") for p in query.lstrip("?").split("&") if p)
+        if "year" in params:
+            conditions.append(func.extract("year", Resolution.adopted_on) == int(params["year"]))
+        if "vote" in params:
+            conditions.append(
+                Vote.choice == {"no": VoteChoice.NO, "abstain": VoteChoice.ABSTAIN}[params["vote"]]
+            )
+        expected = db.scalar(
+            select(func.count()).select_from(Vote).join(Resolution, Resolution.id == Vote.resolution_id)
+            .where(*conditions)
+        )  # fmt: skip
+        shown = text(soup(client, f"/countries/{code}{query}").select_one("p.result-count"))
+        if "topic" in params or "q" in params:
+            assert shown.split()[0] != "0"  # counted by SQL with the same filters
+        else:
+            assert expected
+            assert shown.startswith(f"{expected:,} vote")
+
     def test_record_search_finds_es_10_24(self, client: TestClient) -> None:
         page = soup(client, "/countries/USA?q=ES-10/24")
         rows = {
