@@ -15,4 +15,5 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PageDep = Annotated[PageParams, Depends()]
 # A row id in a URL. Ids are INTEGER columns (32-bit on PostgreSQL): a larger number cannot even be
 # compared with one there (nor past 64 bits on SQLite), a 500 that schemathesis found; it is a 400 instead.
+# Every path parameter that is an id takes this type (tests/test_deps.py reads the routes to check).
 RowId = Annotated[int, Path(ge=0, le=2**31 - 1)]

@@ -37,9 +37,14 @@ def groups_csv_path(resolution: Resolution) -> str:
     return resolution_path(resolution) + "/groups.csv"
 
 
+def symbol_api_path(symbol: str) -> str:
+    """The JSON of the resolution with this UN symbol."""
+    return "/api/resolutions/" + quote(symbol, safe="/()-")
+
+
 def resolution_api_path(resolution: Resolution) -> str:
     if _has_page(resolution):
-        return "/api/resolutions/" + quote(resolution.symbol, safe="/()-")
+        return symbol_api_path(resolution.symbol)
     return f"/api/votes/{resolution.id}"
 
 

@@ -255,5 +255,10 @@ def state_by_code(session: Session, code: str) -> State | None:
     )
 
 
+def state_code(session: Session, state_id: int) -> str:
+    """A state's code by id ('' if none), e.g. the successor a membership names."""
+    return session.scalar(select(State.code).where(State.id == state_id)) or ""
+
+
 def all_states(session: Session) -> list[State]:
     return sorted(session.scalars(select(State)), key=lambda s: s.name.casefold())

@@ -698,19 +698,26 @@ def _state_outcome(
             raise HTTPException(404, "No such entry in this state's record.") from None
         except service.ConflictError:
             session.expire_all()
-            return _state_page(
-                request,
-                admin,
-                session,
-                code,
-                409,
-                typed=typed,
-                open_form=form_id,
-                notice="Someone changed this state meanwhile: check its record below, then save again.",
-            )
+            return _state_conflict(request, admin, session, code, form_id, typed)
         else:
             return RedirectResponse(f"/admin/states/{code}", 303)
     return _state_page(request, admin, session, code, 400, errors=errors, typed=typed, open_form=form_id)
+
+
+def _state_conflict(
+    request: Request, admin: Any, session: SessionDep, code: str, form_id: str, typed: dict[str, str]
+) -> HTMLResponse:
+    """409: the state changed after the admin loaded its page; show its record as it is now."""
+    return _state_page(
+        request,
+        admin,
+        session,
+        code,
+        409,
+        typed=typed,
+        open_form=form_id,
+        notice="Someone changed this state meanwhile: check its record below, then save again.",
+    )
 
 
 # Registered before the generic /states/{code}/{change}, which would otherwise take this path.
@@ -772,6 +779,40 @@ REMOVERS = {
 }
 
 
+@router.get("/states/{code}/{kind}/{row_id}/remove")
+def confirm_state_row_removal(
+    request: Request,
+    code: str,
+    kind: str,
+    row_id: RowId,
+    admin: AdminDep,
+    session: SessionDep,
+    version: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The first step of a removal (the state page's Remove button): say exactly what would be removed
+    and ask; nothing is written. The version the state page carried goes on to the confirming form, so a
+    record changed meanwhile is refused at either step with the same 409 page."""
+    state = _state_or_404(session, code)
+    try:
+        row = states_service.recorded_row(state, kind, row_id)
+    except states_service.MissingRowError:
+        raise HTTPException(404, "No such entry in this state's record.") from None
+    loaded = _version(version)
+    if loaded != state.version:
+        return _state_conflict(request, admin, session, code, f"{kind}-{row_id}", {})
+    successor = getattr(row, "successor_id", None)
+    return _render(
+        request,
+        "state_remove.html",
+        admin,
+        state=state,
+        kind=ROW_KINDS[kind],
+        row=row,
+        successor=queries.state_code(session, successor) if successor else "",
+        action=f"/admin/states/{code}/{kind}/{row_id}/remove",
+    )
+
+
 @router.post("/states/{code}/{kind}/{row_id}/{verb}")
 def change_state_row(
     request: Request,
@@ -783,7 +824,8 @@ def change_state_row(
     session: SessionDep,
     form: FormDep,
 ) -> Response:
-    """Correct or remove one recorded name, membership period or suspension."""
+    """Correct one recorded name, membership period or suspension, or remove it once confirmed (the
+    confirmation page posts here)."""
     state = _state_or_404(session, code)
     if kind not in REMOVERS or verb not in {"edit", "remove"}:
         raise HTTPException(404, "No such change.")

@@ -209,6 +209,20 @@ def _row(rows: Sequence[Any], key: int) -> Any:
     return found
 
 
+def recorded_row(state: State, kind: str, key: int) -> StateName | Membership | Suspension:
+    """One of the state's recorded names, membership periods or suspensions (``kind`` as in the admin's
+    URLs), or MissingRowError: what a removal is asked to confirm."""
+    rows: dict[str, Sequence[StateName | Membership | Suspension]] = {
+        "names": state.names,
+        "memberships": state.memberships,
+        "suspensions": state.suspensions,
+    }
+    if kind not in rows:
+        raise MissingRowError
+    found: StateName | Membership | Suspension = _row(rows[kind], key)
+    return found
+
+
 # Names -------------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from app.cache.middleware import cache_key, etag_for, etag_matches
 from app.cards import content, render, views
-from app.deps import SessionDep
+from app.deps import RowId, SessionDep
 from app.templating import get_templates
 
 T = TypeVar("T")
@@ -57,7 +57,7 @@ def resolution_card(symbol: str, request: Request, session: SessionDep) -> Respo
 
 
 @router.get("/cards/votes/{decision_id:int}.png")
-def vote_card(decision_id: int, request: Request, session: SessionDep) -> Response:
+def vote_card(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_vote(session, decision_id))
     return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
 
@@ -75,7 +75,7 @@ def resolution_embed(symbol: str, request: Request, session: SessionDep) -> Resp
 
 
 @router.get("/embed/votes/{decision_id:int}")
-def vote_embed(decision_id: int, request: Request, session: SessionDep) -> Response:
+def vote_embed(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_vote(session, decision_id))
     return _embed(request, "embed/resolution.html", views.resolution_embed(resolution))
 

@@ -11,6 +11,7 @@ from app.countries.matrix import get_matrix
 from app.countries.service import VOTE_WORDS
 from app.deps import PageDep, SessionDep
 from app.models import State
+from app.resolutions.queries import intended_votes_of
 
 router = APIRouter(prefix="/api", tags=["countries"])
 
@@ -26,13 +27,15 @@ def list_countries(
 
 
 @router.get(
-    "/countries/{code}", response_model=schemas.CountryOut, summary="A state: names over time, membership"
+    "/countries/{code}",
+    response_model=schemas.CountryOut,
+    summary="A state: names over time, membership, statements of intended vote",
 )
 def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
     state = queries.get_state(session, code)
     if state is None:
         raise HTTPException(404, f"No state with the code {code!r}; codes are ISO 3166-1 alpha-3, e.g. USA.")
-    return schemas.detail(state, queries.state_codes(session))
+    return schemas.detail(state, queries.state_codes(session), intended_votes_of(session, state.id))
 
 
 @router.get(

@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 from app.countries.agreement import PairCounts
 from app.countries.queries import RecordEntry
 from app.models import State
+from app.resolutions.queries import IntendedVote
 from app.resolutions.schemas import VoteName, vote_name
-from app.urls import country_api_path, resolution_api_path
+from app.urls import country_api_path, resolution_api_path, symbol_api_path
 
 
 class NameOut(BaseModel):
@@ -31,6 +32,20 @@ class SuspensionOut(BaseModel):
     note: str
 
 
+class CountryIntendedVote(BaseModel):
+    """The state's later statement of how it meant to vote on a resolution. It never changes the official
+    vote, which is what its voting record and every tally count."""
+
+    symbol: str = Field(description="UN symbol of the resolution")
+    date: dt.date = Field(description="Date of the vote")
+    name: str = Field(description="The state's name on the date of the vote")
+    official_vote: VoteName | None = Field(description="The vote as recorded; null if the roll call lacks it")
+    intended_vote: VoteName
+    statement: str = Field(description="What the state said, and where")
+    stated_on: dt.date | None
+    url: str | None = Field(description="API URL of the resolution; null if it has no symbol")
+
+
 class CountrySummary(BaseModel):
     code: str
     name: str
@@ -47,6 +62,10 @@ class CountryOut(CountrySummary):
     memberships: list[MembershipOut]
     suspensions: list[SuspensionOut]
     aliases: list[str]
+    intended_votes: list[CountryIntendedVote] = Field(
+        description="The state's statements of intended vote made after a vote, newest vote first; "
+        "its official votes stand and are what its record counts"
+    )
 
 
 class CountryVote(BaseModel):
@@ -75,7 +94,21 @@ def summary(state: State) -> CountrySummary:
     )
 
 
-def detail(state: State, successor_codes: dict[int, str]) -> CountryOut:
+def intended_vote(v: IntendedVote) -> CountryIntendedVote:
+    assert v.adopted_on is not None  # always set when listed by state (intended_votes_of)
+    return CountryIntendedVote(
+        symbol=v.symbol,
+        date=v.adopted_on,
+        name=v.name,
+        official_vote=vote_name(v.official) if v.official else None,
+        intended_vote=vote_name(v.intended),
+        statement=v.statement,
+        stated_on=v.stated_on,
+        url=symbol_api_path(v.symbol) if v.symbol else None,
+    )
+
+
+def detail(state: State, successor_codes: dict[int, str], intended: list[IntendedVote]) -> CountryOut:
     return CountryOut(
         **summary(state).model_dump(),
         iso2=state.iso2,
@@ -94,6 +127,7 @@ def detail(state: State, successor_codes: dict[int, str]) -> CountryOut:
             SuspensionOut(starts=s.starts_on, ends=s.ends_on, note=s.note) for s in state.suspensions
         ],
         aliases=sorted({a.alias for a in state.aliases}),
+        intended_votes=[intended_vote(v) for v in intended],
     )
 
 

@@ -73,7 +73,7 @@ def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Respo
 
 
 @router.get("/votes/{decision_id:int}/groups.csv")
-def vote_groups_csv(decision_id: int, request: Request, session: SessionDep) -> Response:
+def vote_groups_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = queries.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)

@@ -140,5 +140,7 @@ def test_state_correction_forms(
         data["version"] = version
     for url in [*urls, "/admin/states/ZAF/names/0/edit", "/admin/states/ZAF/names/x/remove"]:
         _check(admin_client.post(url, data=data, headers=ORIGIN, follow_redirects=False))
+        if url.endswith("/remove"):  # the confirmation page, asked for with any version
+            _check(admin_client.get(url, params={"version": changes.get("version", version)[:20]}))
     _check(admin_client.post("/admin/sessions/revoke", data=data, headers=ORIGIN, follow_redirects=False))
     _check(admin_client.get("/admin/sessions"))

@@ -130,6 +130,26 @@ def _row_url(client: TestClient, code: str, kind: str, index: int = 0) -> str:
     return edits[index]
 
 
+def _removal_page(client: TestClient, code: str, kind: str, index: int = 0) -> Response:
+    """What the Remove button of a state's ``index``-th name, membership or suspension leads to: a GET
+    form on its page, carrying the version the page was loaded at."""
+    page = soup(client.get(f"/admin/states/{code}"))
+    button = page.select(f"form[method=get][action^='/admin/states/{code}/{kind}/']")[index]
+    params = {str(field["name"]): str(field["value"]) for field in button.select("input[name]")}
+    return client.get(str(button["action"]), params=params)
+
+
+def _confirm(client: TestClient, confirmation: Response) -> Response:
+    """Press Remove on a confirmation page, as a browser would (its form's fields, our Origin)."""
+    form = one(soup(confirmation), "form[method=post][action$='/remove']")
+    data = {str(field["name"]): str(field["value"]) for field in form.select("input[name]")}
+    return client.post(str(form["action"]), data=data, headers=ORIGIN, follow_redirects=False)
+
+
+def _remove(client: TestClient, code: str, kind: str, index: int = 0) -> Response:
+    return _confirm(client, _removal_page(client, code, kind, index))
+
+
 def _post_row(client: TestClient, url: str, data: dict[str, str], code: str) -> Response:
     data = {"version": _version(client, code), **data}
     return post_form(client, url, data, page=f"/admin/states/{code}")
@@ -181,14 +201,12 @@ class TestCorrections:
         assert saved.status_code == 303
 
     def test_remove_a_name(self, admin_client: TestClient, db: Session) -> None:
-        remove = _row_url(admin_client, "SWZ", "names", 1).replace("/edit", "/remove")
-        assert _post_row(admin_client, remove, {}, "SWZ").status_code == 303
+        assert _remove(admin_client, "SWZ", "names", 1).status_code == 303
         state = _state(db, "SWZ")
         assert [n.name for n in state.names] == ["Swaziland"]
         assert state.name == "Swaziland"
         assert _audit(db, "remove_name").summary == "Eswatini"
-        only = _row_url(admin_client, "ZAF", "names").replace("/edit", "/remove")
-        refused = _post_row(admin_client, only, {}, "ZAF")
+        refused = _remove(admin_client, "ZAF", "names")
         assert refused.status_code == 400
         assert "at least one name" in refused.text
 
@@ -221,8 +239,7 @@ class TestCorrections:
         reopened = {**ended, "ended_on": ""}
         assert _post_row(admin_client, url, reopened, "TUV").status_code == 303
         assert _state(db, "TUV").status is StateStatus.MEMBER
-        only = url.replace("/edit", "/remove")
-        assert "at least one membership" in _post_row(admin_client, only, {}, "TUV").text
+        assert "at least one membership" in _remove(admin_client, "TUV", "memberships").text
 
     def test_correct_and_remove_a_suspension(self, admin_client: TestClient, db: Session) -> None:
         data = {"starts_on": "2026-01-01", "ends_on": "", "note": "Article 19: arrears (A/80/999)"}
@@ -237,7 +254,7 @@ class TestCorrections:
         assert _audit(db, "edit_suspension").after_json is not None
         backwards = _post_row(admin_client, url, {**data, "ends_on": "2025-12-01"}, "VEN")
         assert backwards.status_code == 400
-        assert _post_row(admin_client, url.replace("/edit", "/remove"), {}, "VEN").status_code == 303
+        assert _remove(admin_client, "VEN", "suspensions").status_code == 303
         assert _state(db, "VEN").suspensions == []
         event = _audit(db, "remove_suspension")
         assert json.loads(event.before_json or "")["suspensions"] != []
@@ -267,6 +284,58 @@ class TestCorrections:
         assert removal.status_code == 409
         assert len(_state(db, "SWZ").names) == 3
 
+    def test_a_removal_asks_first_and_says_what(self, admin_client: TestClient, db: Session) -> None:
+        before = _state(db, "SWZ").version
+        asked = _removal_page(admin_client, "SWZ", "names", 1)
+        assert asked.status_code == 200
+        page = soup(asked)
+        assert one(page, "h1").get_text() == "Remove this name from the record of Eswatini?"
+        assert one(page, "dl.removal").get_text(" ", strip=True) == "Name Eswatini Used 19 April 2018 – today"
+        assert one(page, "a.button[href='/admin/states/SWZ']").get_text() == "Cancel"
+        form = one(page, "form[method=post][action$='/remove']")
+        assert one(form, "input[name=csrf_token]")["value"]
+        assert one(form, "input[name=version]")["value"] == str(before)
+        assert one(form, "button").get_text() == "Remove"
+        # Asking removed nothing and wrote nothing.
+        state = _state(db, "SWZ")
+        assert [n.name for n in state.names] == ["Swaziland", "Eswatini"]
+        assert (state.version, state.admin_changed_at) == (before, None)
+        assert db.scalars(select(AuditEvent).where(AuditEvent.entity == "state")).all() == []
+        assert _confirm(admin_client, asked).status_code == 303
+        assert [n.name for n in _state(db, "SWZ").names] == ["Swaziland"]
+        event = _audit(db, "remove_name")
+        assert (event.entity, event.entity_id, event.summary) == ("state", "SWZ", "Eswatini")
+        assert json.loads(event.before_json or "")["names"][1][0] == "Eswatini"
+
+    def test_removal_pages_of_memberships_and_suspensions(self, admin_client: TestClient) -> None:
+        membership = one(soup(_removal_page(admin_client, "DDR", "memberships")), "dl.removal")
+        assert membership.get_text(" ", strip=True) == (
+            "Member 18 September 1973 – 2 October 1990 Continued by DEU"
+            " Note Acceded to the Federal Republic of Germany on 3 Oct 1990"
+        )
+        suspension = one(soup(_removal_page(admin_client, "ZAF", "suspensions")), "dl.removal")
+        assert suspension.select("dt")[1].get_text() == "Reason and source"
+        assert "Not allowed to participate" in suspension.get_text()
+
+    def test_a_stale_removal_is_refused_at_either_step(self, admin_client: TestClient, db: Session) -> None:
+        stale = _version(admin_client, "SWZ")
+        asked = _removal_page(admin_client, "SWZ", "names", 1)
+        rename = {"name": "Eswatini II", "valid_from": "2026-01-01"}
+        assert _change(admin_client, "SWZ", "name", rename).status_code == 303
+        # The confirmation was loaded before the change: pressing Remove is refused.
+        refused = _confirm(admin_client, asked)
+        assert refused.status_code == 409
+        assert "changed this state meanwhile" in soup(refused).get_text()
+        # So is asking with the version of a state page loaded before the change.
+        url = str(one(soup(asked), "form[method=post][action$='/remove']")["action"])
+        early = admin_client.get(url, params={"version": stale})
+        assert early.status_code == 409
+        assert "changed this state meanwhile" in soup(early).get_text()
+        assert not soup(early).select("form[method=post][action$='/remove']")
+        assert admin_client.get(url).status_code == 409  # no version at all
+        assert len(_state(db, "SWZ").names) == 3
+        assert db.scalars(select(AuditEvent).where(AuditEvent.action == "remove_name")).all() == []
+
     def test_unknown_rows_and_missing_tokens(self, admin_client: TestClient) -> None:
         version = _version(admin_client, "ZAF")
         assert (
@@ -294,6 +363,10 @@ class TestCorrections:
             ).status_code
             == 404
         )
+        version = _version(admin_client, "ZAF")
+        for unknown in ("names/999999", "flags/1", swz.rsplit("/", 1)[0].split("/SWZ/")[1]):
+            response = admin_client.get(f"/admin/states/ZAF/{unknown}/remove", params={"version": version})
+            assert response.status_code == 404, unknown
         no_token = admin_client.post(
             swz.replace("/edit", "/remove"),
             data={"version": _version(admin_client, "SWZ")},
