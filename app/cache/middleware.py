@@ -7,6 +7,26 @@ answered from memory on the event loop: this is what lets the resolution, countr
 their latency under load (benchmarks/web_speed.py). Every public answer also carries an ETag built from
 the version, so browsers and proxies can revalidate with If-None-Match and get a 304.
 
+Every admin save moves the version, so every page in every worker would go cold at once, and under load
+(benchmarks/load.py: 128 connections, an edit saved every few seconds) every request then became a full
+render of 15-60 ms of CPU: queues grew until clients timed out. Two things keep that from happening:
+
+* Stale while revalidate. When the version has moved, a page rendered under an earlier version less
+  than MAX_STALE seconds ago is answered at once, with the ETag of the version it was rendered under
+  (so a conditional request never gets a 304 for content it does not hold) and an ``Age`` header, and
+  the page is re-rendered for the current version in the background: deduplicated per page, at most
+  ``refreshes`` at once per process (past that the refresh is skipped; a later request asks again).
+  A page older than MAX_STALE is rendered before it is answered. So a reader sees what the data was at
+  most MAX_STALE seconds (plus the version's one-second reading) before: the figure we already promise
+  proxies with max-age in CACHE_CONTROL. Requests with cookies (an admin's) bypass the cache and see a
+  save at once.
+* Single flight. Concurrent misses on one page in one process render it once: the first request renders
+  it, the others wait for that answer. If it cannot be shared (not a cacheable 200, or the render
+  failed) each waiter renders its own.
+
+Before the application runs for a page (a request's or a background refresh), the version it is
+rendered for is set in app.cache.context.served_version for the code below.
+
 Never cached: anything but GET/HEAD, /admin, /static (StaticFiles has its own validators), requests that
 carry cookies (public pages set none; an admin's browser does), and responses other than 200 or that set
 cookies.
@@ -14,7 +34,9 @@ cookies.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -25,11 +47,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.cache.context import served_version
+
+log = logging.getLogger(__name__)
+
 MAX_ENTRIES = 2_000
 MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
 SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz", "/metrics")
-CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+# Seconds after its render that a page may still be answered once the data has changed: by this process
+# (stale while revalidate) and, through max-age, by proxies and browsers.
+MAX_STALE = 60
+CACHE_CONTROL = f"public, max-age={MAX_STALE}, stale-while-revalidate=600"
 VERSION_TTL = 1.0  # seconds an admin's save may take to show on cached pages
+REFRESHES = 2  # background re-renders at once per process: they take CPU from the requests being served
+REFRESH_HEADERS = (b"host",)  # what a background re-render keeps of the request that asked for it
+
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -38,6 +71,8 @@ class _Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    etag: str
+    rendered_at: float  # on the middleware's clock, when the render began
 
 
 def cache_key(scope: Scope) -> str:
@@ -65,24 +100,58 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._max = max_entries
         self.hits = 0
+        self.stale_hits = 0
         self.misses = 0
 
-    def get(self, key: str, version: str) -> _Entry | None:
+    def get(self, key: str, version: str, *, max_stale: float, now: float) -> _Entry | None:
+        """The entry for ``key`` rendered under ``version``, else one rendered under another version less
+        than ``max_stale`` seconds before ``now`` (the caller tells them apart by ``entry.version``)."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry.version != version:
+            if entry is None or (entry.version != version and now - entry.rendered_at >= max_stale):
                 self.misses += 1
                 return None
+            if entry.version == version:
+                self.hits += 1
+            else:
+                self.stale_hits += 1
             self._entries.move_to_end(key)
-            self.hits += 1
             return entry
 
     def put(self, key: str, entry: _Entry) -> None:
         with self._lock:
+            held = self._entries.get(key)
+            if held is not None and held.rendered_at > entry.rendered_at:
+                return  # a render begun later (under a newer version) finished first: keep it
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self._max:
                 self._entries.popitem(last=False)
+
+    def discard_stale(self, key: str, version: str) -> None:
+        """Forget ``key`` unless it was rendered under ``version``."""
+        with self._lock:
+            held = self._entries.get(key)
+            if held is not None and held.version != version:
+                del self._entries[key]
+
+
+class _Flight:
+    """One render in progress that other requests for the same page and version wait for."""
+
+    def __init__(self) -> None:
+        self._done = asyncio.Event()
+        self._entry: _Entry | None = None
+
+    def settle(self, entry: _Entry | None) -> None:
+        if not self._done.is_set():
+            self._entry = entry
+            self._done.set()
+
+    async def result(self) -> _Entry | None:
+        """The rendered entry, or None if it could not be shared (each waiter then renders its own)."""
+        await self._done.wait()
+        return self._entry
 
 
 class PublicCacheMiddleware:
@@ -92,17 +161,27 @@ class PublicCacheMiddleware:
         version: Callable[[], str],
         cache: ResponseCache | None = None,
         version_ttl: float = VERSION_TTL,
+        max_stale: float = MAX_STALE,
+        refreshes: int = REFRESHES,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.app = app
         self.version = version
         self.cache = cache or ResponseCache()
         self.version_ttl = version_ttl
-        self._version: tuple[float, str] | None = None  # (monotonic time read, version)
+        self.max_stale = max_stale
+        self.refreshes = refreshes
+        self.clock = clock
+        self._version: tuple[float, str] | None = None  # (clock time read, version)
+        # Only touched on the event loop, so no lock.
+        self._flights: dict[tuple[str, str], _Flight] = {}
+        self._refreshing: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
 
     def _fresh_version(self) -> str | None:
         """The version read less than version_ttl seconds ago, if any: no query, no thread hop."""
         known = self._version
-        if known is None or time.monotonic() - known[0] >= self.version_ttl:
+        if known is None or self.clock() - known[0] >= self.version_ttl:
             return None
         return known[1]
 
@@ -110,7 +189,7 @@ class PublicCacheMiddleware:
         # Asked at most every version_ttl seconds per process: a hit then costs no query at all, and a
         # change is seen within that time by every worker. Runs in a thread: the query blocks.
         version = self.version()
-        self._version = (time.monotonic(), version)
+        self._version = (self.clock(), version)
         return version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,18 +205,24 @@ class PublicCacheMiddleware:
             return
         key = cache_key(scope)
         etag = etag_for(version, key)
-        if etag_matches(etag, Headers(scope=scope).get("if-none-match")):
-            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag.encode())]})
-            await send({"type": "http.response.body", "body": b""})
+        if_none_match = Headers(scope=scope).get("if-none-match")
+        if etag_matches(etag, if_none_match):
+            await _send_not_modified(send, etag)
             return
-        entry = self.cache.get(key, version)
-        if entry is not None:
-            await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
-            await send(
-                {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body}
-            )
+        now = self.clock()
+        entry = self.cache.get(key, version, max_stale=self.max_stale, now=now)
+        if entry is None:
+            await self._fill(scope, receive, send, key, version, etag)
             return
-        await self._fill(scope, receive, send, key, version, etag)
+        if entry.version == version:
+            await _send_entry(scope, send, entry)
+            return
+        self._schedule_refresh(scope, key, version)
+        age = (b"age", str(int(now - entry.rendered_at)).encode())
+        if etag_matches(entry.etag, if_none_match):  # the client holds what we would send
+            await _send_not_modified(send, entry.etag, age)
+            return
+        await _send_entry(scope, send, entry, age)
 
     @staticmethod
     def _cacheable_request(scope: Scope) -> bool:
@@ -150,33 +235,167 @@ class PublicCacheMiddleware:
     async def _fill(
         self, scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
     ) -> None:
-        start: Message | None = None
+        """A miss: join the render of this page in progress, or render it (and let others join)."""
+        flight = self._flights.get((key, version))
+        if flight is not None:
+            entry = await flight.result()
+            if entry is not None:
+                await _send_entry(scope, send, entry)
+            else:
+                await self._render(scope, receive, send, key, version, etag)
+            return
+        if scope["method"] != "GET":  # a HEAD is answered without a body, so it has nothing to share
+            await self._render(scope, receive, send, key, version, etag)
+            return
+        await self._lead(scope, receive, send, key, version, etag)
+
+    async def _lead(
+        self, scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
+    ) -> int | None:
+        flight = _Flight()
+        self._flights[key, version] = flight
+
+        def settle(entry: _Entry | None) -> None:
+            # As soon as the outcome is known, not when this request's client has read it all: the
+            # waiters must not wait on a slow client.
+            if self._flights.get((key, version)) is flight:
+                del self._flights[key, version]
+            flight.settle(entry)
+
+        try:
+            return await self._render(scope, receive, send, key, version, etag, settle)
+        finally:
+            settle(None)  # the render failed or was cancelled: the waiters render their own
+
+    async def _render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: str,
+        version: str,
+        etag: str,
+        settle: Callable[[_Entry | None], None] = lambda entry: None,
+    ) -> int | None:
+        """Run the application for ``version``, streaming its answer to ``send`` and keeping it if it
+        can be kept. Returns the status answered, if the answer was complete."""
+        rendered_at = self.clock()
+        status: int | None = None
+        complete = False
+        kept_headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
-        keep = True
+        size = 0
+        keep = False
 
         async def capture(message: Message) -> None:
-            nonlocal start, keep
+            nonlocal status, complete, kept_headers, size, keep
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableHeaders(scope=message)
-                keep = message["status"] == 200 and "set-cookie" not in headers
+                keep = status == 200 and "set-cookie" not in headers
                 if keep:
                     headers["etag"] = etag
                     headers.setdefault("cache-control", CACHE_CONTROL)
-                start = message
-                await send(message)
-                return
-            body = message.get("body", b"")
-            if keep:
-                chunks.append(body)
-                keep = sum(map(len, chunks)) <= MAX_BODY
+                    # Copied now: the middlewares outside add theirs (X-Request-ID among them) to this
+                    # message once it is sent, and add them again to every answer from the cache.
+                    kept_headers = list(message["headers"])
+                else:
+                    settle(None)
+            elif message["type"] != "http.response.body":  # an extension (pathsend): nothing to keep
+                keep = False
+                settle(None)
+            else:
+                complete = not message.get("more_body", False)
+                if keep:
+                    chunks.append(message.get("body", b""))
+                    size += len(chunks[-1])
+                    keep = size <= MAX_BODY
+                    if not keep:
+                        settle(None)
+                    elif complete and scope["method"] == "GET":
+                        entry = _Entry(version, 200, kept_headers, b"".join(chunks), etag, rendered_at)
+                        self.cache.put(key, entry)
+                        settle(entry)
             await send(message)
-            if (
-                not message.get("more_body", False)
-                and keep
-                and start is not None
-                and scope["method"] == "GET"
-            ):
-                stored = [(k, v) for k, v in start["headers"]]
-                self.cache.put(key, _Entry(version, start["status"], stored, b"".join(chunks)))
 
-        await self.app(scope, receive, capture)
+        token = served_version.set(version)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            served_version.reset(token)
+        return status if complete else None
+
+    def _schedule_refresh(self, scope: Scope, key: str, version: str) -> None:
+        if (
+            key in self._refreshing
+            or len(self._refreshing) >= self.refreshes
+            or (key, version) in self._flights  # a request is rendering it already
+        ):
+            return
+        self._refreshing.add(key)
+        task = asyncio.get_running_loop().create_task(self._refresh(_refresh_scope(scope), key, version))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _refresh(self, scope: Scope, key: str, version: str) -> None:
+        """Render ``key`` for ``version`` in the background and keep the answer if it is a cacheable 200.
+        Never raises: a failure leaves the stale answer in place until it is older than max_stale."""
+        finished = asyncio.Event()
+        asked = False
+
+        async def receive() -> Message:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await finished.wait()  # like a client that stays until the answer is complete
+            return {"type": "http.disconnect"}
+
+        async def discard(message: Message) -> None:
+            pass
+
+        if (key, version) in self._flights:  # a request began rendering it since this was scheduled
+            self._refreshing.discard(key)
+            return
+        try:
+            status = await self._lead(scope, receive, discard, key, version, etag_for(version, key))
+            if status is not None and status < 500 and status != 200:
+                # The page now answers something that is not kept (gone, moved): stop serving the old one.
+                self.cache.discard_stale(key, version)
+        except Exception as exc:
+            log.warning("page cache: background refresh of %s failed (%s)", key, type(exc).__name__)
+        finally:
+            finished.set()
+            self._refreshing.discard(key)
+
+
+def _refresh_scope(scope: Scope) -> Scope:
+    """A plain GET for the same page: no cookies, no validators, nothing of the asker's but the host
+    (the feed builds absolute links from it)."""
+    return {
+        "type": "http",
+        "asgi": scope.get("asgi", {"version": "3.0"}),
+        "http_version": scope.get("http_version", "1.1"),
+        "method": "GET",
+        "scheme": scope.get("scheme", "http"),
+        "server": scope.get("server"),
+        "client": None,
+        "root_path": scope.get("root_path", ""),
+        "path": scope["path"],
+        "raw_path": scope.get("raw_path"),
+        "query_string": scope.get("query_string", b""),
+        "headers": [(name, value) for name, value in scope["headers"] if name in REFRESH_HEADERS],
+        "state": dict(scope.get("state", {})),
+    }
+
+
+async def _send_entry(scope: Scope, send: Send, entry: _Entry, *extra: tuple[bytes, bytes]) -> None:
+    headers = [*entry.headers, *extra] if extra else entry.headers
+    await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
+
+
+async def _send_not_modified(send: Send, etag: str, *extra: tuple[bytes, bytes]) -> None:
+    headers = [(b"etag", etag.encode()), *extra]
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
