@@ -1,9 +1,9 @@
 """A response cache for public GET pages, validated against the data version on every request.
 
 The data only changes when an import or an admin save commits, so a rendered page stays right until the
-data version moves. The version is read from the database at most once a second per process (in a worker
-thread, since the query blocks); within that second a hit costs neither a query nor a thread hop and is
-answered from memory on the event loop: this is what lets the resolution, country and search pages hold
+data version moves. The version is read from the database at most once a second per process, in the
+background (a worker thread, since the query blocks) while requests go on with the version known; a hit
+costs neither a query nor a thread hop and is answered from memory on the event loop: this is what lets the resolution, country and search pages hold
 their latency under load (benchmarks/web_speed.py). Every public answer also carries an ETag built from
 the version, so browsers and proxies can revalidate with If-None-Match and get a 304.
 
@@ -154,6 +154,12 @@ class _Flight:
         return self._entry
 
 
+def _note_failed_read(reading: asyncio.Future[str]) -> None:
+    # Retrieved here so that a read nobody awaited does not end as "exception was never retrieved".
+    if not reading.cancelled() and (exc := reading.exception()) is not None:
+        log.warning("data version not read: %s", type(exc).__name__)
+
+
 class PublicCacheMiddleware:
     def __init__(
         self,
@@ -173,33 +179,57 @@ class PublicCacheMiddleware:
         self.refreshes = refreshes
         self.clock = clock
         self._version: tuple[float, str] | None = None  # (clock time read, version)
+        self._reading: asyncio.Future[str] | None = None
         # Only touched on the event loop, so no lock.
         self._flights: dict[tuple[str, str], _Flight] = {}
         self._refreshing: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
 
-    def _fresh_version(self) -> str | None:
-        """The version read less than version_ttl seconds ago, if any: no query, no thread hop."""
-        known = self._version
-        if known is None or self.clock() - known[0] >= self.version_ttl:
-            return None
-        return known[1]
-
     def _read_version(self) -> str:
-        # Asked at most every version_ttl seconds per process: a hit then costs no query at all, and a
-        # change is seen within that time by every worker. Runs in a thread: the query blocks.
+        # Runs in a thread: the query blocks.
         version = self.version()
         self._version = (self.clock(), version)
         return version
+
+    def _version_read(self) -> asyncio.Future[str]:
+        """The read of the version in progress, or a new one: one at a time per process. Every request
+        that found the version due used to read it for itself: once a second, 32 concurrent requests
+        queued 32 queries of 3 ms behind the GIL, and that pause set the p99 latency (150 ms, 8 ms
+        without it; benchmarks/web_speed.py)."""
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.ensure_future(run_in_threadpool(self._read_version))
+            self._reading.add_done_callback(_note_failed_read)
+        return self._reading
+
+    async def _current_version(self) -> str:
+        """The data version, read at most every version_ttl seconds per process: within that time a hit
+        costs neither a query nor a thread hop, and a change is seen by every worker within it.
+
+        When it is due, the version known is used while it is read again in the background, so no
+        request waits for the query; only with no version read in the last max_stale seconds (at
+        start-up, or the database unreachable that long) does a request wait for it, and a failed read
+        then raises: the application answers, with a 503 if the database is still gone. So while the
+        database is briefly unreachable, the pages held keep being served."""
+        known = self._version
+        age = None if known is None else self.clock() - known[0]
+        if known is not None and age is not None and age < self.version_ttl:
+            return known[1]
+        reading = self._version_read()
+        if known is not None and age is not None and age < self.max_stale:
+            return known[1]
+        return await asyncio.shield(reading)
+
+    async def version_now(self) -> str:
+        """Read the data version now and wait for it (tests that move the version and must not wait a
+        request for the change to be seen)."""
+        return await asyncio.shield(self._version_read())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
-        version = self._fresh_version()
         try:
-            if version is None:
-                version = await run_in_threadpool(self._read_version)
+            version = await self._current_version()
         except Exception:  # the database is unreachable: let the application answer (and report it)
             await self.app(scope, receive, send)
             return

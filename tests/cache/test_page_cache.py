@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -290,6 +291,7 @@ def test_a_stale_page_is_answered_at_once_then_refreshed(site: MakeSite) -> None
         assert first.status == 200
         assert first.headers["etag"] == etag_for("v1", COUNTRY + "?")
         s.version[0] = "v2"
+        await s.cache.version_now()  # seen by the next request
         stale = await call(s.cache, COUNTRY)
         # The page held, with the ETag of the version it shows, and how old it is.
         assert (stale.status, stale.body) == (200, first.body)
@@ -315,6 +317,7 @@ def test_stale_answers_keep_the_etag_of_what_they_show(site: MakeSite) -> None:
     async def scenario() -> None:
         old = (await call(s.cache, COUNTRY)).headers["etag"]
         s.version[0] = "v2"
+        await s.cache.version_now()  # seen by the next request
         new = etag_for("v2", COUNTRY + "?")
         # A client holding the old page is told it still holds what is answered, under the old ETag ...
         kept = await call(s.cache, COUNTRY, headers={"If-None-Match": old})
@@ -336,6 +339,7 @@ def test_a_page_older_than_max_stale_is_rendered_before_it_is_answered(site: Mak
     async def scenario() -> None:
         first = await call(s.cache, COUNTRY)
         s.version[0] = "v2"
+        await s.cache.version_now()  # seen by the next request
         clock.now += 29.5
         stale = await call(s.cache, COUNTRY)
         assert (stale.headers["etag"], stale.headers["age"]) == (first.headers["etag"], "29")
@@ -486,6 +490,7 @@ def test_a_head_on_a_stale_page_refreshes_it_with_a_get() -> None:
     async def scenario() -> None:
         await call(cache, "/page")
         counter.version = "v2"
+        await cache.version_now()
         head = await call(cache, "/page", method="HEAD")
         assert (head.status, head.body, head.headers["content-length"]) == (200, b"", "8")
 
@@ -509,6 +514,7 @@ def test_refreshes_are_deduplicated_and_limited() -> None:
         await call(cache, "/b")
         gated.gate.clear()
         version[0] = "v2"
+        await cache.version_now()
         for path in ("/a", "/a", "/b", "/a"):
             assert (await call(cache, path)).body in {b"render 1", b"render 2"}  # stale, at once
         await asyncio.sleep(0.01)
@@ -540,6 +546,7 @@ def test_a_failed_refresh_is_logged_and_the_stale_page_kept(caplog: pytest.LogCa
         gated.gate.set()
         first = await call(cache, "/page?x=1")
         version[0] = "v2"
+        await cache.version_now()
         with caplog.at_level(logging.WARNING, logger="app.cache.middleware"):
             assert (await call(cache, "/page?x=1")).body == first.body
 
@@ -564,11 +571,77 @@ def test_a_page_that_is_gone_after_a_refresh_is_no_longer_answered_stale() -> No
         gated.gate.set()
         await call(cache, "/page")
         version[0] = "v2"
+        await cache.version_now()
         assert (await call(cache, "/page")).status == 200  # stale, while the refresh finds it gone
 
         async def gone() -> bool:
             return (await call(cache, "/page")).status == 404
 
         await eventually(gone)
+
+    run(scenario())
+
+
+def test_no_request_waits_for_the_version_to_be_read_again() -> None:
+    """Once a second the version is due: it is read once, in the background, while every request goes
+    on with the version known (32 requests each reading it for themselves set the p99 latency)."""
+    counter = Counter()
+    clock = Clock()
+    reads: list[int] = []
+    release = threading.Event()
+
+    def version() -> str:
+        reads.append(1)
+        if len(reads) > 1:
+            assert release.wait(timeout=20)
+        return counter.version
+
+    cache = PublicCacheMiddleware(counter.app(), version=version, version_ttl=1, clock=clock)
+
+    async def scenario() -> None:
+        assert (await call(cache, "/page")).body == b"render 1"
+        counter.version = "v2"
+        clock.now += 1.5  # due
+        answers = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # the read is blocked
+        assert {a.body for a in answers} == {b"render 1"}
+        more = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # still blocked
+        assert {a.body for a in more} == {b"render 1"}
+
+        async def reading() -> bool:
+            return len(reads) == 2
+
+        await eventually(reading)
+        await asyncio.sleep(0.02)
+        assert len(reads) == 2  # one read in flight, not sixteen
+        release.set()
+
+        async def moved() -> bool:
+            return (await call(cache, "/page")).body == b"render 2"
+
+        await eventually(moved)
+
+    run(scenario())
+
+
+def test_pages_held_are_served_while_the_database_is_briefly_unreachable() -> None:
+    counter = Counter()
+    clock = Clock()
+    down = [False]
+
+    def version() -> str:
+        if down[0]:
+            raise ConnectionError("database gone")
+        return counter.version
+
+    cache = PublicCacheMiddleware(counter.app(), version=version, version_ttl=1, max_stale=30, clock=clock)
+
+    async def scenario() -> None:
+        assert (await call(cache, "/page")).body == b"render 1"
+        down[0] = True
+        clock.now += 20  # the version cannot be read, but was 20 s ago
+        assert (await call(cache, "/page")).body == b"render 1"
+        await asyncio.sleep(0.05)  # the failed background read is logged, not raised
+        clock.now += 15  # no version for 35 s: the application answers (a 503 from a real one)
+        assert (await call(cache, "/page")).body == b"render 2"
 
     run(scenario())
