@@ -273,6 +273,8 @@ def main() -> None:
             f"{run.label:<16}{r.rps:9.0f}{r.p50_ms:9.1f}{r.p99_ms:9.1f}{r.requests:10d}{r.errors:8d}"
             f"{run.logged_5xx:9d}{len(saves):7d}{median:11.2f}{worst:11.2f}{len(run.editor.failures):8d}"
         )
+        if r.errors:
+            print(f"    errors: {r.detail}")
         for failure in sorted(set(run.editor.failures)):
             print(f"    admin: {failure} ({run.editor.failures.count(failure)}x)")
 

@@ -48,6 +48,7 @@ class Result:
     p99_ms: float
     errors: int
     requests: int = 0
+    detail: str = ""  # which errors: wrk's socket errors and non-2xx/3xx answers
 
 
 def prepare_database() -> None:
@@ -107,8 +108,10 @@ def wrk(base: str, paths: list[str], duration: int, connections: int) -> Result:
     # request after 2 s).
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = sum(int(n) for n in socket.groups()) if socket else 0
-    errors += sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    return Result(rps, latency("50%"), latency("99%"), errors, requests)
+    non_2xx = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += non_2xx
+    detail = (socket[0] if socket else "no socket errors") + f", non-2xx/3xx {non_2xx}"
+    return Result(rps, latency("50%"), latency("99%"), errors, requests, detail)
 
 
 def scenarios() -> list[tuple[str, list[str], list[str]]]:

@@ -3,9 +3,10 @@
 The data only changes when an import or an admin save commits, so a rendered page stays right until the
 data version moves. The version is read from the database at most once a second per process, in the
 background (a worker thread, since the query blocks) while requests go on with the version known; a hit
-costs neither a query nor a thread hop and is answered from memory on the event loop: this is what lets the resolution, country and search pages hold
-their latency under load (benchmarks/web_speed.py). Every public answer also carries an ETag built from
-the version, so browsers and proxies can revalidate with If-None-Match and get a 304.
+costs neither a query nor a thread hop and is answered from memory on the event loop: this is what
+lets the resolution, country and search pages hold their latency under load (benchmarks/web_speed.py).
+Every public answer also carries an ETag built from the version, so browsers and proxies can revalidate
+with If-None-Match and get a 304.
 
 Every admin save moves the version, so every page in every worker would go cold at once, and under load
 (benchmarks/load.py: 128 connections, an edit saved every few seconds) every request then became a full

@@ -22,24 +22,23 @@ MAX_TERMS = 24
 _WORD = re.compile(r"\w")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-_SQLITE_REBUILD = (
-    "DELETE FROM resolution_fts",
-    """
+# Fill the index from the resolution tables: every resolution ({only} and {where} empty), or one
+# ({only} and {where} select it, with :id bound).
+_SQLITE_INSERT = """
     INSERT INTO resolution_fts (rowid, symbol, title, body)
     SELECT r.id, r.symbol, r.title,
            r.description || ' ' || r.agenda_title || ' ' || coalesce(s.terms, '')
     FROM resolution AS r
     LEFT JOIN (
-        SELECT resolution_id, group_concat(term, ' ') AS terms FROM resolution_subject GROUP BY resolution_id
+        SELECT resolution_id, group_concat(term, ' ') AS terms FROM resolution_subject {only}
+        GROUP BY resolution_id
     ) AS s ON s.resolution_id = r.id
-    """,
-)
+    {where}
+"""
 
 # The symbol goes in twice: as the parser reads it (a file-path token, A/RES/68/262) and split at the
 # slashes with the 'simple' configuration, so that "ES-10" or "68/262" typed alone also match.
-_POSTGRES_REBUILD = (
-    "DELETE FROM resolution_fts",
-    """
+_POSTGRES_INSERT = """
     INSERT INTO resolution_fts (resolution_id, document)
     SELECT r.id,
            setweight(to_tsvector('simple', r.symbol || ' ' || replace(r.symbol, '/', ' ')), 'A')
@@ -48,10 +47,26 @@ _POSTGRES_REBUILD = (
                   r.description || ' ' || r.agenda_title || ' ' || coalesce(s.terms, '')), 'B')
     FROM resolution AS r
     LEFT JOIN (
-        SELECT resolution_id, string_agg(term, ' ') AS terms FROM resolution_subject GROUP BY resolution_id
+        SELECT resolution_id, string_agg(term, ' ') AS terms FROM resolution_subject {only}
+        GROUP BY resolution_id
     ) AS s ON s.resolution_id = r.id
-    """,
-)
+    {where}
+"""
+_EVERY = {"only": "", "where": ""}
+_ONE = {"only": "WHERE resolution_id = :id", "where": "WHERE r.id = :id"}
+
+
+def _insert(session: Session) -> str:
+    return _SQLITE_INSERT if _dialect(session) == "sqlite" else _POSTGRES_INSERT
+
+
+def refresh_search_entry(session: Session, resolution_id: int) -> None:
+    """Bring one resolution's search entry in step (an admin save): its row is rewritten, or removed if
+    the resolution is gone. Rebuilding the whole index on every save cost 0.2 s on SQLite, most of an
+    admin's wait, and under load held a serving worker's CPU."""
+    key = "rowid" if _dialect(session) == "sqlite" else "resolution_id"
+    session.execute(text(f"DELETE FROM resolution_fts WHERE {key} = :id"), {"id": resolution_id})
+    session.execute(text(_insert(session).format(**_ONE)), {"id": resolution_id})
 
 
 def _dialect(session: Session) -> str:
@@ -66,9 +81,8 @@ def rebuild_search_index(session: Session, *, skip_if_filled: bool = False) -> N
     """
     if skip_if_filled and session.execute(text("SELECT 1 FROM resolution_fts LIMIT 1")).first():
         return
-    statements = _SQLITE_REBUILD if _dialect(session) == "sqlite" else _POSTGRES_REBUILD
-    for statement in statements:
-        session.execute(text(statement))
+    session.execute(text("DELETE FROM resolution_fts"))
+    session.execute(text(_insert(session).format(**_EVERY)))
 
 
 def clean_query(q: str) -> str:

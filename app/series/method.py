@@ -41,6 +41,7 @@ session can fall into parallel series; a text renamed beyond the threshold start
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -100,6 +101,7 @@ class Candidate:
     part: str  # "A" of "A/RES/40/151 A", else ""
 
 
+@functools.lru_cache(maxsize=32_768)
 def candidate(
     id: int,
     symbol: str,
@@ -109,7 +111,10 @@ def candidate(
     description: str,
     agenda_title: str,
 ) -> Candidate:
-    """Read a record's title, topic label and agenda-item title, whichever fields the source used."""
+    """Read a record's title, topic label and agenda-item title, whichever fields the source used.
+
+    Kept per process: reading all 5,600 took 0.35 s of every regrouping (an admin's retitling), and a
+    record's fields rarely change."""
     title, description = clean_title(title), clean_title(description)
     topic = ""
     entry = _AGENDA_ENTRY.match(description)
