@@ -71,6 +71,17 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
             f"Kept as changed through the admin (data/states.toml differs; update the file, or take the "
             f"file's record on the state's admin page): {', '.join(summary.states_kept)}."
         )
+    if summary.resolutions_kept:
+        console.print(
+            f"Kept as changed through the admin (their source record changed since the admin's edit, "
+            f"which stays; check it against the source): {_names(summary.resolutions_kept)}."
+        )
+    if summary.unpublished_updated:
+        console.print(
+            f"Updated from their changed source record but left unpublished, as an admin unpublished "
+            f"them (publish them again on their admin page if they are right now): "
+            f"{_names(summary.unpublished_updated)}."
+        )
     if summary.flagged:
         console.print(
             f"{summary.flagged} decision(s) flagged: official totals and roll call differ, "
@@ -83,6 +94,11 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
             f"{total:,} listed vote(s) fall outside the voter's membership dates and were kept as the "
             f"source gives them (mostly month-level dates in Voeten's data): {worst}..."
         )
+
+
+def _names(names: list[str], shown: int = 30) -> str:
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 @app.command("import")

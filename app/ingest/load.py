@@ -5,6 +5,12 @@ unchanged (skipped). A record from a less authoritative source than the row's on
 lacks (Voeten's roll-call id, important-vote flag and issue codes): this is also how the overlap of two
 sources in one import (session 74) becomes one resolution.
 
+An import never silently undoes an admin's decision. A resolution an admin saved (its source is then
+the admin) keeps its facts, roll call and subjects; when its source record has changed since the edit
+(``imported_hash``), the import names it in ``kept``, once. A resolution an admin unpublished takes its
+changed source record but stays unpublished, and is named in ``unpublished``: only an admin publishes
+it again.
+
 Speed (benchmarks/import_speed.py): decisions are planned in batches and each batch is written with a
 few large statements: SQLite expands a batch's roll calls (letters by state id) with json_each in C,
 PostgreSQL takes COPY. Binding a million parameter tuples through executemany is about 1.5x slower. A
@@ -31,7 +37,7 @@ from sqlalchemy import Connection, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.ingest.prepare import NO_VOTE, Decision
-from app.ingest.records import PRECEDENCE, SourceFile
+from app.ingest.records import PRECEDENCE, Record, SourceFile
 from app.models import DataSource, DecisionKind, Resolution, ResolutionSubject, SourceKind, Vote, VoteChoice
 
 VOTE_INDEX = ("ix_vote_state_id_resolution_id_choice", "vote (state_id, resolution_id, choice)")
@@ -49,9 +55,13 @@ RESOLUTION_COLUMNS = (
     "meeting_record", "draft_symbol", "committee", "agenda_item", "agenda_title", "adoption", "adopted",
     "important_vote", "official_yes", "official_no", "official_abstain", "official_non_voting", "tally_yes",
     "tally_no", "tally_abstain", "tally_non_voting", "roll_call_complete", "discrepancy", "voeten_rcid",
-    "undl_id", "source_id", "content_hash", "published", "version",
+    "undl_id", "source_id", "content_hash", "imported_kind", "imported_hash", "published", "version",
 )  # fmt: skip
-_ENUMS = tuple(RESOLUTION_COLUMNS.index(name) for name in ("kind", "session_kind", "adoption"))
+_ENUMS = tuple(
+    RESOLUTION_COLUMNS.index(name) for name in ("kind", "session_kind", "adoption", "imported_kind")
+)
+# Written for new rows only: an update leaves the row's publication to the admin and counts its version up.
+_NOT_UPDATED = ("id", "published", "version")
 _DAY = RESOLUTION_COLUMNS.index("adopted_on")
 _LETTERS = tuple(choice.value for choice in VoteChoice)
 _SQLITE_VOTES = (
@@ -71,6 +81,10 @@ class WriteResult:
     changed: int = 0
     unchanged: int = 0
     votes_written: int = 0
+    # Saved by an admin, and their source record changed since: kept as the admin left them.
+    kept: list[str] = field(default_factory=list)
+    # Unpublished by an admin, and their source record changed: updated, still unpublished.
+    unpublished: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +94,9 @@ class _Existing:
     content_hash: str
     voeten_rcid: int | None
     important_vote: bool | None
+    published: bool = True
+    imported_kind: SourceKind | None = None  # what the last import wrote (see Resolution.imported_hash)
+    imported_hash: str | None = None
 
 
 def decision_key(kind: DecisionKind, symbol: str, rcid: int | None, undl_id: int | None) -> tuple[str, str]:
@@ -91,10 +108,19 @@ def decision_key(kind: DecisionKind, symbol: str, rcid: int | None, undl_id: int
     return ("undl", str(undl_id))
 
 
+def decision_label(r: Record) -> str:
+    """How the import summary names a decision: its symbol, and for a separate vote its roll call."""
+    if r.kind is DecisionKind.RESOLUTION and r.symbol:
+        return r.symbol
+    ident = f"Voeten roll call {r.voeten_rcid}" if r.voeten_rcid is not None else f"UNDL record {r.undl_id}"
+    return f"{r.symbol} ({ident})" if r.symbol else ident
+
+
 @dataclass
 class _Batch:
     new_rows: list[list[Any]] = field(default_factory=list)  # values in RESOLUTION_COLUMNS order
     changed_rows: list[dict[str, Any]] = field(default_factory=list)
+    # Columns filling in what a row lacks, and the source record an admin's row was kept against.
     supplements: list[dict[str, Any]] = field(default_factory=list)
     replaced: list[int] = field(default_factory=list)
     subjects: list[list[Any]] = field(default_factory=list)
@@ -119,6 +145,7 @@ class DecisionWriter:
         self._source_ids = {source: _source_id(session, source) for source in sources}
         self._next_id = (session.scalar(select(func.max(Resolution.id))) or 0) + 1
         self._counted: set[int] = set()  # rows already counted as added or changed in this import
+        self._named: set[int] = set()  # rows already named in ``kept`` or ``unpublished``
         # Into an empty vote table, build the secondary index once at the end rather than per row.
         self._bulk = not session.scalar(select(exists().select_from(Vote)))
         self._batch = _Batch()
@@ -174,41 +201,80 @@ class DecisionWriter:
             row_id, self._next_id = self._next_id, self._next_id + 1
             batch.new_rows.append(_stored(self._row(decision, row_id)))
             batch.roll_calls.append((row_id, decision))
+            digest = decision.content_hash
             self._existing[key] = _Existing(
-                row_id, r.source.kind, decision.content_hash, r.voeten_rcid, r.important_vote
+                row_id, r.source.kind, digest, r.voeten_rcid, r.important_vote, True, r.source.kind, digest
             )
             self._count(row_id, added=True)
             self._add_subjects(row_id, decision)
             return
         row_id = found.id
+        if found.source is SourceKind.ADMIN:
+            # The admin's save owns the facts, the roll call and the subject list (re-adding a subject
+            # the admin removed would undo the edit); what the admin forms lack is still filled in.
+            extra = self._admin_kept(found, decision)
+            self._supplement(found, decision, extra, new_subjects=False)
+            return
         new_subjects = self._add_subjects(row_id, decision)
         if (
             PRECEDENCE[found.source] > PRECEDENCE[r.source.kind]
             or found.content_hash == decision.content_hash
         ):
-            # Unchanged, or a less authoritative source: only fill in what the row lacks.
-            extra: dict[str, Any] = {}
-            if found.voeten_rcid is None and r.voeten_rcid is not None:
-                extra["voeten_rcid"] = found.voeten_rcid = r.voeten_rcid
-            if found.important_vote is None and r.important_vote is not None:
-                extra["important_vote"] = found.important_vote = r.important_vote
-            if extra:
-                batch.supplements.append({"id": row_id, **extra})
-            if extra or new_subjects:
-                self._count(row_id, added=False)
-            elif row_id not in self._counted:
-                self._counted.add(row_id)
-                self.result.unchanged += 1
+            self._supplement(found, decision, {}, new_subjects=new_subjects)
             return
         row = self._row(decision, row_id)
         row["voeten_rcid"] = r.voeten_rcid or found.voeten_rcid
         if row["important_vote"] is None:
             row["important_vote"] = found.important_vote
         found.source, found.content_hash = r.source.kind, decision.content_hash
+        found.imported_kind, found.imported_hash = r.source.kind, decision.content_hash
+        if not found.published:
+            self._name(self.result.unpublished, row_id, r)
         batch.changed_rows.append(row)
         batch.replaced.append(row_id)
         batch.roll_calls.append((row_id, decision))
         self._count(row_id, added=False)
+
+    def _supplement(
+        self, found: _Existing, decision: Decision, extra: dict[str, Any], *, new_subjects: bool
+    ) -> None:
+        """Unchanged, or a less authoritative source, or the admin's row: only fill in what the row
+        lacks. ``extra`` holds columns to write that change nothing shown (see ``_admin_kept``)."""
+        r = decision.record
+        filled = False
+        if found.voeten_rcid is None and r.voeten_rcid is not None:
+            extra["voeten_rcid"] = found.voeten_rcid = r.voeten_rcid
+            filled = True
+        if found.important_vote is None and r.important_vote is not None:
+            extra["important_vote"] = found.important_vote = r.important_vote
+            filled = True
+        if extra:
+            self._batch.supplements.append({"id": found.id, **extra})
+        if filled or new_subjects:
+            self._count(found.id, added=False)
+        elif found.id not in self._counted:
+            self._counted.add(found.id)
+            self.result.unchanged += 1
+
+    def _admin_kept(self, found: _Existing, decision: Decision) -> dict[str, Any]:
+        """For a row an admin saved: would this record have changed the row, by the rule for every other
+        row (at least as authoritative as what the last import wrote, and different)? Then the row is
+        kept and named, and the record is remembered, so that the next import names it only if the
+        source changes again. Returns the columns to write."""
+        r = decision.record
+        if found.imported_kind is not None and (
+            PRECEDENCE[found.imported_kind] > PRECEDENCE[r.source.kind]
+            or found.imported_hash == decision.content_hash
+        ):
+            return {}
+        found.imported_kind, found.imported_hash = r.source.kind, decision.content_hash
+        self._name(self.result.kept, found.id, r)
+        return {"imported_kind": r.source.kind, "imported_hash": decision.content_hash}
+
+    def _name(self, names: list[str], row_id: int, record: Record) -> None:
+        if row_id not in self._named:
+            self._named.add(row_id)
+            names.append(decision_label(record))
 
     def _count(self, row_id: int, *, added: bool) -> None:
         if row_id in self._counted:
@@ -242,6 +308,7 @@ class DecisionWriter:
             "tally_abstain": abstain, "tally_non_voting": non_voting, "roll_call_complete": decision.complete,
             "discrepancy": decision.discrepancy, "voeten_rcid": r.voeten_rcid, "undl_id": r.undl_id,
             "source_id": self._source_ids[r.source], "content_hash": decision.content_hash,
+            "imported_kind": r.source.kind, "imported_hash": decision.content_hash,
             "published": True, "version": 1,
         }  # fmt: skip
 
@@ -346,8 +413,9 @@ def _copy_lines(row_id: int, letters: str) -> str:
 def _apply_updates(conn: Connection, batch: _Batch) -> None:
     """Changed rows and supplements: rare (re-imports of changed sources), so plain SQLAlchemy."""
     for row in batch.changed_rows:
-        # The row's own version is counted up here (a new row's "version" of 1 would clash with it).
-        values = {k: v for k, v in row.items() if k not in ("id", "version")}
+        # The row's own version is counted up here (a new row's "version" of 1 would clash with it), and
+        # its publication stays as it is: only an admin unpublishes, and only an admin publishes again.
+        values = {k: v for k, v in row.items() if k not in _NOT_UPDATED}
         conn.execute(
             update(Resolution)
             .where(Resolution.id == row["id"])
@@ -393,12 +461,22 @@ def _load_existing(session: Session) -> dict[tuple[str, str], _Existing]:
     rows = session.execute(
         select(
             Resolution.id, Resolution.kind, Resolution.symbol, Resolution.voeten_rcid, Resolution.undl_id,
-            DataSource.kind, Resolution.content_hash, Resolution.important_vote,
+            DataSource.kind.label("source"), Resolution.content_hash, Resolution.important_vote,
+            Resolution.published, Resolution.imported_kind, Resolution.imported_hash,
         ).join(DataSource, Resolution.source_id == DataSource.id)
     )  # fmt: skip
     return {
-        decision_key(kind, symbol, rcid, undl_id): _Existing(row_id, source, digest, rcid, important)
-        for row_id, kind, symbol, rcid, undl_id, source, digest, important in rows
+        decision_key(row.kind, row.symbol, row.voeten_rcid, row.undl_id): _Existing(
+            row.id,
+            row.source,
+            row.content_hash,
+            row.voeten_rcid,
+            row.important_vote,
+            row.published,
+            row.imported_kind,
+            row.imported_hash,
+        )
+        for row in rows
     }
 
 

@@ -39,6 +39,10 @@ class ImportSummary:
     resolutions_added: int = 0
     resolutions_changed: int = 0
     resolutions_unchanged: int = 0
+    # Saved through the admin, and their source record changed since: kept as the admin left them.
+    resolutions_kept: list[str] = field(default_factory=list)
+    # Unpublished through the admin, and their source record changed: updated, still unpublished.
+    unpublished_updated: list[str] = field(default_factory=list)
     votes_written: int = 0
     flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
     duplicate_names: int = 0
@@ -88,6 +92,8 @@ def import_paths(
         resolutions_added=written.added,
         resolutions_changed=written.changed,
         resolutions_unchanged=written.unchanged,
+        resolutions_kept=written.kept,
+        unpublished_updated=written.unpublished,
         votes_written=written.votes_written,
         flagged=preparer.flagged,
         duplicate_names=preparer.duplicate_names,

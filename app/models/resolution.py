@@ -113,6 +113,15 @@ class Resolution(Base):
     undl_id: Mapped[int | None] = mapped_column(Integer, comment="UN Digital Library record id")
     source_id: Mapped[int] = mapped_column(ForeignKey("data_source.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), comment="fingerprint of what the import wrote")
+    # The source record the last import wrote into the row. An admin's save replaces source_id and
+    # content_hash but leaves these, so that a later import can tell whether the source changed since
+    # the admin's edit and say so (app.ingest.load). NULL: entered through the admin, never imported.
+    imported_kind: Mapped[SourceKind | None] = mapped_column(
+        _enum(SourceKind, 16), comment="kind of the source the last import wrote the row from"
+    )
+    imported_hash: Mapped[str | None] = mapped_column(
+        String(64), comment="fingerprint of the source record the last import wrote"
+    )
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     version: Mapped[int] = mapped_column(default=1, comment="optimistic-locking counter")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
