@@ -85,7 +85,9 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
-def wrk(base: str, paths: list[str], duration: int, connections: int) -> Result:
+def wrk(base: str, paths: list[str], duration: int, connections: int, warm_up: int = 2) -> Result:
+    """``duration`` seconds of load, after ``warm_up`` seconds of the same load whose figures are dropped
+    (none if 0)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join('"' + p.replace('"', '\\"') + '"' for p in paths)
         script.write(
@@ -93,7 +95,8 @@ def wrk(base: str, paths: list[str], duration: int, connections: int) -> Result:
             "request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
         )
     args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, base]
-    subprocess.run([*args[:3], "-d2s", *args[4:]], capture_output=True, check=True)  # warm up
+    if warm_up:
+        subprocess.run([*args[:3], f"-d{warm_up}s", *args[4:]], capture_output=True, check=True)
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     Path(script.name).unlink()
 
