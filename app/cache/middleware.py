@@ -60,7 +60,11 @@ SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz", "/metrics")
 MAX_STALE = 60
 CACHE_CONTROL = f"public, max-age={MAX_STALE}, stale-while-revalidate=600"
 VERSION_TTL = 1.0  # seconds an admin's save may take to show on cached pages
-REFRESHES = 2  # background re-renders at once per process: they take CPU from the requests being served
+REFRESHES = 1  # background re-renders at once per process: they take CPU from the requests being served
+# Seconds after its render before a stale page is re-rendered in the background. Under a stream of saves
+# (benchmarks/load.py: one every second) re-rendering every page after each one kept every worker's CPU
+# busy with pages stale again before they were done, and the requests waiting behind them timed out.
+REFRESH_AFTER = 10.0
 REFRESH_HEADERS = (b"host",)  # what a background re-render keeps of the request that asked for it
 
 Clock = Callable[[], float]
@@ -170,6 +174,7 @@ class PublicCacheMiddleware:
         version_ttl: float = VERSION_TTL,
         max_stale: float = MAX_STALE,
         refreshes: int = REFRESHES,
+        refresh_after: float = REFRESH_AFTER,
         clock: Clock = time.monotonic,
     ) -> None:
         self.app = app
@@ -178,6 +183,7 @@ class PublicCacheMiddleware:
         self.version_ttl = version_ttl
         self.max_stale = max_stale
         self.refreshes = refreshes
+        self.refresh_after = refresh_after
         self.clock = clock
         self._version: tuple[float, str] | None = None  # (clock time read, version)
         self._reading: asyncio.Future[str] | None = None
@@ -248,7 +254,8 @@ class PublicCacheMiddleware:
         if entry.version == version:
             await _send_entry(scope, send, entry)
             return
-        self._schedule_refresh(scope, key, version)
+        if now - entry.rendered_at >= self.refresh_after:
+            self._schedule_refresh(scope, key, version)
         age = (b"age", str(int(now - entry.rendered_at)).encode())
         if etag_matches(entry.etag, if_none_match):  # the client holds what we would send
             await _send_not_modified(send, entry.etag, age)

@@ -26,7 +26,7 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.context import served_version
-from app.cache.middleware import MAX_STALE, REFRESHES, PublicCacheMiddleware, ResponseCache, etag_for
+from app.cache.middleware import MAX_STALE, PublicCacheMiddleware, ResponseCache, etag_for
 from app.cache.queries import data_version
 from app.ingest.run import ImportSummary
 from app.main import create_app
@@ -57,7 +57,9 @@ class Counter:
 
 def _client(counter: Counter) -> tuple[TestClient, ResponseCache]:
     cache = ResponseCache()
-    app = PublicCacheMiddleware(counter.app(), version=lambda: counter.version, cache=cache, version_ttl=0)
+    app = PublicCacheMiddleware(
+        counter.app(), version=lambda: counter.version, cache=cache, version_ttl=0, refresh_after=0
+    )
     return TestClient(app), cache
 
 
@@ -264,7 +266,7 @@ MakeSite = Callable[..., Site]
 def site(engine: Engine, first_import: ImportSummary) -> MakeSite:
     def make(
         version_ttl: float = 0,
-        refreshes: int = REFRESHES,
+        refreshes: int = 2,
         max_stale: float = MAX_STALE,
         clock: Callable[[], float] = time.monotonic,
     ) -> Site:
@@ -275,6 +277,7 @@ def site(engine: Engine, first_import: ImportSummary) -> MakeSite:
             version=lambda: version[0],
             version_ttl=version_ttl,
             refreshes=refreshes,
+            refresh_after=0,
             max_stale=max_stale,
             clock=clock,
         )
@@ -413,7 +416,7 @@ def test_waiters_render_their_own_when_the_answer_cannot_be_shared() -> None:
         return response
 
     gated = Gated(answer)
-    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60)
+    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60, refresh_after=0)
 
     answers = run(_concurrent(cache, gated, 4))
     assert all(isinstance(a, Answer) for a in answers)
@@ -433,7 +436,7 @@ def test_waiters_render_their_own_when_the_render_fails() -> None:
         return PlainTextResponse(f"render {number}")
 
     gated = Gated(answer)
-    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60)
+    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60, refresh_after=0)
 
     first, *others = run(_concurrent(cache, gated, 4))
     assert isinstance(first, RuntimeError)  # the application's error reaches the server's handler
@@ -443,7 +446,7 @@ def test_waiters_render_their_own_when_the_render_fails() -> None:
 
 def test_waiters_render_their_own_when_the_request_rendering_is_cancelled() -> None:
     gated = Gated(lambda number: PlainTextResponse(f"render {number}"))
-    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60)
+    cache = PublicCacheMiddleware(gated, version=lambda: "v1", version_ttl=60, refresh_after=0)
 
     async def scenario() -> None:
         await call(cache, "/warm")
@@ -463,7 +466,9 @@ def test_waiters_render_their_own_when_the_request_rendering_is_cancelled() -> N
 
 def test_served_version_is_set_while_the_page_renders() -> None:
     counter = Counter()
-    cache = PublicCacheMiddleware(counter.app(), version=lambda: counter.version, version_ttl=0)
+    cache = PublicCacheMiddleware(
+        counter.app(), version=lambda: counter.version, version_ttl=0, refresh_after=0
+    )
 
     async def scenario() -> None:
         await call(cache, "/page")
@@ -485,7 +490,9 @@ def test_served_version_is_set_while_the_page_renders() -> None:
 
 def test_a_head_on_a_stale_page_refreshes_it_with_a_get() -> None:
     counter = Counter()
-    cache = PublicCacheMiddleware(counter.app(), version=lambda: counter.version, version_ttl=0)
+    cache = PublicCacheMiddleware(
+        counter.app(), version=lambda: counter.version, version_ttl=0, refresh_after=0
+    )
 
     async def scenario() -> None:
         await call(cache, "/page")
@@ -506,7 +513,9 @@ def test_a_head_on_a_stale_page_refreshes_it_with_a_get() -> None:
 def test_refreshes_are_deduplicated_and_limited() -> None:
     gated = Gated(lambda number: PlainTextResponse(f"render {number}"))
     version = ["v1"]
-    cache = PublicCacheMiddleware(gated, version=lambda: version[0], version_ttl=0, refreshes=1)
+    cache = PublicCacheMiddleware(
+        gated, version=lambda: version[0], version_ttl=0, refreshes=1, refresh_after=0
+    )
 
     async def scenario() -> None:
         gated.gate.set()
@@ -540,7 +549,7 @@ def test_a_failed_refresh_is_logged_and_the_stale_page_kept(caplog: pytest.LogCa
         return PlainTextResponse(f"render {number}")
 
     gated = Gated(answer)
-    cache = PublicCacheMiddleware(gated, version=lambda: version[0], version_ttl=0)
+    cache = PublicCacheMiddleware(gated, version=lambda: version[0], version_ttl=0, refresh_after=0)
 
     async def scenario() -> None:
         gated.gate.set()
@@ -565,7 +574,7 @@ def test_a_page_that_is_gone_after_a_refresh_is_no_longer_answered_stale() -> No
     gated = Gated(
         lambda number: PlainTextResponse("here") if version[0] == "v1" else PlainTextResponse("gone", 404)
     )
-    cache = PublicCacheMiddleware(gated, version=lambda: version[0], version_ttl=0)
+    cache = PublicCacheMiddleware(gated, version=lambda: version[0], version_ttl=0, refresh_after=0)
 
     async def scenario() -> None:
         gated.gate.set()
@@ -596,7 +605,7 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
             assert release.wait(timeout=20)
         return counter.version
 
-    cache = PublicCacheMiddleware(counter.app(), version=version, version_ttl=1, clock=clock)
+    cache = PublicCacheMiddleware(counter.app(), version=version, version_ttl=1, clock=clock, refresh_after=0)
 
     async def scenario() -> None:
         assert (await call(cache, "/page")).body == b"render 1"
@@ -633,7 +642,9 @@ def test_pages_held_are_served_while_the_database_is_briefly_unreachable() -> No
             raise ConnectionError("database gone")
         return counter.version
 
-    cache = PublicCacheMiddleware(counter.app(), version=version, version_ttl=1, max_stale=30, clock=clock)
+    cache = PublicCacheMiddleware(
+        counter.app(), version=version, version_ttl=1, max_stale=30, clock=clock, refresh_after=0
+    )
 
     async def scenario() -> None:
         assert (await call(cache, "/page")).body == b"render 1"
@@ -643,5 +654,32 @@ def test_pages_held_are_served_while_the_database_is_briefly_unreachable() -> No
         await asyncio.sleep(0.05)  # the failed background read is logged, not raised
         clock.now += 15  # no version for 35 s: the application answers (a 503 from a real one)
         assert (await call(cache, "/page")).body == b"render 2"
+
+    run(scenario())
+
+
+def test_a_page_rendered_moments_ago_is_not_rendered_again_yet() -> None:
+    """Under a stream of saves, re-rendering every page after each one kept the CPU busy with pages stale
+    again before they were done: a page is re-rendered at most once per refresh_after seconds."""
+    counter = Counter()
+    clock = Clock()
+    cache = PublicCacheMiddleware(
+        counter.app(), version=lambda: counter.version, version_ttl=0, refresh_after=10, clock=clock
+    )
+
+    async def scenario() -> None:
+        assert (await call(cache, "/page")).body == b"render 1"
+        counter.version = "v2"
+        await cache.version_now()
+        clock.now += 5
+        assert (await call(cache, "/page")).headers["age"] == "5"  # stale, and left so
+        await asyncio.sleep(0.05)
+        assert counter.renders == 1
+        clock.now += 5
+
+        async def refreshed() -> bool:
+            return (await call(cache, "/page")).body == b"render 2"
+
+        await eventually(refreshed)
 
     run(scenario())
