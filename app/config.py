@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=10.0, gt=0)
+    # Where the workers of this machine share the pages they render (app/cache/shared.py); empty: a
+    # folder in the system's temporary directory, named after the database and the code.
+    page_cache_dir: Path | None = None
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

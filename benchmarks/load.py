@@ -28,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -200,11 +201,15 @@ def measure(label: str, url: str, args: argparse.Namespace) -> Run:
     targets = paths(url)
     log_path = BENCH / f"load-{label.split()[0].lower()}.log"
     base = f"http://127.0.0.1:{PORT}"
-    with log_path.open("w") as log:
+    # An empty folder for the pages the workers share (app/cache/shared.py): each run starts cold.
+    pages = tempfile.TemporaryDirectory(prefix="unga-load-pages-")
+    with log_path.open("w") as log, pages:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(PORT),
              "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-            env={**environment(url), **dict(v.split("=", 1) for v in args.env)}, cwd=PROJECT_ROOT, stderr=log,
+            env={**environment(url), "UNGA_PAGE_CACHE_DIR": pages.name,
+                 **dict(v.split("=", 1) for v in args.env)},
+            cwd=PROJECT_ROOT, stderr=log,
         )  # fmt: skip
         try:
             wait_for(f"{base}/readyz")

@@ -174,6 +174,8 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{DATABASE}",
         "UNGA_ENVIRONMENT": "production",
         "UNGA_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use",
+        # An empty folder for the pages the workers share (app/cache/shared.py): each run starts cold.
+        "UNGA_PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="unga-web-speed-pages-"),
     }
     # The request log stays on, as in production; it goes to a file, not to this terminal.
     server_log = (BENCH / "web_speed.log").open("w")

@@ -49,6 +49,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.context import served_version
+from app.cache.shared import SharedPages
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class _Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: str
-    rendered_at: float  # on the middleware's clock, when the render began
+    rendered_at: float  # on the middleware's clock (wall time), when the render began
 
 
 def cache_key(scope: Scope) -> str:
@@ -98,21 +99,42 @@ def etag_matches(etag: str, if_none_match: str | None) -> bool:
 
 
 class ResponseCache:
-    """Thread-safe LRU of rendered responses (handlers run in a thread pool)."""
+    """Thread-safe LRU of rendered responses (handlers run in a thread pool), optionally backed by the
+    pages the other workers of the machine rendered (app.cache.shared)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, shared: SharedPages | None = None) -> None:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
+        self._shared = shared
+        # The version under which the shared store was last asked for a page: once per page and version,
+        # so a stream of stale hits after a save does not read the disk on every request.
+        self._asked: dict[str, str] = {}
         self.hits = 0
         self.stale_hits = 0
         self.misses = 0
+
+    def _from_shared(self, key: str, version: str, held: _Entry | None) -> _Entry | None:
+        if self._shared is None or self._asked.get(key) == version:
+            return held
+        if len(self._asked) > 4 * self._max:  # any query string is a key: keep this bounded
+            self._asked.clear()
+        self._asked[key] = version
+        found = self._shared.get(key)
+        if not isinstance(found, _Entry) or (held is not None and found.rendered_at <= held.rendered_at):
+            return held
+        with self._lock:
+            self._keep(key, found)
+        return found
 
     def get(self, key: str, version: str, *, max_stale: float, now: float) -> _Entry | None:
         """The entry for ``key`` rendered under ``version``, else one rendered under another version less
         than ``max_stale`` seconds before ``now`` (the caller tells them apart by ``entry.version``)."""
         with self._lock:
             entry = self._entries.get(key)
+        if entry is None or entry.version != version:
+            entry = self._from_shared(key, version, entry)
+        with self._lock:
             if entry is None or (entry.version != version and now - entry.rendered_at >= max_stale):
                 self.misses += 1
                 return None
@@ -120,18 +142,25 @@ class ResponseCache:
                 self.hits += 1
             else:
                 self.stale_hits += 1
-            self._entries.move_to_end(key)
+            if key in self._entries:
+                self._entries.move_to_end(key)
             return entry
+
+    def _keep(self, key: str, entry: _Entry) -> bool:
+        held = self._entries.get(key)
+        if held is not None and held.rendered_at > entry.rendered_at:
+            return False  # a render begun later (under a newer version) finished first: keep it
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+        return True
 
     def put(self, key: str, entry: _Entry) -> None:
         with self._lock:
-            held = self._entries.get(key)
-            if held is not None and held.rendered_at > entry.rendered_at:
-                return  # a render begun later (under a newer version) finished first: keep it
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            kept = self._keep(key, entry)
+        if kept and self._shared is not None:
+            self._shared.put(key, entry)
 
     def discard_stale(self, key: str, version: str) -> None:
         """Forget ``key`` unless it was rendered under ``version``."""
@@ -139,6 +168,10 @@ class ResponseCache:
             held = self._entries.get(key)
             if held is not None and held.version != version:
                 del self._entries[key]
+        if self._shared is not None:
+            shared = self._shared.get(key)
+            if isinstance(shared, _Entry) and shared.version != version:
+                self._shared.delete(key)
 
 
 class _Flight:
@@ -175,7 +208,7 @@ class PublicCacheMiddleware:
         max_stale: float = MAX_STALE,
         refreshes: int = REFRESHES,
         refresh_after: float = REFRESH_AFTER,
-        clock: Clock = time.monotonic,
+        clock: Clock = time.time,  # wall time: entries are shared between processes (app.cache.shared)
     ) -> None:
         self.app = app
         self.version = version

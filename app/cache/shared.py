@@ -1,0 +1,95 @@
+"""Rendered pages shared by the workers of one machine, behind each worker's own in-memory cache.
+
+With several uvicorn workers each kept its own pages, so after a start every worker rendered each page
+once, and under load (benchmarks/load.py: four workers on two cores, ~800 pages) that first pass took
+half a minute in which clients timed out. Here a page rendered by one worker is found by the others: a
+render happens once per machine and data version, and a restart (a deploy) finds the pages of the same
+data and code still there.
+
+The store is diskcache's (an SQLite index beside a folder of files, safe across processes; evicts the
+least recently stored beyond ``SIZE_LIMIT``). Entries are keyed by the page; the data version travels in
+the entry, so the middleware decides what is fresh and what is stale. The folder's name carries a
+fingerprint of the database URL and of the code and templates, so pages rendered by other code or for
+another database are never served. Anything going wrong here (a busy index, a full disk) reads as a
+miss and is logged at most once a minute: sharing saves work, it is never needed to answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from diskcache import Cache, Timeout
+
+from app.config import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+SIZE_LIMIT = 512 * 1024 * 1024  # bytes on disk; a page is 10-150 KB
+LOG_EVERY = 60.0  # seconds between two warnings
+CODE_FOLDERS = ("app", "templates", "static")
+
+
+def code_fingerprint() -> str:
+    """Changes whenever a file of the code, templates or static assets does (name, size or time)."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(PROJECT_ROOT)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+                )
+    return digest.hexdigest()[:16]
+
+
+def default_folder(database_url: str) -> Path:
+    key = hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"unga-pages-{key}"
+
+
+class SharedPages:
+    """get / put / delete of pickled cache entries; a failure reads as a miss."""
+
+    def __init__(self, folder: Path, size_limit: int = SIZE_LIMIT) -> None:
+        self.folder = folder
+        self._cache: Cache | None = None
+        self._size_limit = size_limit
+        self._logged_at = -LOG_EVERY
+
+    def _open(self) -> Cache:
+        if self._cache is None:  # opened on first use, in the worker: a connection must not cross a fork
+            # A writer holds the index for well under a millisecond; past 50 ms this is a miss.
+            self._cache = Cache(str(self.folder), size_limit=self._size_limit, timeout=0.05)
+        return self._cache
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        if isinstance(exc, Timeout):
+            return  # busy: a miss this time, nothing to report
+        now = time.monotonic()
+        if now - self._logged_at >= LOG_EVERY:
+            self._logged_at = now
+            log.warning("shared page cache in %s: %s failed (%s)", self.folder, what, type(exc).__name__)
+
+    def get(self, key: str) -> Any:
+        try:
+            return self._open().get(key, retry=False)
+        except Exception as exc:
+            self._failed("read", exc)
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        try:
+            self._open().set(key, value, retry=False)
+        except Exception as exc:
+            self._failed("write", exc)
+
+    def delete(self, key: str) -> None:
+        try:
+            self._open().delete(key, retry=False)
+        except Exception as exc:
+            self._failed("delete", exc)

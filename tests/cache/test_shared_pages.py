@@ -1,0 +1,68 @@
+"""Pages shared by the workers of one machine (app.cache.shared): a page one worker rendered is answered
+by the others without rendering it again, and a broken store only costs renders."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.shared import SharedPages, default_folder
+from tests.cache.test_page_cache import Counter
+
+
+def worker(counter: Counter, folder: Path) -> TestClient:
+    """One uvicorn worker's cache: its own memory, the machine's shared folder."""
+    cache = ResponseCache(shared=SharedPages(folder))
+    return TestClient(
+        PublicCacheMiddleware(
+            counter.app(), version=lambda: counter.version, cache=cache, version_ttl=0, refresh_after=0
+        )
+    )
+
+
+def test_a_page_is_rendered_once_for_all_workers(tmp_path: Path) -> None:
+    counter = Counter()
+    first, second = worker(counter, tmp_path), worker(counter, tmp_path)
+    assert first.get("/page").text == "render 1"
+    assert second.get("/page").text == "render 1"  # from the first worker's render
+    assert second.get("/page?other=1").text == "render 2"
+    assert first.get("/page?other=1").text == "render 2"
+    assert counter.renders == 2
+
+
+def test_after_a_change_a_worker_takes_the_newer_render_of_another(tmp_path: Path) -> None:
+    counter = Counter()
+    first, second = worker(counter, tmp_path), worker(counter, tmp_path)
+    with first, second:
+        assert first.get("/page").text == "render 1"
+        assert second.get("/page").text == "render 1"
+        counter.version = "v2"
+        first.get("/page")  # stale at once, re-rendered in the background ...
+        for _ in range(400):
+            if first.get("/page").text == "render 2":
+                break
+        else:
+            pytest.fail("the first worker never re-rendered the page")
+        second.get("/page")  # ... and the second, seeing the new version, finds that render
+        assert second.get("/page").text == "render 2"
+        assert counter.renders == 2
+
+
+def test_a_broken_store_only_costs_renders(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the store's folder should be")
+    counter = Counter()
+    with caplog.at_level(logging.WARNING, logger="app.cache.shared"):
+        client = worker(counter, blocked)
+        assert client.get("/page").text == "render 1"
+        assert client.get("/page").text == "render 1"  # the worker's own memory still works
+    assert any("shared page cache" in r.getMessage() for r in caplog.records)
+
+
+def test_each_database_has_its_own_pages() -> None:
+    assert default_folder("sqlite:///a.sqlite3") != default_folder("sqlite:///b.sqlite3")
+    assert default_folder("sqlite:///a.sqlite3") == default_folder("sqlite:///a.sqlite3")
