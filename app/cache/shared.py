@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -49,7 +51,17 @@ def code_fingerprint() -> str:
 
 def default_folder(database_url: str) -> Path:
     key = hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"unga-pages-{key}"
+    return Path(tempfile.gettempdir()) / f"unga-pages-{os.getuid()}-{key}"
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` for this user alone, or check that it is: entries are unpickled when read, so
+    whoever can write here could run code in the app (another user of a shared /tmp could have made the
+    folder first). Raises PermissionError otherwise."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = folder.lstat()
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        raise PermissionError(f"{folder} must be a folder of this user's that no one else can open")
 
 
 class SharedPages:
@@ -63,6 +75,7 @@ class SharedPages:
 
     def _open(self) -> Cache:
         if self._cache is None:  # opened on first use, in the worker: a connection must not cross a fork
+            private_folder(self.folder)
             # A writer holds the index for well under a millisecond; past 50 ms this is a miss.
             self._cache = Cache(str(self.folder), size_limit=self._size_limit, timeout=0.05)
         return self._cache

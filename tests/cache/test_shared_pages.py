@@ -66,3 +66,17 @@ def test_a_broken_store_only_costs_renders(tmp_path: Path, caplog: pytest.LogCap
 def test_each_database_has_its_own_pages() -> None:
     assert default_folder("sqlite:///a.sqlite3") != default_folder("sqlite:///b.sqlite3")
     assert default_folder("sqlite:///a.sqlite3") == default_folder("sqlite:///a.sqlite3")
+
+
+def test_a_folder_others_can_write_to_is_not_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Entries are unpickled when read: a folder another user could write to would let them run code."""
+    open_folder = tmp_path / "pages"
+    open_folder.mkdir(mode=0o777)
+    open_folder.chmod(0o777)
+    counter = Counter()
+    with caplog.at_level(logging.WARNING, logger="app.cache.shared"):
+        first, second = worker(counter, open_folder), worker(counter, open_folder)
+        assert first.get("/page").text == "render 1"
+        assert second.get("/page").text == "render 2"  # nothing shared
+    assert any("PermissionError" in r.getMessage() for r in caplog.records)
+    assert not any(open_folder.iterdir())
