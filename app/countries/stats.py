@@ -8,6 +8,7 @@ period or a topic is then a mask, and a pair of states' figures are a few ANDs a
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ class StateBits:
     abstain: int
     non_voting: int
 
-    @property
+    @functools.cached_property  # asked for each of ~200 partners on every country page
     def voted(self) -> int:
         """Decisions on which the state voted yes, no or abstain (it was a member and took part)."""
         return self.yes | self.no | self.abstain
