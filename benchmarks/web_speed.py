@@ -5,10 +5,14 @@ equivalent page over the same SQLite file, in the same run: the resolution page 
 filtered to that resolution's votes, the country page vs the vote table filtered to that state, search vs
 Datasette's full-text search. Each pair is measured twice: one hot URL, and rotating over many URLs
 (200 resolutions, every member state, 30 searches) so that the page cache is not the only thing measured.
-wrk shares the two cores with the servers, so the figures are floors.
+wrk shares the two cores with the servers, so the figures are floors. Each measurement follows a warm-up
+of the same load (2 s by default): in the rotating scenarios the first render of each page falls partly in
+the measured seconds and sets their p99; with ``--warm-up 10`` every page has been rendered once and the
+figures are those of a server that has been up a while.
 
     python -m benchmarks.web_speed      # needs wrk (apt-get install wrk); installs Datasette in var/bench/
     python -m benchmarks.web_speed --duration 20 --workers 2
+    python -m benchmarks.web_speed --warm-up 10 --only URLs
 """
 
 from __future__ import annotations
@@ -166,6 +170,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers for UNGA Votes")
     parser.add_argument("--only", default="", help="run only the scenarios whose label contains this")
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=2,
+        help="seconds of the same load before each measurement, not counted (rotating scenarios: with "
+        "about 10 s every page has been rendered once, so the figures are the steady state's)",
+    )
     args = parser.parse_args()
     prepare_database()
     datasette = prepare_datasette()
@@ -195,8 +206,8 @@ def main() -> None:
         for label, our_paths, their_paths in scenarios():
             if args.only not in label:
                 continue
-            a = wrk(f"http://127.0.0.1:{OURS}", our_paths, args.duration, args.connections)
-            b = wrk(f"http://127.0.0.1:{THEIRS}", their_paths, args.duration, args.connections)
+            a = wrk(f"http://127.0.0.1:{OURS}", our_paths, args.duration, args.connections, args.warm_up)
+            b = wrk(f"http://127.0.0.1:{THEIRS}", their_paths, args.duration, args.connections, args.warm_up)
             ratio = f"{a.rps / b.rps:.1f}x" if b.rps else "-"
             for who, r, shown in (("UNGA Votes", a, ratio), ("Datasette", b, "")):
                 name = label if who == "UNGA Votes" else ""
