@@ -180,13 +180,14 @@ def main() -> None:
     args = parser.parse_args()
     prepare_database()
     datasette = prepare_datasette()
+    pages = tempfile.TemporaryDirectory(prefix="unga-web-speed-pages-")  # removed when the run ends
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{DATABASE}",
         "UNGA_ENVIRONMENT": "production",
         "UNGA_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use",
         # An empty folder for the pages the workers share (app/cache/shared.py): each run starts cold.
-        "UNGA_PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="unga-web-speed-pages-"),
+        "UNGA_PAGE_CACHE_DIR": pages.name,
     }
     # The request log stays on, as in production; it goes to a file, not to this terminal.
     server_log = (BENCH / "web_speed.log").open("w")

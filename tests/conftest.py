@@ -50,6 +50,8 @@ def _database_url(tmp_dir: Path) -> str:
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     url = _database_url(tmp_path_factory.mktemp("db"))
     os.environ["DATABASE_URL"] = url
+    # Apps built with the page cache share pages in this run's own folder, not the system's /tmp.
+    os.environ["UNGA_PAGE_CACHE_DIR"] = str(tmp_path_factory.mktemp("pages"))
     get_settings.cache_clear()
     engine = make_engine(url)
     recreate_schema(engine)

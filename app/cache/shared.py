@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import stat
 import tempfile
 import time
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SIZE_LIMIT = 512 * 1024 * 1024  # bytes on disk; a page is 10-150 KB
 LOG_EVERY = 60.0  # seconds between two warnings
+FORGET_AFTER = 24 * 3600.0  # seconds unwritten after which another release's default folder is removed
 CODE_FOLDERS = ("app", "templates", "static")
 
 
@@ -51,7 +53,30 @@ def code_fingerprint() -> str:
 
 def default_folder(database_url: str) -> Path:
     key = hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"unga-pages-{os.getuid()}-{key}"
+    return Path(tempfile.gettempdir()) / f"{_default_prefix()}{key}"
+
+
+def _default_prefix() -> str:
+    return f"unga-pages-{os.getuid()}-"
+
+
+def sweep_old_folders(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the default folders of earlier releases (or other databases) of this user that nothing has
+    written to for FORGET_AFTER seconds: each release gets a new folder, and each may hold SIZE_LIMIT.
+    Only beside a default folder; returns what was removed."""
+    if not folder.name.startswith(_default_prefix()):
+        return []
+    cutoff = (time.time() if now is None else now) - FORGET_AFTER
+    removed = []
+    for other in folder.parent.glob(_default_prefix() + "*"):
+        index = other / "cache.db"
+        try:
+            if other != folder and other.lstat().st_uid == os.getuid() and index.stat().st_mtime < cutoff:
+                shutil.rmtree(other, ignore_errors=True)
+                removed.append(other)
+        except OSError:
+            continue
+    return removed
 
 
 def private_folder(folder: Path) -> None:
@@ -76,6 +101,7 @@ class SharedPages:
     def _open(self) -> Cache:
         if self._cache is None:  # opened on first use, in the worker: a connection must not cross a fork
             private_folder(self.folder)
+            sweep_old_folders(self.folder)
             # A writer holds the index for well under a millisecond; past 50 ms this is a miss.
             self._cache = Cache(str(self.folder), size_limit=self._size_limit, timeout=0.05)
         return self._cache

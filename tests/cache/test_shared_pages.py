@@ -4,13 +4,15 @@ by the others without rendering it again, and a broken store only costs renders.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
-from app.cache.shared import SharedPages, default_folder
+from app.cache.shared import SharedPages, default_folder, sweep_old_folders
 from tests.cache.test_page_cache import Counter
 
 
@@ -80,3 +82,17 @@ def test_a_folder_others_can_write_to_is_not_used(tmp_path: Path, caplog: pytest
         assert second.get("/page").text == "render 2"  # nothing shared
     assert any("PermissionError" in r.getMessage() for r in caplog.records)
     assert not any(open_folder.iterdir())
+
+
+def test_default_folders_of_other_releases_are_removed_once_unused(tmp_path: Path) -> None:
+    current = tmp_path / f"unga-pages-{os.getuid()}-current"
+    old, recent = tmp_path / f"unga-pages-{os.getuid()}-old", tmp_path / f"unga-pages-{os.getuid()}-recent"
+    unrelated = tmp_path / "something-else"
+    for folder in (current, old, recent, unrelated):
+        folder.mkdir(mode=0o700)
+        (folder / "cache.db").write_text("")
+    day_and_more = time.time() - 25 * 3600
+    os.utime(old / "cache.db", (day_and_more, day_and_more))
+    assert sweep_old_folders(current) == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current.name, recent.name, unrelated.name])
+    assert sweep_old_folders(tmp_path / "configured") == []  # a folder set in UNGA_PAGE_CACHE_DIR: left alone
