@@ -18,6 +18,7 @@ from operator import ne
 
 from app.ingest.errors import IngestError
 from app.ingest.records import Record, SourceFile
+from app.ingest.transcripts import Reading, clean_transcript, is_transcript, read_transcript, transcript_title
 from app.models.enums import Adoption, DecisionKind, VoteChoice
 from app.symbols import from_voeten
 
@@ -56,6 +57,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
     records: dict[int, Record] = {}
     sections: dict[int, str] = {}
     titled: set[int] = set()  # roll calls described by the UN library's resolution title
+    transcripts: dict[int, str] = {}  # roll calls described only by a passage of the meeting record
     for line, (rcid_s, session_s, important, date_s, unres, amend, para, short, descr) in _rows(
         source, lines, ROLL_CALL_COLUMNS
     ):
@@ -79,7 +81,11 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
             else DecisionKind.RESOLUTION
         )
         notes = [] if unres else ["Voeten's data gives no resolution symbol for this vote."]
-        title, description = title_and_description(short, descr)
+        if is_transcript(descr):
+            transcripts[rcid] = descr
+            title, description = "", clean_transcript(descr)  # titled below, once all are read
+        else:
+            title, description = title_and_description(short, descr)
         if _LIBRARY_SUFFIX.search(short) or _LIBRARY_SUFFIX.search(descr):
             titled.add(rcid)
         records[rcid] = Record(
@@ -102,6 +108,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
         if mapped.section:
             sections[rcid] = mapped.section
     _mark_separate_votes(records, titled)
+    _title_transcripts(records, transcripts)
     return records
 
 
@@ -143,6 +150,40 @@ def _mark_separate_votes(records: dict[int, Record], titled: set[int]) -> None:
         if record.kind is DecisionKind.RESOLUTION and record.symbol and adoption[record.symbol][1] != rcid:
             record.kind = DecisionKind.SEPARATE
             record.adopted = None
+
+
+def _title_transcripts(records: dict[int, Record], transcripts: dict[int, str]) -> None:
+    """Give each roll call described by a meeting-record passage a title read from it (app.ingest.
+    transcripts). Where the passage names no draft, the text's name comes from another passage on the
+    same symbol that names it (the nearest; the same draft where both say which), else from the title
+    of a roll call on the symbol that has one (the adoption's first)."""
+    vocabulary = frozenset(
+        word
+        for rcid, record in records.items()
+        if rcid not in transcripts and not record.title.isupper()
+        for word in re.findall(r"[^\W\d_]+", record.title.casefold())
+    )
+    readings = {rcid: read_transcript(text, vocabulary) for rcid, text in transcripts.items()}
+    named: dict[str, list[tuple[int, Reading]]] = {}
+    titles: dict[str, str] = {}
+    for rcid, record in sorted(records.items(), key=lambda item: item[1].kind is not DecisionKind.RESOLUTION):
+        if not record.symbol:
+            continue
+        if rcid in readings and readings[rcid].name:
+            named.setdefault(record.symbol, []).append((rcid, readings[rcid]))
+        elif rcid not in readings and record.title and not record.title.isupper():
+            titles.setdefault(record.symbol, record.title)
+    for rcid, reading in readings.items():
+        record = records[rcid]
+        text_title = ""
+        if not reading.name and record.symbol:
+            siblings = [
+                (abs(other - rcid), other > rcid, sibling.name)
+                for other, sibling in named.get(record.symbol, [])
+                if not (reading.draft and sibling.draft) or reading.draft == sibling.draft
+            ]
+            text_title = min(siblings)[2] if siblings else titles.get(record.symbol, "")
+        record.title = transcript_title(reading, record.kind, text_title)
 
 
 def add_votes(records: dict[int, Record], source: SourceFile, text: str) -> int:
