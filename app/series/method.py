@@ -31,7 +31,9 @@ inferred, session by session, oldest first:
    Cuba vote of 2018 is not in Voeten's data). Within a session, pairs are taken best score first, each
    series takes at most one record per session and each record joins at most one series; ties go to
    whole resolutions over extra roll calls, then to the nearer session, then to the same part letter
-   (A/RES/40/151 A after A/RES/39/148 A). A record that matches nothing starts a new series.
+   (A/RES/40/151 A after A/RES/39/148 A), then to a series whose latest member is a whole resolution
+   (an extra roll call titled like its resolution must not draw the next year's text away from the
+   series of the resolution itself). A record that matches nothing starts a new series.
 5. **What is kept.** Series with at least ``MIN_MEMBERS`` records: a text seen twice is not yet a
    recurring one.
 
@@ -183,7 +185,7 @@ def _pairs(current: list[Candidate], open_series: list[Series]) -> list[tuple[fl
     """Every (score, series, record) pair that matches, best first, ties broken as the docstring says."""
     if not current or not open_series:
         return []
-    pairs: list[tuple[tuple[float, int, int, int, int, int], Series, Candidate]] = []
+    pairs: list[tuple[tuple[float, int, int, int, int, int, int], Series, Candidate]] = []
     olds = [s.last for s in open_series]
     titled = {j: old.title_key for j, old in enumerate(olds) if old.title_key}
     by_topic: dict[str, list[int]] = {}
@@ -215,6 +217,7 @@ def _pairs(current: list[Candidate], open_series: list[Series]) -> list[tuple[fl
                     0 if c.is_resolution else 1,
                     c.session - old.session,
                     0 if c.part == old.part else 1,
+                    0 if old.is_resolution else 1,
                     old.id,
                     c.id,
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -105,6 +106,18 @@ class TestGrouping:
         palestine = _series_of(db, "A/RES/80/195")
         assert {"A/RES/49/149", "A/RES/73/158", "A/RES/74/139"} <= set(_symbols(db, palestine))
         assert _series_of(db, "A/RES/80/24").title == "Nuclear disarmament"
+
+    @pytest.mark.parametrize(
+        "title", ["Reducing nuclear danger", "Human rights and unilateral coercive measures"]
+    )
+    def test_an_extra_roll_call_does_not_split_its_resolutions_series(self, db: Session, title: str) -> None:
+        """Sessions 52-57 hold extra roll calls titled like their resolution; on a tie the next year's text
+        continues the resolution's series, not the extra roll call's (which once split these two)."""
+        found = db.execute(select(Series.first_year, Series.last_year).where(Series.title == title)).all()
+        assert len(found) == 1
+        first, last = found[0]
+        assert first <= 1998
+        assert last >= 2025
 
     def test_a_vote_is_in_one_series_at_most_and_series_are_recurring(self, db: Session) -> None:
         sizes = db.execute(select(Series.member_count, func.count()).group_by(Series.member_count)).all()
