@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
+import psycopg
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from app.config import get_settings
 from app.db import get_sessionmaker, unit_of_work
@@ -119,6 +122,18 @@ def import_command(
         summary = run_import(paths, quiet=quiet, states=states)
     except (IngestError, UnmatchedNamesError) as exc:
         console.print(f"[red]Import failed, nothing was changed.[/red]\n{exc}")
+        raise typer.Exit(1) from None
+    # The database refused the transaction, which was rolled back whole. The bulk writer talks to the
+    # driver directly, so its errors can come unwrapped by SQLAlchemy.
+    except (DBAPIError, sqlite3.DatabaseError, psycopg.DatabaseError) as exc:
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
+        console.print(f"[red]Import failed, nothing was changed.[/red] The database refused it: {reason}")
+        if "voeten_rcid" in reason:
+            console.print(
+                "A database imported before the import took Voeten's titled roll call as a resolution's "
+                "adoption (November 2026) pairs some roll calls differently; import into a new database."
+            )
         raise typer.Exit(1) from None
     _print_summary(summary, time.perf_counter() - started)
 

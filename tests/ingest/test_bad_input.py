@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -88,6 +88,38 @@ class TestCommandLine:
         assert result.exit_code == 1
         assert "broken.json.gz, line 2: not valid JSON" in result.output
         assert _counts(engine) == before
+
+    def test_a_write_the_database_refuses_is_a_clear_error(self, engine: Engine) -> None:
+        """A database imported before the Voeten importer took the titled roll call as A/RES/61/11's
+        adoption holds the two roll calls the other way round; re-importing then breaks the unique
+        roll-call id. The command says so (no traceback) and changes nothing."""
+
+        def swap() -> None:
+            with engine.begin() as conn:
+                rows = conn.execute(
+                    text("SELECT id, voeten_rcid FROM resolution WHERE symbol = 'A/RES/61/11' ORDER BY id")
+                ).all()
+                assert len(rows) == 2
+                (a, rcid_a), (b, rcid_b) = rows
+                conn.execute(text("UPDATE resolution SET voeten_rcid = NULL WHERE id = :id"), {"id": a})
+                conn.execute(
+                    text("UPDATE resolution SET voeten_rcid = :r WHERE id = :id"), {"r": rcid_a, "id": b}
+                )
+                conn.execute(
+                    text("UPDATE resolution SET voeten_rcid = :r WHERE id = :id"), {"r": rcid_b, "id": a}
+                )
+
+        swap()
+        try:
+            before = _counts(engine)
+            result = CliRunner().invoke(cli, ["import", "--quiet", str(SOURCES / "voeten")])
+            assert result.exit_code == 1
+            assert "Import failed, nothing was changed" in result.output
+            assert "voeten_rcid" in result.output
+            assert "Traceback" not in result.output
+            assert _counts(engine) == before
+        finally:
+            swap()
 
     def test_second_import_says_nothing_changed(self, engine: Engine) -> None:
         result = CliRunner().invoke(cli, ["import", "--quiet", str(SOURCES / "un_dgacm" / "ES-10.json.gz")])
