@@ -14,7 +14,7 @@ from starlette.responses import Response
 from app.admin import routes as admin_routes
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
 from app.cache.queries import data_version
-from app.cache.shared import SharedPages, default_folder
+from app.cache.shared import SharedPages, default_folder, namespace
 from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
@@ -78,8 +78,9 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too
-        folder = settings.page_cache_dir or default_folder(settings.database_url)
-        pages = ResponseCache(shared=SharedPages(folder))
+        read_url = settings.read_database_url or settings.database_url  # where the pages are read from
+        folder = settings.page_cache_dir or default_folder(read_url)
+        pages = ResponseCache(shared=SharedPages(folder, namespace(read_url)))
         app.add_middleware(PublicCacheMiddleware, version=_data_version, cache=pages)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware, enabled=settings.request_log)  # outermost: times everything

@@ -10,7 +10,8 @@ The store is diskcache's (an SQLite index beside a folder of files, safe across 
 least recently stored beyond ``SIZE_LIMIT``). Entries are keyed by the page; the data version travels in
 the entry, so the middleware decides what is fresh and what is stale. The folder's name carries a
 fingerprint of the database URL and of the code and templates, so pages rendered by other code or for
-another database are never served. Anything going wrong here (a busy index, a full disk) reads as a
+another database are never served, and within a folder set in the settings every key is filed under
+the same fingerprint. Anything going wrong here (a busy index, a full disk) reads as a
 miss and is logged at most once a minute: sharing saves work, it is never needed to answer.
 """
 
@@ -51,9 +52,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def namespace(database_url: str) -> str:
+    """What the pages of one database and one release are filed under: a folder set in the settings may be
+    shared by several databases (a test run's is), and outlives releases."""
+    return hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
+
+
 def default_folder(database_url: str) -> Path:
-    key = hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"{_default_prefix()}{key}"
+    return Path(tempfile.gettempdir()) / f"{_default_prefix()}{namespace(database_url)}"
 
 
 def _default_prefix() -> str:
@@ -92,8 +98,9 @@ def private_folder(folder: Path) -> None:
 class SharedPages:
     """get / put / delete of pickled cache entries; a failure reads as a miss."""
 
-    def __init__(self, folder: Path, size_limit: int = SIZE_LIMIT) -> None:
+    def __init__(self, folder: Path, space: str, size_limit: int = SIZE_LIMIT) -> None:
         self.folder = folder
+        self._space = space  # every key is filed under it (see ``namespace``)
         self._cache: Cache | None = None
         self._size_limit = size_limit
         self._logged_at = -LOG_EVERY
@@ -116,19 +123,19 @@ class SharedPages:
 
     def get(self, key: str) -> Any:
         try:
-            return self._open().get(key, retry=False)
+            return self._open().get((self._space, key), retry=False)
         except Exception as exc:
             self._failed("read", exc)
             return None
 
     def put(self, key: str, value: Any) -> None:
         try:
-            self._open().set(key, value, retry=False)
+            self._open().set((self._space, key), value, retry=False)
         except Exception as exc:
             self._failed("write", exc)
 
     def delete(self, key: str) -> None:
         try:
-            self._open().delete(key, retry=False)
+            self._open().delete((self._space, key), retry=False)
         except Exception as exc:
             self._failed("delete", exc)

@@ -12,13 +12,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
-from app.cache.shared import SharedPages, default_folder, sweep_old_folders
+from app.cache.shared import SharedPages, default_folder, namespace, sweep_old_folders
 from tests.cache.test_page_cache import Counter
 
 
-def worker(counter: Counter, folder: Path) -> TestClient:
+def worker(counter: Counter, folder: Path, space: str = "one database") -> TestClient:
     """One uvicorn worker's cache: its own memory, the machine's shared folder."""
-    cache = ResponseCache(shared=SharedPages(folder))
+    cache = ResponseCache(shared=SharedPages(folder, space))
     return TestClient(
         PublicCacheMiddleware(
             counter.app(), version=lambda: counter.version, cache=cache, version_ttl=0, refresh_after=0
@@ -96,3 +96,11 @@ def test_default_folders_of_other_releases_are_removed_once_unused(tmp_path: Pat
     assert sweep_old_folders(current) == [old]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current.name, recent.name, unrelated.name])
     assert sweep_old_folders(tmp_path / "configured") == []  # a folder set in UNGA_PAGE_CACHE_DIR: left alone
+
+
+def test_databases_sharing_a_folder_never_see_each_others_pages(tmp_path: Path) -> None:
+    """A folder set in UNGA_PAGE_CACHE_DIR may serve several databases whose data versions coincide."""
+    first, second = Counter(), Counter()
+    assert worker(first, tmp_path, namespace("sqlite:///a.sqlite3")).get("/page").text == "render 1"
+    assert worker(second, tmp_path, namespace("sqlite:///b.sqlite3")).get("/page").text == "render 1"
+    assert (first.renders, second.renders) == (1, 1)  # each rendered its own
