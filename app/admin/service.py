@@ -34,13 +34,13 @@ from app.models import (
     DecisionKind,
     Resolution,
     ResolutionSubject,
-    SessionKind,
     SourceKind,
     Vote,
     VoteChoice,
     VoteIntention,
 )
 from app.resolutions.search import refresh_search_entry
+from app.series.queries import GroupingKey, grouping_key
 from app.series.refresh import refresh_series
 
 ADMIN_SOURCE_NAME = "Entered through the admin forms"
@@ -243,31 +243,7 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
     resolution.content_hash = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-SeriesKey = tuple[object, ...] | None
-
-
-def series_key(resolution: Resolution | None) -> SeriesKey:
-    """What the grouping into series reads of a record (app.series.queries.candidate_rows); None if it is
-    not one of the records grouped (not published, not a recorded vote of a regular session, ...)."""
-    if resolution is None or not (
-        resolution.published
-        and resolution.kind in (DecisionKind.RESOLUTION, DecisionKind.SEPARATE)
-        and resolution.adoption is Adoption.RECORDED_VOTE
-        and resolution.session_kind is SessionKind.REGULAR
-    ):
-        return None
-    return (
-        resolution.symbol,
-        resolution.session_number,
-        resolution.kind,
-        resolution.title,
-        resolution.description,
-        resolution.agenda_title,
-        resolution.adopted_on,
-    )
-
-
-def refresh_public(session: Session, resolution_id: int, before: SeriesKey, after: SeriesKey) -> None:
+def refresh_public(session: Session, resolution_id: int, before: GroupingKey, after: GroupingKey) -> None:
     """Keep what the public site derives from resolutions in step with an admin save of one resolution,
     in the same transaction: its search entry, and the series of recurring resolutions only if what
     they are grouped by changed (regrouping all 5,600 records takes 0.6 s; a save of votes, or of a
@@ -291,7 +267,7 @@ def save_entry(
     labels = queries.state_labels(session, facts.adopted_on)
     new_votes = {labels[s][0]: c.value for s, c in entry.votes.items()}
     before = None
-    grouped_before = series_key(resolution)
+    grouped_before = grouping_key(resolution)
     if resolution is not None:
         if loaded_version != resolution.version:
             raise ConflictError
@@ -330,7 +306,7 @@ def save_entry(
         raise ConflictError from None
     except IntegrityError:
         raise SymbolTakenError from None
-    refresh_public(session, resolution.id, grouped_before, series_key(resolution))
+    refresh_public(session, resolution.id, grouped_before, grouping_key(resolution))
     return resolution
 
 
@@ -341,7 +317,7 @@ def set_published(
         raise ConflictError
     votes = {k: v.value for k, v in queries.votes_by_code(session, resolution.id).items()}
     before = snapshot(resolution, votes)
-    grouped_before = series_key(resolution)
+    grouped_before = grouping_key(resolution)
     try:
         with session.begin_nested():
             resolution.published = published
@@ -358,7 +334,7 @@ def set_published(
             )
     except StaleDataError:
         raise ConflictError from None
-    refresh_public(session, resolution.id, grouped_before, series_key(resolution))
+    refresh_public(session, resolution.id, grouped_before, grouping_key(resolution))
 
 
 def delete_draft(session: Session, actor: Actor, resolution: Resolution, loaded_version: int | None) -> None:
@@ -376,7 +352,7 @@ def delete_draft(session: Session, actor: Actor, resolution: Resolution, loaded_
         snapshot(resolution, votes),
         None,
     )
-    grouped_before, resolution_id = series_key(resolution), resolution.id
+    grouped_before, resolution_id = grouping_key(resolution), resolution.id
     session.delete(resolution)
     session.flush()
     refresh_public(session, resolution_id, grouped_before, None)

@@ -33,8 +33,35 @@ class CandidateRow:
     year: int
 
 
+# What is grouped into series: published recorded votes of regular sessions on whole texts.
+GROUPED_KINDS = (DecisionKind.RESOLUTION, DecisionKind.SEPARATE)
+GroupingKey = tuple[object, ...] | None
+
+
+def grouping_key(resolution: Resolution | None) -> GroupingKey:
+    """What ``candidate_rows`` reads of one record, None if it is not grouped: when a save leaves this
+    unchanged, the series cannot change (app.admin.service.refresh_public)."""
+    if resolution is None or not (
+        resolution.published
+        and resolution.kind in GROUPED_KINDS
+        and resolution.adoption is Adoption.RECORDED_VOTE
+        and resolution.session_kind is SessionKind.REGULAR
+    ):
+        return None
+    return (
+        resolution.symbol,
+        resolution.session_number,
+        resolution.kind,
+        resolution.title,
+        resolution.description,
+        resolution.agenda_title,
+        resolution.adopted_on,
+    )
+
+
 def candidate_rows(session: Session) -> list[CandidateRow]:
-    """Published recorded votes of regular sessions on whole texts, oldest session first."""
+    """Published recorded votes of regular sessions on whole texts, oldest session first (the records
+    ``grouping_key`` reads)."""
     rows = session.execute(
         select(
             Resolution.id,
@@ -48,7 +75,7 @@ def candidate_rows(session: Session) -> list[CandidateRow]:
         )
         .where(
             Resolution.published.is_(True),
-            Resolution.kind.in_([DecisionKind.RESOLUTION, DecisionKind.SEPARATE]),
+            Resolution.kind.in_(GROUPED_KINDS),
             Resolution.adoption == Adoption.RECORDED_VOTE,
             Resolution.session_kind == SessionKind.REGULAR,
         )
