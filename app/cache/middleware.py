@@ -16,7 +16,9 @@ render of 15-60 ms of CPU: queues grew until clients timed out. Two things keep 
   than MAX_STALE seconds ago is answered at once, with the ETag of the version it was rendered under
   (so a conditional request never gets a 304 for content it does not hold) and an ``Age`` header, and
   the page is re-rendered for the current version in the background: deduplicated per page, at most
-  ``refreshes`` at once per process (past that the refresh is skipped; a later request asks again).
+  ``refreshes`` at once per process (past that the refresh is skipped; a later request asks again),
+  and not before the page is ``refresh_after`` seconds old (under a stream of saves, re-rendering after
+  each one kept the CPU busy with pages stale again before they were done).
   A page older than MAX_STALE is rendered before it is answered. So a reader sees what the data was at
   most MAX_STALE seconds (plus the version's one-second reading) before: the figure we already promise
   proxies with max-age in CACHE_CONTROL. Requests with cookies (an admin's) bypass the cache and see a
@@ -251,11 +253,13 @@ class PublicCacheMiddleware:
         then raises: the application answers, with a 503 if the database is still gone. So while the
         database is briefly unreachable, the pages held keep being served."""
         known = self._version
-        age = None if known is None else self.clock() - known[0]
-        if known is not None and age is not None and age < self.version_ttl:
+        if known is None:
+            return await asyncio.shield(self._version_read())
+        age = self.clock() - known[0]
+        if age < self.version_ttl:
             return known[1]
         reading = self._version_read()
-        if known is not None and age is not None and age < self.max_stale:
+        if age < self.max_stale:
             return known[1]
         return await asyncio.shield(reading)
 
