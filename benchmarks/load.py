@@ -11,10 +11,9 @@ p50/p99, errors (non-2xx/3xx and socket errors), 5xx lines in the request log, a
 build machines, with other people's work): the figures are floors.
 
 The measured minute follows a warm-up of the same load (20 s by default, admin saving throughout) that
-is reported on its own line: right after a start every worker renders each of the ~800 pages once before
-it can answer from memory, and on two cores that first pass, not the steady state, is what makes clients
-wait (measured: requests over 500 ms only in the first ~12 s). A deployment behind a caching proxy
-(README) shares that pass between workers.
+is reported on its own line: right after a start with an empty page folder each of the ~800 pages is
+rendered once (the workers share their renders, app/cache/shared.py) before it can be answered from
+memory, and on two cores that first pass, not the steady state, is what makes clients wait.
 
     python -m benchmarks.load                          # both databases, 60 s, 128 connections, 4 workers
     python -m benchmarks.load --databases sqlite --duration 20 --no-admin
@@ -216,7 +215,7 @@ def measure(label: str, url: str, args: argparse.Namespace) -> Run:
             editor = AdminEditor(base, edit_url(url))
             if not args.no_admin:
                 editor.start()
-            # Every worker renders each page once before it can answer from memory: reported apart.
+            # Each page is rendered once before it can be answered from memory: reported apart.
             cold = wrk(base, targets, args.warm_up, args.connections, warm_up=0) if args.warm_up else None
             result = wrk(base, targets, args.duration, args.connections, warm_up=0)
             editor.stop.set()
@@ -298,7 +297,7 @@ def main() -> None:
         if run.cold is not None:
             c = run.cold
             print(
-                f"    the {args.warm_up} s before, from a cold start (every worker filling its page cache):"
+                f"    the {args.warm_up} s before, from a cold start (the page caches filling):"
                 f" {c.rps:.0f} req/s, p50 {c.p50_ms:.1f} ms, p99 {c.p99_ms:.1f} ms, {c.errors} errors"
                 + (f" ({c.detail})" if c.errors else "")
             )
