@@ -126,7 +126,7 @@ def detail(state: State, successor_codes: dict[int, str], intended: list[Intende
         suspensions=[
             SuspensionOut(starts=s.starts_on, ends=s.ends_on, note=s.note) for s in state.suspensions
         ],
-        aliases=sorted({a.alias for a in state.aliases}),
+        aliases=sorted({a.alias for a in state.aliases if a.public}),
         intended_votes=[intended_vote(v) for v in intended],
     )
 

@@ -526,7 +526,9 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         predecessors=[
             Link(label=p.name, url=country_path(p.code)) for p in queries.predecessors(session, state)
         ],
-        aliases=sorted({a.alias for a in state.aliases} - {n.name for n in state.names}, key=str.casefold),
+        aliases=sorted(
+            {a.alias for a in state.aliases if a.public} - {n.name for n in state.names}, key=str.casefold
+        ),
         totals=totals,
         years=_year_rows(m, state, query, peers, where),
         bars=bars,

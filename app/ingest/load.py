@@ -5,6 +5,13 @@ unchanged (skipped). A record from a less authoritative source than the row's on
 lacks (Voeten's roll-call id, important-vote flag and issue codes): this is also how the overlap of two
 sources in one import (session 74) becomes one resolution.
 
+The sources are reconciled within one import (app.ingest.reconcile), so an import of some of them is
+careful with decisions others also hold: a decision replaces a stored row only if it comes from every
+source the row came from (an import of DGACM's file alone does not replace the Library's roll call with
+DGACM's lists); otherwise it only fills in what the row lacks. A decision the import no longer produces
+from a file it read again (a stale row: Voeten's old references stood in for symbols before the sources
+were reconciled) is removed, unless an admin saved it or noted an intended vote on it.
+
 An import never silently undoes an admin's decision. A resolution an admin saved (its source is then
 the admin) keeps its facts, roll call and subjects; when its source record has changed since the edit
 (``imported_hash``), the import names it in ``kept``, once. A resolution an admin unpublished takes its
@@ -25,6 +32,7 @@ inside the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import deque
 from collections.abc import Callable
@@ -38,7 +46,17 @@ from sqlalchemy.orm import Session
 
 from app.ingest.prepare import NO_VOTE, Decision
 from app.ingest.records import PRECEDENCE, Record, SourceFile
-from app.models import DataSource, DecisionKind, Resolution, ResolutionSubject, SourceKind, Vote, VoteChoice
+from app.models import (
+    DataSource,
+    DecisionKind,
+    Resolution,
+    ResolutionSubject,
+    SourceDifference,
+    SourceKind,
+    Vote,
+    VoteChoice,
+    VoteIntention,
+)
 
 VOTE_INDEX = ("ix_vote_state_id_resolution_id_choice", "vote (state_id, resolution_id, choice)")
 # Dropped during a bulk load into PostgreSQL and added back once (SQLite's WITHOUT ROWID table *is* its key).
@@ -55,7 +73,8 @@ RESOLUTION_COLUMNS = (
     "meeting_record", "draft_symbol", "committee", "agenda_item", "agenda_title", "adoption", "adopted",
     "important_vote", "official_yes", "official_no", "official_abstain", "official_non_voting", "tally_yes",
     "tally_no", "tally_abstain", "tally_non_voting", "roll_call_complete", "discrepancy", "voeten_rcid",
-    "undl_id", "source_id", "content_hash", "imported_kind", "imported_hash", "published", "version",
+    "voeten_ref", "undl_id", "parent_id", "source_kinds", "source_id", "content_hash", "imported_kind",
+    "imported_hash", "published", "version",
 )  # fmt: skip
 _ENUMS = tuple(
     RESOLUTION_COLUMNS.index(name) for name in ("kind", "session_kind", "adoption", "imported_kind")
@@ -70,6 +89,7 @@ _SQLITE_VOTES = (
     f"WHERE v.value <> '{NO_VOTE}'"
 )
 SUBJECT_COLUMNS = ("resolution_id", "vocabulary", "term")
+DIFFERENCE_COLUMNS = ("resolution_id", "source", "kind", "state_id", "item", "shown", "other")
 BATCH = 250  # decisions per batch of statements
 QUEUED = 2  # batches handed to the writer thread and not yet written, at most
 Job = Callable[[Connection], int]  # writes one batch; returns the number of votes written
@@ -85,6 +105,8 @@ class WriteResult:
     kept: list[str] = field(default_factory=list)
     # Unpublished by an admin, and their source record changed: updated, still unpublished.
     unpublished: list[str] = field(default_factory=list)
+    removed: int = 0  # stale rows removed (see the module docstring)
+    differences: int = 0  # differences between sources written
 
 
 @dataclass
@@ -97,6 +119,13 @@ class _Existing:
     published: bool = True
     imported_kind: SourceKind | None = None  # what the last import wrote (see Resolution.imported_hash)
     imported_hash: str | None = None
+    kinds: frozenset[SourceKind] = frozenset()  # the sources that hold the row's decision
+    parent_id: int | None = None
+    file: tuple[SourceKind, str] | None = None  # the file the row was last written from
+    seen: bool = False  # produced by this import
+
+    def held_by(self) -> frozenset[SourceKind]:
+        return self.kinds or frozenset({self.source})
 
 
 def decision_key(kind: DecisionKind, symbol: str, rcid: int | None, undl_id: int | None) -> tuple[str, str]:
@@ -124,25 +153,38 @@ class _Batch:
     supplements: list[dict[str, Any]] = field(default_factory=list)
     replaced: list[int] = field(default_factory=list)
     subjects: list[list[Any]] = field(default_factory=list)
+    differences: list[list[Any]] = field(default_factory=list)
     roll_calls: list[tuple[int, Decision]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.new_rows) + len(self.changed_rows) + len(self.supplements) + len(self.subjects)
+        return (
+            len(self.new_rows)
+            + len(self.changed_rows)
+            + len(self.supplements)
+            + len(self.subjects)
+            + len(self.differences)
+        )
 
 
 class DecisionWriter:
     """Context manager: ``submit`` decisions in order; they are written in batches."""
 
     def __init__(
-        self, session: Session, sources: list[SourceFile], progress: Callable[[int], None] | None = None
+        self,
+        session: Session,
+        sources: list[SourceFile],
+        progress: Callable[[int], None] | None = None,
+        coverage: dict[SourceFile, SourceCoverage] | None = None,
     ) -> None:
         self.result = WriteResult()
         self._conn = session.connection()
         self._progress = progress
         self._postgres = self._conn.dialect.name == "postgresql"
         self._existing = _load_existing(session)
-        self._subjects = _load_subjects(session) if self._existing else set()
-        self._source_ids = {source: _source_id(session, source) for source in sources}
+        self._subjects = _load_subjects(session) if self._existing else {}
+        coverage = coverage or {}
+        self._source_ids = {source: _source_id(session, source, coverage.get(source)) for source in sources}
+        self._files = frozenset((source.kind, source.name) for source in sources)
         self._next_id = (session.scalar(select(func.max(Resolution.id))) or 0) + 1
         self._counted: set[int] = set()  # rows already counted as added or changed in this import
         self._named: set[int] = set()  # rows already named in ``kept`` or ``unpublished``
@@ -178,6 +220,7 @@ class DecisionWriter:
             self._drain(collect=exc is None)
         if exc is not None:
             return  # the caller rolls the transaction back, index drop included
+        self._remove_stale()
         if self._bulk:
             if self._postgres:
                 # The default 64 MB, shared by parallel workers, makes the sorts spill to disk; LOCAL
@@ -192,22 +235,48 @@ class DecisionWriter:
                 "coalesce((SELECT max(id) FROM resolution), 1))"
             )
 
+    def release_roll_call_ids(self, decisions: list[Decision]) -> None:
+        """Before writing: take Voeten roll-call ids off rows that will not keep them (the id is unique,
+        and reconciliation can move a roll call from one stored decision to another)."""
+        wanted = {}
+        for decision in decisions:
+            r = decision.record
+            if r.voeten_rcid is not None:
+                wanted[r.voeten_rcid] = decision_key(r.kind, r.symbol, r.voeten_rcid, r.undl_id)
+        moved = [
+            e.id
+            for key, e in self._existing.items()
+            if e.voeten_rcid is not None
+            and e.source is not SourceKind.ADMIN
+            and wanted.get(e.voeten_rcid, key) != key
+        ]
+        for first in range(0, len(moved), 500):
+            chunk = moved[first : first + 500]
+            self._conn.execute(update(Resolution).where(Resolution.id.in_(chunk)).values(voeten_rcid=None))
+        for e in self._existing.values():
+            if e.id in set(moved):
+                e.voeten_rcid = None
+
     def _plan(self, decision: Decision) -> None:
         r = decision.record
         batch = self._batch
         key = decision_key(r.kind, r.symbol, r.voeten_rcid, r.undl_id)
         found = self._existing.get(key)
+        kinds = frozenset(decision.sources or (r.source.kind,))
         if found is None:
             row_id, self._next_id = self._next_id, self._next_id + 1
             batch.new_rows.append(_stored(self._row(decision, row_id)))
             batch.roll_calls.append((row_id, decision))
             digest = decision.content_hash
             self._existing[key] = _Existing(
-                row_id, r.source.kind, digest, r.voeten_rcid, r.important_vote, True, r.source.kind, digest
-            )
+                row_id, r.source.kind, digest, r.voeten_rcid, r.important_vote, True, r.source.kind, digest,
+                kinds, self._parent_id(decision), (r.source.kind, r.source.name), seen=True,
+            )  # fmt: skip
             self._count(row_id, added=True)
             self._add_subjects(row_id, decision)
+            self._add_differences(row_id, decision)
             return
+        found.seen = True
         row_id = found.id
         if found.source is SourceKind.ADMIN:
             # The admin's save owns the facts, the roll call and the subject list (re-adding a subject
@@ -215,12 +284,12 @@ class DecisionWriter:
             extra = self._admin_kept(found, decision)
             self._supplement(found, decision, extra, new_subjects=False)
             return
-        new_subjects = self._add_subjects(row_id, decision)
-        if (
-            PRECEDENCE[found.source] > PRECEDENCE[r.source.kind]
-            or found.content_hash == decision.content_hash
-        ):
-            self._supplement(found, decision, {}, new_subjects=new_subjects)
+        if not found.held_by() <= kinds or found.content_hash == decision.content_hash:
+            new_subjects = self._add_subjects(row_id, decision)
+            parent = self._parent_id(decision)
+            extra = {"parent_id": parent} if found.held_by() <= kinds and parent != found.parent_id else {}
+            found.parent_id = parent if extra else found.parent_id
+            self._supplement(found, decision, extra, new_subjects=new_subjects)
             return
         row = self._row(decision, row_id)
         row["voeten_rcid"] = r.voeten_rcid or found.voeten_rcid
@@ -228,12 +297,42 @@ class DecisionWriter:
             row["important_vote"] = found.important_vote
         found.source, found.content_hash = r.source.kind, decision.content_hash
         found.imported_kind, found.imported_hash = r.source.kind, decision.content_hash
+        found.kinds, found.parent_id, found.file = kinds, row["parent_id"], (r.source.kind, r.source.name)
         if not found.published:
             self._name(self.result.unpublished, row_id, r)
         batch.changed_rows.append(row)
         batch.replaced.append(row_id)
         batch.roll_calls.append((row_id, decision))
+        self._subjects.pop(row_id, None)
+        self._add_subjects(row_id, decision)
+        self._add_differences(row_id, decision)
         self._count(row_id, added=False)
+
+    def _parent_id(self, decision: Decision) -> int | None:
+        parent = self._existing.get(decision.parent) if decision.parent else None
+        return parent.id if parent else None
+
+    def _add_differences(self, row_id: int, decision: Decision) -> None:
+        for d in decision.differences:
+            self._batch.differences.append(
+                [row_id, d.source.value, d.kind.value, d.state_id, d.item, d.shown[:200], d.other[:200]]
+            )
+        self.result.differences += len(decision.differences)
+
+    def _remove_stale(self) -> None:
+        """Remove the rows this import no longer produces (module docstring), in one statement a chunk."""
+        stale = [
+            e.id
+            for e in self._existing.values()
+            if not e.seen and e.source is not SourceKind.ADMIN and e.file in self._files
+        ]
+        if not stale:
+            return
+        noted = set(self._conn.scalars(select(VoteIntention.resolution_id).distinct()))
+        stale = [row_id for row_id in stale if row_id not in noted]
+        for first in range(0, len(stale), 500):
+            self._conn.execute(delete(Resolution).where(Resolution.id.in_(stale[first : first + 500])))
+        self.result.removed = len(stale)
 
     def _supplement(
         self, found: _Existing, decision: Decision, extra: dict[str, Any], *, new_subjects: bool
@@ -286,13 +385,11 @@ class DecisionWriter:
             self.result.changed += 1
 
     def _add_subjects(self, row_id: int, decision: Decision) -> bool:
-        added = False
-        for vocabulary, term in decision.record.subjects:
-            if (row_id, vocabulary, term) not in self._subjects:
-                self._subjects.add((row_id, vocabulary, term))
-                self._batch.subjects.append([row_id, vocabulary, term])
-                added = True
-        return added
+        have = self._subjects.setdefault(row_id, set())
+        new = decision.record.subjects - have
+        have |= new
+        self._batch.subjects.extend([row_id, vocabulary, term] for vocabulary, term in sorted(new))
+        return bool(new)
 
     def _row(self, decision: Decision, row_id: int) -> dict[str, Any]:
         r = decision.record
@@ -306,7 +403,9 @@ class DecisionWriter:
             "official_no": r.official_no, "official_abstain": r.official_abstain,
             "official_non_voting": r.official_non_voting, "tally_yes": yes, "tally_no": no,
             "tally_abstain": abstain, "tally_non_voting": non_voting, "roll_call_complete": decision.complete,
-            "discrepancy": decision.discrepancy, "voeten_rcid": r.voeten_rcid, "undl_id": r.undl_id,
+            "discrepancy": decision.discrepancy, "voeten_rcid": r.voeten_rcid, "voeten_ref": r.voeten_ref,
+            "undl_id": r.undl_id, "parent_id": self._parent_id(decision),
+            "source_kinds": " ".join(k.value for k in decision.sources or (r.source.kind,)),
             "source_id": self._source_ids[r.source], "content_hash": decision.content_hash,
             "imported_kind": r.source.kind, "imported_hash": decision.content_hash,
             "published": True, "version": 1,
@@ -364,6 +463,8 @@ class DecisionWriter:
             _apply_updates(conn, batch)
             if batch.subjects:
                 driver.executemany(_insert_sql("resolution_subject", SUBJECT_COLUMNS), batch.subjects)
+            if batch.differences:
+                driver.executemany(_insert_sql("source_difference", DIFFERENCE_COLUMNS), batch.differences)
             if batch.roll_calls:
                 driver.execute(_SQLITE_VOTES, (votes,))
             return count
@@ -390,6 +491,12 @@ class DecisionWriter:
                     ) as copy:
                         for subject in batch.subjects:
                             copy.write_row(subject)
+                if batch.differences:
+                    with cursor.copy(
+                        f"COPY source_difference ({', '.join(DIFFERENCE_COLUMNS)}) FROM STDIN"
+                    ) as copy:
+                        for difference in batch.differences:
+                            copy.write_row(difference)
                 if lines:
                     with cursor.copy("COPY vote (resolution_id, state_id, choice) FROM STDIN") as copy:
                         copy.write(lines)
@@ -425,7 +532,11 @@ def _apply_updates(conn: Connection, batch: _Batch) -> None:
         values = {k: v for k, v in row.items() if k != "id"}
         conn.execute(update(Resolution).where(Resolution.id == row["id"]).values(**values))
     if batch.replaced:
+        # Replaced with the batch's own: the roll call, the subjects and the differences are the new
+        # record's alone (rows an admin saved never get here).
         conn.execute(delete(Vote).where(Vote.resolution_id.in_(batch.replaced)))
+        conn.execute(delete(ResolutionSubject).where(ResolutionSubject.resolution_id.in_(batch.replaced)))
+        conn.execute(delete(SourceDifference).where(SourceDifference.resolution_id.in_(batch.replaced)))
 
 
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
@@ -440,11 +551,25 @@ def _stored(row: dict[str, Any]) -> list[Any]:
     return values
 
 
-def _source_id(session: Session, source: SourceFile) -> int:
+@dataclass(frozen=True)
+class SourceCoverage:
+    """What one file holds: the dates of its first and last votes and its number of decisions."""
+
+    first_day: dt.date
+    last_day: dt.date
+    records: int
+
+
+def _source_id(session: Session, source: SourceFile, coverage: SourceCoverage | None) -> int:
     row_id = session.scalar(
         select(DataSource.id).where(
             DataSource.kind == source.kind, DataSource.name == source.name, DataSource.sha256 == source.sha256
         )
+    )
+    covers = (
+        {"first_day": coverage.first_day, "last_day": coverage.last_day, "records": coverage.records}
+        if coverage
+        else {}
     )
     if row_id is None:
         values = {
@@ -452,8 +577,11 @@ def _source_id(session: Session, source: SourceFile) -> int:
             "name": source.name,
             "sha256": source.sha256,
             "version": source.version,
+            **covers,
         }
         row_id = session.execute(insert(DataSource).values(**values).returning(DataSource.id)).scalar_one()
+    elif covers:
+        session.execute(update(DataSource).where(DataSource.id == row_id).values(**covers))
     return row_id
 
 
@@ -462,7 +590,8 @@ def _load_existing(session: Session) -> dict[tuple[str, str], _Existing]:
         select(
             Resolution.id, Resolution.kind, Resolution.symbol, Resolution.voeten_rcid, Resolution.undl_id,
             DataSource.kind.label("source"), Resolution.content_hash, Resolution.important_vote,
-            Resolution.published, Resolution.imported_kind, Resolution.imported_hash,
+            Resolution.published, Resolution.imported_kind, Resolution.imported_hash, Resolution.source_kinds,
+            Resolution.parent_id, DataSource.name,
         ).join(DataSource, Resolution.source_id == DataSource.id)
     )  # fmt: skip
     return {
@@ -475,13 +604,19 @@ def _load_existing(session: Session) -> dict[tuple[str, str], _Existing]:
             row.published,
             row.imported_kind,
             row.imported_hash,
+            frozenset(SourceKind(k) for k in row.source_kinds.split()),
+            row.parent_id,
+            (row.source, row.name),
         )
         for row in rows
     }
 
 
-def _load_subjects(session: Session) -> set[tuple[int, str, str]]:
+def _load_subjects(session: Session) -> dict[int, set[tuple[str, str]]]:
     rows = session.execute(
         select(ResolutionSubject.resolution_id, ResolutionSubject.vocabulary, ResolutionSubject.term)
     )
-    return {(a, b, c) for a, b, c in rows}
+    subjects: dict[int, set[tuple[str, str]]] = {}
+    for row_id, vocabulary, term in rows:
+        subjects.setdefault(row_id, set()).add((vocabulary, term))
+    return subjects

@@ -1,18 +1,20 @@
 """Turning identified input files into records, whatever their format.
 
-Records come out most authoritative source first (DGACM, then the UN Digital Library, then Voeten), so
-that where sources overlap the loader meets the authoritative record first and later ones only add to it.
+Records come out by source: DGACM's, the UN Digital Library's, then Voeten's; app.ingest.reconcile
+pairs, matches and merges them.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from app.ingest.dgacm import parse_dgacm
 from app.ingest.errors import IngestError
 from app.ingest.records import Record
-from app.ingest.sources import Format, InputFile
+from app.ingest.sources import Format, InputFile, decode
 from app.ingest.undl import parse_undl
 from app.ingest.voeten import add_issues, add_votes, parse_roll_calls
 
@@ -22,11 +24,19 @@ def iter_records(inputs: list[InputFile]) -> Iterator[Record]:
     for item in inputs:
         by_format.setdefault(item.format, []).append(item)
     _check_voeten(by_format)
-    for item in by_format.get(Format.DGACM, []):
-        yield from parse_dgacm(item.source, io.StringIO(item.text))
-    for item in by_format.get(Format.UNDL, []):
-        yield from parse_undl(item.source, io.StringIO(item.text))
-    yield from _voeten(by_format)
+    # The UN Digital Library's files are read in another thread while this one reads the others: most of
+    # that reading is polars' (Rust, without the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-undl") as pool:
+        library = [
+            pool.submit(parse_undl, item.source, item.data, functools.partial(decode, item.path))
+            for item in by_format.get(Format.UNDL, [])
+        ]
+        for item in by_format.get(Format.DGACM, []):
+            yield from parse_dgacm(item.source, io.StringIO(item.text))
+        voeten = list(_voeten(by_format))
+        for future in library:
+            yield from future.result()
+    yield from voeten
 
 
 def _check_voeten(by_format: dict[Format, list[InputFile]]) -> None:

@@ -13,13 +13,28 @@ from typing import cast
 from app.ingest.errors import IngestError, UnmatchedNamesError
 from app.ingest.names import StateResolver
 from app.ingest.records import Record
-from app.models.enums import Adoption, VoteChoice
+from app.models.enums import Adoption, DifferenceKind, SourceKind, VoteChoice
 
 Tally = tuple[int, int, int, int]  # yes, no, abstain, non-voting
 YES, NO, ABSTAIN, NON_VOTING = (c.value for c in VoteChoice)
 
 
 NO_VOTE = "-"  # in a roll call's letters: the state has no vote (not a member, or no roll call)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Something another source records differently from the decision as stored (app.ingest.merge)."""
+
+    source: SourceKind
+    kind: DifferenceKind
+    state_id: int | None = None
+    item: str = ""  # for a count: "yes", "no" or "abstain"
+    shown: str = ""  # the stored decision's value
+    other: str = ""  # the other source's ("" where it has none)
+
+    def payload(self) -> list[object]:
+        return [self.source.value, self.kind.value, self.state_id, self.item, self.shown, self.other]
 
 
 @dataclass
@@ -32,6 +47,11 @@ class Decision:
     complete: bool
     discrepancy: str
     content_hash: str = ""
+    # Set when the sources are reconciled (app.ingest.reconcile): what the other sources record
+    # differently, the key of the resolution a separate vote belongs to, and the sources that hold it.
+    differences: list[Difference] = field(default_factory=list)
+    parent: tuple[str, str] | None = None
+    sources: tuple[SourceKind, ...] = ()
 
     @property
     def vote_count(self) -> int:
@@ -71,14 +91,17 @@ class Preparer:
             distinct = set(ids)
         else:  # every name matched (no None), each once
             ids, letters, repeated = cast(list[int], found), record.choices, 0
-        for state_id in cast(set[int], distinct) - members:
-            self.outside_membership[self.codes[state_id]] += 1
         row = bytearray(self._blank_row(members if record.has_roll_call else frozenset()))
         deque(map(row.__setitem__, ids, letters.encode()), maxlen=0)
+        for state_id in cast(set[int], distinct) - members:
+            if row[state_id] == ord(NON_VOTING):
+                # Listed without a vote on a date it was not a member (the Library lists Dominica on
+                # votes of the weeks before its admission): it had no vote to cast, so no row.
+                row[state_id] = ord(NO_VOTE)
+            else:
+                self.outside_membership[self.codes[state_id]] += 1
         self.duplicate_names += repeated
-        decision = _decision(record, row.decode(), repeated)
-        self.flagged += bool(decision.discrepancy)
-        return decision
+        return build_decision(record, row.decode(), repeated)
 
     def finish(self) -> None:
         """Raise if any name matched no state: every such name is listed, none is dropped."""
@@ -131,7 +154,9 @@ class Preparer:
         return self._code_ids.get(record.name_codes.get(name, ""))
 
 
-def _decision(record: Record, letters: str, repeated: int) -> Decision:
+def build_decision(record: Record, letters: str, repeated: int = 0) -> Decision:
+    """A decision from a record and its roll call: tallies counted, gaps and disagreements with the
+    official totals described. Fingerprinted once reconciled (app.ingest.reconcile), not here."""
     tally = (letters.count(YES), letters.count(NO), letters.count(ABSTAIN), letters.count(NON_VOTING))
     recorded = record.adoption is Adoption.RECORDED_VOTE
     complete = not recorded or record.has_roll_call
@@ -157,12 +182,10 @@ def _decision(record: Record, letters: str, repeated: int) -> Decision:
             notes.append(
                 "The official totals differ from the source's lists (" + "; ".join(differences) + ")."
             )
-    decision = Decision(record, letters, tally, complete, " ".join(notes))
-    decision.content_hash = _fingerprint(decision)
-    return decision
+    return Decision(record, letters, tally, complete, " ".join(notes), sources=(record.source.kind,))
 
 
-def _fingerprint(decision: Decision) -> str:
+def fingerprint(decision: Decision) -> str:
     """A hash of what the source says, so that a re-import can tell unchanged records.
 
     Votes enter as the letters by state id: ids are stable within a database, which is the only place
@@ -175,7 +198,8 @@ def _fingerprint(decision: Decision) -> str:
         r.session_kind.value, r.session_number, r.meeting_record, r.draft_symbol, r.committee,
         r.agenda_item, r.agenda_title, r.adoption.value, r.adopted, r.important_vote, r.official_yes,
         r.official_no, r.official_abstain, r.official_non_voting, r.undl_id, decision.complete,
-        decision.discrepancy,
+        decision.discrepancy, r.voeten_rcid, r.voeten_ref, sorted(r.subjects),
+        [d.payload() for d in decision.differences], decision.parent, [k.value for k in decision.sources],
     ]  # fmt: skip
     digest = hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode())
     digest.update(decision.letters.rstrip(NO_VOTE).encode())

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
 
-# When two sources describe the same resolution, the more authoritative one supplies its facts and
-# roll call; the others add what only they have (Voeten's roll-call id, issue codes, important-vote flag).
+# Whose record a stored row is, when an import meets a row another write made: an admin's save is kept
+# against any import; otherwise the UN's sources rank above Voeten's. Which source supplies each field of
+# a decision the sources share is decided field by field in app.ingest.merge.
 PRECEDENCE = {SourceKind.ADMIN: 4, SourceKind.DGACM: 3, SourceKind.UNDL: 2, SourceKind.VOETEN: 1}
 
 
@@ -57,7 +58,11 @@ class Record:
     name_codes: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     voeten_rcid: int | None = None
+    voeten_ref: str = ""  # Voeten's own reference for the roll call (``unres``, e.g. R/2/1424), as given
     undl_id: int | None = None
+    # The symbol as the source writes it when it is not a symbol that can exist (the Library's
+    # "A/RES/79/XX"): the record then has no symbol until another source supplies one.
+    source_symbol: str = ""
     subjects: set[tuple[str, str]] = field(default_factory=set)  # (vocabulary, term)
 
     def add_votes(self, names: list[str], choice: str) -> None:

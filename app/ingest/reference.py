@@ -59,7 +59,8 @@ class StateRecord(BaseModel):
     names: list[NameSpan] = Field(default_factory=list)
     memberships: list[MembershipSpan] = Field(default_factory=list)
     suspensions: list[SuspensionSpan] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # names people know the state by, shown publicly
+    spellings: list[str] = Field(default_factory=list)  # the sources' spellings, for the importers only
 
     @model_validator(mode="after")
     def _consistent(self) -> StateRecord:
@@ -83,8 +84,15 @@ class StateRecord(BaseModel):
         start = self.memberships[0].start if self.memberships else dt.date(1945, 10, 24)
         return [(self.name, start, None)]
 
-    def all_spellings(self) -> list[str]:
-        return [self.name, *(n.name for n in self.names), *self.aliases]
+    def folded_spellings(self) -> dict[str, tuple[str, bool]]:
+        """Every matching key with its first spelling and whether it is a name people know the state by
+        (its names and aliases are; the sources' spellings, "IR ELAND" or "TÜRKÝYE", are not)."""
+        found: dict[str, tuple[str, bool]] = {}
+        for spelling in [self.name, *(n.name for n in self.names), *self.aliases]:
+            found.setdefault(fold(spelling), (spelling, True))
+        for spelling in self.spellings:
+            found.setdefault(fold(spelling), (spelling, False))
+        return found
 
 
 class Reference(BaseModel):
@@ -131,7 +139,7 @@ def _snapshot(record: StateRecord) -> dict[str, Any]:
         "names": record.dated_names(),
         "memberships": [(m.start, m.end, m.successor, m.note) for m in record.memberships],
         "suspensions": [(s.start, s.end, s.note) for s in record.suspensions],
-        "aliases": sorted({fold(s) for s in record.all_spellings()}),
+        "aliases": sorted((key, public) for key, (_, public) in record.folded_spellings().items()),
     }
 
 
@@ -149,7 +157,7 @@ def _db_snapshot(state: State, codes: dict[int, str]) -> dict[str, Any]:
             for m in state.memberships
         ],
         "suspensions": sorted((s.starts_on, s.ends_on, s.note) for s in state.suspensions),
-        "aliases": sorted(a.folded for a in state.aliases),
+        "aliases": sorted((a.folded, a.public) for a in state.aliases),
     }
 
 
@@ -191,14 +199,16 @@ def _apply_record(state: State, record: StateRecord) -> None:
     state.suspensions = [
         Suspension(starts_on=s.start, ends_on=s.end, note=s.note) for s in record.suspensions
     ]
-    spellings: dict[str, str] = {}
-    for spelling in record.all_spellings():
-        spellings.setdefault(fold(spelling), spelling)
+    spellings = record.folded_spellings()
     # Rows kept where the key stays: replacing them all would insert a key before its old row is deleted.
     kept = [a for a in state.aliases if a.folded in spellings] if state.id is not None else []
+    for alias in kept:
+        alias.public = spellings[alias.folded][1]
     have = {a.folded for a in kept}
     state.aliases = kept + [
-        StateAlias(alias=alias, folded=key) for key, alias in sorted(spellings.items()) if key not in have
+        StateAlias(alias=alias, folded=key, public=public)
+        for key, (alias, public) in sorted(spellings.items())
+        if key not in have
     ]
 
 

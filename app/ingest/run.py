@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import refresh_planner_statistics
-from app.ingest.load import DecisionWriter
+from app.ingest.load import DecisionWriter, SourceCoverage
 from app.ingest.parse import iter_records
-from app.ingest.prepare import Preparer
+from app.ingest.prepare import Decision, Preparer
+from app.ingest.reconcile import reconcile
+from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
-from app.ingest.sources import discover
-from app.models import State
+from app.ingest.sources import InputFile, discover
+from app.models import ImportRun, Resolution, State
 from app.resolutions.search import rebuild_search_index
 from app.series.refresh import refresh_series
 
@@ -44,13 +48,29 @@ class ImportSummary:
     # Unpublished through the admin, and their source record changed: updated, still unpublished.
     unpublished_updated: list[str] = field(default_factory=list)
     votes_written: int = 0
+    removed: int = 0  # stale decisions removed (app.ingest.load)
+    differences: int = 0  # differences between sources recorded
+    separate_votes: int = 0  # Voeten's roll calls that match no UN record
     flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
     duplicate_names: int = 0
     outside_membership: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed_anything(self) -> bool:
-        return any((self.states_added, self.states_changed, self.resolutions_added, self.resolutions_changed))
+        return any(
+            (
+                self.states_added,
+                self.states_changed,
+                self.resolutions_added,
+                self.resolutions_changed,
+                self.removed,
+            )
+        )
+
+
+# Part of every import's fingerprint: change it when the importer would write something else from the
+# same files, so that a re-import of unchanged files does not stop early on an older importer's work.
+IMPORTER_VERSION = "2026-12-02 reconciled record"
 
 
 def import_paths(
@@ -59,24 +79,36 @@ def import_paths(
     """Import files or folders of any supported format. Raises IngestError / UnmatchedNamesError.
 
     Nothing is committed here: the caller owns the transaction, so a failure leaves the database as it was.
+    An import of exactly the files and member-state file the last import read, by the same importer,
+    finds nothing to do without reading them (``ImportRun``).
     """
     report = reporter or Reporter()
     report.stage("Reading files")
     inputs = discover(paths)
+    reference_bytes = _read_reference(reference_path)
+    fingerprint = _fingerprint(inputs, reference_bytes)
+    if _already_imported(session, fingerprint):
+        return ImportSummary(files=[str(item.path) for item in inputs], resolutions_unchanged=_count(session))
     reference = load_reference(reference_path)
     report.stage("Member states")
     synced = sync_states(session, reference)
     states_added, states_changed = synced.added, synced.changed
     codes = dict(session.execute(select(State.id, State.code)).all())
     preparer = Preparer(build_resolver(session), codes)
+    report.stage("Reading votes")
+    prepared = [preparer.prepare(record) for record in iter_records(inputs)]
+    preparer.finish()
+    report.stage("Reconciling sources")
+    decisions = reconcile(prepared)
     report.stage("Importing votes")
-    with DecisionWriter(session, [item.source for item in inputs], report.advance) as writer:
-        for record in iter_records(inputs):
-            writer.submit(preparer.prepare(record))
-        preparer.finish()
+    sources = [item.source for item in inputs]
+    with DecisionWriter(session, sources, report.advance, _coverage(prepared)) as writer:
+        writer.release_roll_call_ids(decisions)
+        for decision in decisions:
+            writer.submit(decision)
         report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
-    changed = any((written.added, written.changed, states_added, states_changed))
+    changed = any((written.added, written.changed, written.removed, states_added, states_changed))
     report.stage("Search index")
     rebuild_search_index(session, skip_if_filled=not changed)
     report.stage("Series of recurring resolutions")
@@ -84,6 +116,7 @@ def import_paths(
     if changed:
         report.stage("Planner statistics")
         refresh_planner_statistics(session)
+    session.add(ImportRun(fingerprint=fingerprint))
     return ImportSummary(
         files=[str(item.path) for item in inputs],
         states_added=states_added,
@@ -95,7 +128,45 @@ def import_paths(
         resolutions_kept=written.kept,
         unpublished_updated=written.unpublished,
         votes_written=written.votes_written,
-        flagged=preparer.flagged,
+        removed=written.removed,
+        differences=sum(len(d.differences) for d in decisions),
+        separate_votes=sum(1 for d in decisions if d.record.kind.value != "resolution"),
+        flagged=sum(1 for d in decisions if d.discrepancy),
         duplicate_names=preparer.duplicate_names,
         outside_membership=preparer.outside_membership,
     )
+
+
+def _read_reference(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # load_reference names the problem
+
+
+def _fingerprint(inputs: list[InputFile], reference: bytes) -> str:
+    digest = hashlib.sha256(IMPORTER_VERSION.encode())
+    for item in sorted(inputs, key=lambda i: (i.source.kind.value, i.source.name)):
+        digest.update(
+            f"|{item.format}|{item.source.name}|{item.source.sha256}|{item.source.version}".encode()
+        )
+    digest.update(hashlib.sha256(reference).digest())
+    return digest.hexdigest()
+
+
+def _already_imported(session: Session, fingerprint: str) -> bool:
+    """The newest import read exactly these files, and nothing was written since but by the admin (whose
+    saves an import keeps anyway)."""
+    latest = session.scalar(select(ImportRun.fingerprint).order_by(ImportRun.id.desc()).limit(1))
+    return latest == fingerprint
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Resolution)) or 0
+
+
+def _coverage(decisions: list[Decision]) -> dict[SourceFile, SourceCoverage]:
+    days: dict[SourceFile, list[dt.date]] = {}
+    for decision in decisions:
+        days.setdefault(decision.record.source, []).append(decision.record.day)
+    return {source: SourceCoverage(min(found), max(found), len(found)) for source, found in days.items()}

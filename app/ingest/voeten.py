@@ -103,6 +103,7 @@ def parse_roll_calls(source: SourceFile, lines: Iterable[str]) -> dict[int, Reco
             important_vote=_flag(source, line, important, "importantvote"),
             has_roll_call=True,
             voeten_rcid=rcid,
+            voeten_ref=unres.strip(),
             notes=notes,
         )
         if mapped.section:

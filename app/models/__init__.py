@@ -5,13 +5,15 @@ from app.models.base import Base
 from app.models.enums import (
     Adoption,
     DecisionKind,
+    DifferenceKind,
     RegionalGroup,
     SessionKind,
     SourceKind,
     StateStatus,
     VoteChoice,
 )
-from app.models.resolution import DataSource, Resolution, ResolutionSubject
+from app.models.imports import ImportRun
+from app.models.resolution import DataSource, Resolution, ResolutionSubject, SourceDifference
 from app.models.series import Series, SeriesMember
 from app.models.state import Membership, State, StateAlias, StateName, Suspension
 from app.models.vote import Vote
@@ -24,6 +26,8 @@ __all__ = [
     "Base",
     "DataSource",
     "DecisionKind",
+    "DifferenceKind",
+    "ImportRun",
     "LoginFailure",
     "Membership",
     "RegionalGroup",
@@ -32,6 +36,7 @@ __all__ = [
     "Series",
     "SeriesMember",
     "SessionKind",
+    "SourceDifference",
     "SourceKind",
     "State",
     "StateAlias",

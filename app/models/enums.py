@@ -52,12 +52,40 @@ class SessionKind(enum.StrEnum):
 
 
 class DecisionKind(enum.StrEnum):
-    """What a recorded decision is about: Voeten's data also has separate votes on parts of a text."""
+    """What a recorded decision is: the adoption of a resolution (or decision) as the UN records it, or
+    one of the other recorded votes only Voeten's data holds."""
 
     RESOLUTION = "resolution"
     AMENDMENT = "amendment"
     PARAGRAPH = "paragraph"
-    SEPARATE = "separate"  # another recorded vote on the same text, not coded as amendment or paragraph
+    # Another recorded vote (a motion, a failed or rival draft, a part voted separately) that Voeten codes
+    # as neither an amendment nor a paragraph and that matches no adopted resolution in the UN's records.
+    SEPARATE = "separate"
+
+    @property
+    def label(self) -> str:
+        return _DECISION_LABELS[self]
+
+
+_DECISION_LABELS = {
+    DecisionKind.RESOLUTION: "Resolution",
+    DecisionKind.AMENDMENT: "Vote on an amendment",
+    DecisionKind.PARAGRAPH: "Separate vote on a part",
+    DecisionKind.SEPARATE: "Other recorded vote",
+}
+
+
+class DifferenceKind(enum.StrEnum):
+    """What two sources record differently about one vote (app.ingest.merge)."""
+
+    DATE = "date"
+    VOTE = "vote"  # one state's vote
+    COUNT = "count"  # the number in favour, against or abstaining
+    SYMBOL = "symbol"  # the resolution the other source files the vote under
+
+    @property
+    def label(self) -> str:
+        return {"date": "Date", "vote": "A state's vote", "count": "Count", "symbol": "Symbol"}[self.value]
 
 
 class Adoption(enum.StrEnum):
@@ -70,3 +98,16 @@ class SourceKind(enum.StrEnum):
     VOETEN = "voeten"
     UNDL = "undl"
     ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """How pages name the source in a sentence ("Voeten's data lists ...")."""
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    SourceKind.DGACM: "the UN's machine-readable resolutions (DGACM)",
+    SourceKind.VOETEN: "Voeten's data",
+    SourceKind.UNDL: "the UN Digital Library",
+    SourceKind.ADMIN: "an administrator",
+}

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
-from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
+from app.models.enums import Adoption, DecisionKind, DifferenceKind, SessionKind, SourceKind
 
 
 def _values(enum_cls: type[StrEnum]) -> list[str]:
@@ -41,6 +41,9 @@ class DataSource(Base):
     kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, 16))
     name: Mapped[str] = mapped_column(String(200), comment="file name as imported")
     sha256: Mapped[str] = mapped_column(String(64), comment="of the decompressed content")
+    first_day: Mapped[dt.date | None] = mapped_column(comment="date of the earliest vote the file holds")
+    last_day: Mapped[dt.date | None] = mapped_column(comment="date of the latest vote the file holds")
+    records: Mapped[int | None] = mapped_column(comment="decisions the file holds")
     version: Mapped[str] = mapped_column(Text, default="", comment="upstream version or commit, if known")
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -110,6 +113,20 @@ class Resolution(Base):
     )
 
     voeten_rcid: Mapped[int | None] = mapped_column(Integer, unique=True, comment="Voeten roll-call id")
+    voeten_ref: Mapped[str] = mapped_column(
+        String(64), default="", server_default="", comment="Voeten's own reference (unres), e.g. R/2/1424"
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resolution.id", ondelete="SET NULL"),
+        index=True,
+        comment="for a separate vote: the resolution it was part of the voting on, where known",
+    )
+    source_kinds: Mapped[str] = mapped_column(
+        String(40),
+        default="",
+        server_default="",
+        comment="the sources that hold this decision, space-separated (e.g. 'undl dgacm voeten')",
+    )
     undl_id: Mapped[int | None] = mapped_column(Integer, comment="UN Digital Library record id")
     source_id: Mapped[int] = mapped_column(ForeignKey("data_source.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), comment="fingerprint of what the import wrote")
@@ -135,6 +152,25 @@ class Resolution(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SourceDifference(Base):
+    """Something another source records differently from the record shown (the UN's, where it has one):
+    a date, a state's vote, a count, the symbol it files the vote under."""
+
+    __tablename__ = "source_difference"
+    __table_args__ = (Index(None, "kind", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolution.id", ondelete="CASCADE"), index=True)
+    source: Mapped[SourceKind] = mapped_column(_enum(SourceKind, 16), comment="the source that differs")
+    kind: Mapped[DifferenceKind] = mapped_column(_enum(DifferenceKind, 16))
+    state_id: Mapped[int | None] = mapped_column(
+        ForeignKey("state.id"), index=True, comment="the state whose vote differs (kind 'vote')"
+    )
+    item: Mapped[str] = mapped_column(String(16), default="", comment="for a count: yes, no or abstain")
+    shown: Mapped[str] = mapped_column(String(200), comment="the value the record shown holds")
+    other: Mapped[str] = mapped_column(String(200), comment="the value the other source holds ('' if none)")
 
 
 class ResolutionSubject(Base):

@@ -98,7 +98,11 @@ class Membership(Base):
 
 
 class StateAlias(Base):
-    """A spelling a source or a user may use for a seat; ``folded`` is the matching key."""
+    """A spelling a source or a user may use for a seat; ``folded`` is the matching key.
+
+    ``public`` aliases are names people know the state by ("Turkey", "USSR"), shown as "also known as";
+    the others are spellings only the importers need (the sources' capitals and misspellings: "IR ELAND",
+    "TÜRKÝYE"), matched but never shown."""
 
     __tablename__ = "state_alias"
     __table_args__ = (UniqueConstraint("state_id", "folded"), Index(None, "folded"))
@@ -107,6 +111,9 @@ class StateAlias(Base):
     state_id: Mapped[int] = mapped_column(ForeignKey("state.id", ondelete="CASCADE"))
     alias: Mapped[str] = mapped_column(String(160))
     folded: Mapped[str] = mapped_column(String(160), comment="accent- and case-folded alias")
+    public: Mapped[bool] = mapped_column(
+        default=True, server_default=text("true"), comment="shown as a name the state is known by"
+    )
 
     state: Mapped[State] = relationship(back_populates="aliases", lazy="raise")
 

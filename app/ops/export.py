@@ -275,7 +275,8 @@ def _states_toml(states: list[State]) -> str:
                 _span(s.starts_on, s.ends_on, note=s.note)
                 for s in sorted(state.suspensions, key=lambda s: s.starts_on)
             ],
-            "aliases": [a.alias for a in sorted(state.aliases, key=lambda a: a.folded)],
+            "aliases": [a.alias for a in sorted(state.aliases, key=lambda a: a.folded) if a.public],
+            "spellings": [a.alias for a in sorted(state.aliases, key=lambda a: a.folded) if not a.public],
         }
     header = "# Member states exported by `unga export`; the format of data/states.toml.\n\n"
     return header + tomli_w.dumps(document, multiline_strings=False)
