@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app import docs
 from app.admin import routes as admin_routes
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
 from app.cache.queries import data_version
@@ -23,6 +24,7 @@ from app.db import get_read_sessionmaker
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
+from app.hosts import AllowedHostsMiddleware
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -51,12 +53,15 @@ def _data_version() -> str:
 def create_app(*, page_cache: bool = True) -> FastAPI:
     """The application. ``page_cache=False`` for tests that read their own uncommitted transaction."""
     settings = get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
+    settings.check_serving()  # and to sign cookies with the development key unless asked to
     configure_logging()
     app = FastAPI(
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
         version="0.1.0",
         lifespan=serving_lifespan if page_cache else lifespan,  # tests build their own data
+        docs_url=None,  # app/docs.py serves both pages with assets from this site, not a CDN
+        redoc_url=None,
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
@@ -68,6 +73,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(metrics.router)
     app.include_router(cards_routes.router)
     app.include_router(resolutions_pages.router)
@@ -75,6 +81,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_pages.router)
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
+    app.mount(docs.ASSETS_URL, docs.assets())
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too
@@ -83,5 +90,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
         pages = ResponseCache(shared=SharedPages(folder, namespace(read_url)))
         app.add_middleware(PublicCacheMiddleware, version=_data_version, cache=pages)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Before anything reads the Host header (and before the cache answers): unknown Hosts get a 400.
+    app.add_middleware(AllowedHostsMiddleware, names=settings.host_names)
     app.add_middleware(RequestLogMiddleware, enabled=settings.request_log)  # outermost: times everything
     return app
