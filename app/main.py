@@ -13,7 +13,9 @@ from starlette.responses import Response
 
 from app import docs
 from app.admin import routes as admin_routes
+from app.admin.auth import SESSION_COOKIES
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.params import DeclaredParams
 from app.cache.queries import data_version
 from app.cache.shared import SharedPages, default_folder, namespace
 from app.cards import routes as cards_routes
@@ -88,7 +90,13 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
         read_url = settings.read_database_url or settings.database_url  # where the pages are read from
         folder = settings.page_cache_dir or default_folder(read_url)
         pages = ResponseCache(shared=SharedPages(folder, namespace(read_url)))
-        app.add_middleware(PublicCacheMiddleware, version=_data_version, cache=pages)
+        app.add_middleware(
+            PublicCacheMiddleware,
+            version=_data_version,
+            cache=pages,
+            bypass_cookies=SESSION_COOKIES,  # an admin sees a save at once; other cookies are ignored
+            params=DeclaredParams(lambda: app.routes),
+        )
     app.add_middleware(SecurityHeadersMiddleware)
     # Before anything reads the Host header (and before the cache answers): unknown Hosts get a 400.
     app.add_middleware(AllowedHostsMiddleware, names=settings.host_names)

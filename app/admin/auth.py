@@ -26,13 +26,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.types import Message, Receive
@@ -40,6 +43,7 @@ from starlette.types import Message, Receive
 from app.admin import queries
 from app.admin.audit import Actor, aware, record, utcnow
 from app.admin.passwords import verify_password
+from app.admin.revocations import PendingRevocations, default_path
 from app.config import Settings, get_settings
 from app.db import write_session
 from app.deps import SessionDep
@@ -47,6 +51,7 @@ from app.models import AdminSession, AdminUser, LoginFailure
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_PATH = "/admin/login"
+LOGOUT_PATH = "/admin/logout"
 COOKIE = "unga_admin"
 LOGIN_COOKIE = "unga_admin_signin"
 DEVICE_COOKIE = "unga_admin_device"
@@ -126,6 +131,9 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
     token = _unsign(request, COOKIE, "admin-session", settings.admin_session_max_hours * 3600)
     if token is None:
         return None
+    if _digest(token) in pending_revocations():  # signed out while the database could not record it
+        _record_pending_revocation(session, _digest(token))
+        return None
     now = utcnow()
     found = queries.live_session(session, _digest(token), now, idle_since(now))
     if found is None:
@@ -137,6 +145,36 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
 
 
 AdminOrNone = Annotated[Admin | None, Depends(current_admin)]
+
+
+@lru_cache
+def pending_revocations() -> PendingRevocations:
+    return PendingRevocations(default_path(get_settings().database_url))
+
+
+def _record_pending_revocation(session: Session, digest: str) -> None:
+    """Revoke in the database a session signed out while it could not be written, if it can be now
+    (the request's transaction commits it); once it holds the revocation the note is forgotten."""
+    row = session.get(AdminSession, digest)
+    if row is None or row.revoked_at is not None:
+        pending_revocations().forget(digest)
+        return
+    try:
+        with session.begin_nested():
+            row.revoked_at = utcnow()
+    except DBAPIError:  # still cannot be written: the session stays refused, and this is tried again
+        return
+
+
+def sign_out_anyway(request: Request, response: Response) -> None:
+    """A sign-out the database could not record: clear the cookie all the same, and note the session so
+    that it is refused, and revoked once the database can be written (app.admin.revocations)."""
+    settings = get_settings()
+    max_age = settings.admin_session_max_hours * 3600
+    token = _unsign(request, COOKIE, "admin-session", max_age)
+    if token is not None:
+        pending_revocations().add(_digest(token), time.time() + max_age)
+    clear_session_cookie(response)
 
 
 def idle_since(now: dt.datetime) -> dt.datetime:
