@@ -29,7 +29,10 @@ class AllowedHostsMiddleware:
         self.names = names
 
     def allowed(self, scope: Scope) -> bool:
-        host = host_name(Headers(scope=scope).get("host", ""))
+        header = Headers(scope=scope).get("host")
+        if header is None:  # HTTP/1.0, or the page cache's own renders: nothing to forge
+            return True
+        host = host_name(header)
         if host in self.names:
             return True
         server = scope.get("server")

@@ -147,23 +147,28 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
 AdminOrNone = Annotated[Admin | None, Depends(current_admin)]
 
 
-@lru_cache
 def pending_revocations() -> PendingRevocations:
-    return PendingRevocations(default_path(get_settings().database_url))
+    return _pending_revocations(get_settings().database_url)
+
+
+@lru_cache
+def _pending_revocations(database_url: str) -> PendingRevocations:
+    return PendingRevocations(default_path(database_url))
 
 
 def _record_pending_revocation(session: Session, digest: str) -> None:
-    """Revoke in the database a session signed out while it could not be written, if it can be now
-    (the request's transaction commits it); once it holds the revocation the note is forgotten."""
+    """Revoke in the database a session signed out while it could not be written, if it can be now;
+    once it holds the revocation the note is forgotten. Committed here, at the start of the request
+    (nothing else is in its transaction yet), because the request itself is refused and rolled back."""
     row = session.get(AdminSession, digest)
     if row is None or row.revoked_at is not None:
         pending_revocations().forget(digest)
         return
     try:
-        with session.begin_nested():
-            row.revoked_at = utcnow()
+        row.revoked_at = utcnow()
+        session.commit()
     except DBAPIError:  # still cannot be written: the session stays refused, and this is tried again
-        return
+        session.rollback()
 
 
 def sign_out_anyway(request: Request, response: Response) -> None:

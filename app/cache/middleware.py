@@ -110,20 +110,27 @@ def render_scope(scope: Scope, query: bytes) -> Scope:
     """The request as the application sees it when its answer may be cached: the path, the normalised
     query, the scheme and the server, and no header or cookie (nothing the cache key does not hold). The
     client's address stays, for rate limits: only answers other than 200, never kept, may depend on it."""
+    return {**scope, "query_string": query, "headers": []}
+
+
+def _refresh_scope(scope: Scope) -> Scope:
+    """A plain GET for the same page, with nothing of the request that asked for it: a background
+    re-render outlives that request."""
     return {
         "type": "http",
         "asgi": scope.get("asgi", {"version": "3.0"}),
         "http_version": scope.get("http_version", "1.1"),
-        "method": scope["method"],
+        "method": "GET",
         "scheme": scope.get("scheme", "http"),
         "server": scope.get("server"),
-        "client": scope.get("client"),
+        "client": None,
         "root_path": scope.get("root_path", ""),
         "path": scope["path"],
         "raw_path": scope.get("raw_path"),
-        "query_string": query,
+        "query_string": scope.get("query_string", b""),
         "headers": [],
         "state": dict(scope.get("state", {})),
+        **({"app": scope["app"]} if "app" in scope else {}),
     }
 
 
@@ -470,8 +477,7 @@ class PublicCacheMiddleware:
         ):
             return
         self._refreshing.add(key)
-        refresh = {**render_scope(scope, scope.get("query_string", b"")), "method": "GET", "client": None}
-        task = asyncio.get_running_loop().create_task(self._refresh(refresh, key, version))
+        task = asyncio.get_running_loop().create_task(self._refresh(_refresh_scope(scope), key, version))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

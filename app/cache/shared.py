@@ -57,10 +57,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def namespace(database_url: str) -> str:
+def namespace(database_url: str, public_url: str = "") -> str:
     """What the pages of one database and one release are filed under: a folder set in the settings may be
-    shared by several databases (a test run's is), and outlives releases."""
-    return hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
+    shared by several databases (a test run's is), and outlives releases. The public URL the pages link
+    to is part of it: pages rendered before it was set (or changed) are never served after."""
+    return hashlib.sha256(f"{database_url}|{public_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
 
 
 def default_folder(database_url: str) -> Path:

@@ -33,7 +33,14 @@ CARD_CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
 # A page shared on a social network brings one scraper per network: a few cards at once, then quiet.
 RENDERS_PER_SECOND = 1.0
 RENDER_BURST = 10
-renders = RateLimiter(RENDERS_PER_SECOND, RENDER_BURST)
+
+
+def _renders(request: Request) -> RateLimiter:
+    """The application's limiter of card renders (one per app: a worker, or a test's app)."""
+    limiter = getattr(request.app.state, "card_renders", None)
+    if limiter is None:
+        limiter = request.app.state.card_renders = RateLimiter(RENDERS_PER_SECOND, RENDER_BURST)
+    return limiter
 
 
 def _png(request: Request, session: SessionDep, draw: Callable[[], bytes]) -> Response:
@@ -42,7 +49,7 @@ def _png(request: Request, session: SessionDep, draw: Callable[[], bytes]) -> Re
     if etag_matches(etag, request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     # A background refresh of the page cache has no client: the server's own work, never refused.
-    wait = renders.take(request.client.host) if request.client else 0
+    wait = _renders(request).take(request.client.host) if request.client else 0
     if wait:
         raise HTTPException(
             429,
