@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # Where the workers of this machine share the pages they render (app/cache/shared.py); empty: a
     # folder in the system's temporary directory, named after the database and the code.
     page_cache_dir: Path | None = None
+    # Render the pages readers ask for first before answering (app/cache/warm.py): unset, in production
+    # only (a start then takes up to warm_seconds longer; the quick start stays quick).
+    warm_start: bool | None = None
+    warm_seconds: float = Field(default=60.0, ge=0)
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
@@ -88,6 +92,10 @@ class Settings(BaseSettings):
                 "UNGA_SECRET_KEY is not set: set it (32+ random characters), or set "
                 "UNGA_ENVIRONMENT=development to serve with the development key on this machine"
             )
+
+    @property
+    def warms_pages(self) -> bool:
+        return self.environment == "production" if self.warm_start is None else self.warm_start
 
     @property
     def cookies_secure(self) -> bool:

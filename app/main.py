@@ -96,7 +96,8 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     if page_cache:  # inside the security headers, so cached answers carry them too
         read_url = settings.read_database_url or settings.database_url  # where the pages are read from
         folder = settings.page_cache_dir or default_folder(read_url)
-        pages = ResponseCache(shared=SharedPages(folder, namespace(read_url, settings.public_base)))
+        app.state.page_store = SharedPages(folder, namespace(read_url, settings.public_base))
+        pages = ResponseCache(shared=app.state.page_store)
         app.add_middleware(
             PublicCacheMiddleware,
             version=_data_version,

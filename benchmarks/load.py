@@ -58,6 +58,8 @@ def environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "UNGA_ENVIRONMENT": "production",
         "UNGA_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use",
+        # The admin signs in over plain HTTP on this machine: production's cookies are Secure otherwise.
+        "UNGA_SECURE_COOKIES": "false",
     }
 
 
@@ -199,12 +201,12 @@ def measure(label: str, url: str, args: argparse.Namespace) -> Run:
     ensure_admin(url)
     targets = paths(url)
     log_path = BENCH / f"load-{label.split()[0].lower()}.log"
-    base = f"http://127.0.0.1:{PORT}"
+    base = f"http://127.0.0.1:{args.port}"
     # An empty folder for the pages the workers share (app/cache/shared.py): each run starts cold.
     pages = tempfile.TemporaryDirectory(prefix="unga-load-pages-")
     with log_path.open("w") as log, pages:
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(PORT),
+            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(args.port),
              "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
             env={**environment(url), "UNGA_PAGE_CACHE_DIR": pages.name,
                  **dict(v.split("=", 1) for v in args.env)},
@@ -246,6 +248,7 @@ def main() -> None:
         "of the private cluster (benchmarks/private_postgres.py)",
     )
     parser.add_argument("--no-admin", action="store_true", help="no admin saving (a baseline)")
+    parser.add_argument("--port", type=int, default=PORT, help="where the app listens (127.0.0.1)")
     parser.add_argument(
         "--warm-up",
         type=int,

@@ -188,6 +188,22 @@ class SharedPages:
         except Exception as exc:
             self._failed("write", exc)
 
+    def has(self, key: str) -> bool:
+        try:
+            return self._key(key) in self._open()
+        except Exception as exc:
+            self._failed("read", exc)
+            return False
+
+    def claim(self, key: str, seconds: float) -> bool:
+        """True for the one worker that asks first within ``seconds`` (to share out work): a marker
+        added only if absent, which expires by itself."""
+        try:
+            return bool(self._open().add(f"{self._space}|claim|{key}", b"", expire=seconds, retry=True))
+        except Exception as exc:
+            self._failed("claim", exc)
+            return True  # the store is unusable: do the work here
+
     def delete(self, key: str) -> None:
         try:
             self._open().delete(self._key(key), retry=False)
