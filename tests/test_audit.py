@@ -9,7 +9,7 @@ from tools.audit import ACCEPTED, judge
 
 
 def _report(*vulns: tuple[str, str, list[str]]) -> str:
-    deps = [{"name": "ok", "version": "1.0", "vulns": []}]
+    deps: list[dict[str, object]] = [{"name": "ok", "version": "1.0", "vulns": []}]
     deps += [{"name": name, "version": "1.0", "vulns": [{"id": i, "aliases": a}]} for name, i, a in vulns]
     return json.dumps({"dependencies": deps})
 

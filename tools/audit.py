@@ -57,7 +57,8 @@ def judge(returncode: int, stdout: str, stderr: str) -> Verdict:
         return Verdict(
             1, f"Dependency audit failed to run (pip-audit exit {returncode}): {stderr.strip()[:500]}"
         )
-    found, accepted = [], []
+    found: list[str] = []
+    accepted: list[str] = []
     for dependency in report.get("dependencies", []):
         for vuln in dependency.get("vulns", []):
             ids = {vuln.get("id", ""), *vuln.get("aliases", [])}
