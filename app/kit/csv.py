@@ -45,7 +45,7 @@ def to_csv(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
 
 def csv_response(body: str, filename: str) -> Response:
     """A CSV download: the file name is reduced to safe characters (it may come from a UN symbol)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "download.csv"
+    safe = re.sub(r"[^A-Za-z0-9._()-]+", "_", filename).strip("_") or "download.csv"
     return Response(
         body, media_type=MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{safe}"'}
     )

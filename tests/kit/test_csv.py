@@ -40,4 +40,6 @@ def test_a_document_round_trips_with_crlf() -> None:
 def test_the_file_name_cannot_break_the_header() -> None:
     response = csv_response("a\r\n", 'A/RES/1 "x"\r\nSet-Cookie: y.csv')
     assert response.headers["content-disposition"] == 'attachment; filename="A_RES_1_x_Set-Cookie_y.csv"'
+    kept = csv_response("", "A_RES_3379(XXX).csv").headers["content-disposition"]
+    assert kept == 'attachment; filename="A_RES_3379(XXX).csv"'
     assert response.media_type == "text/csv; charset=utf-8"
