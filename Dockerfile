@@ -28,7 +28,8 @@ RUN pip install --no-deps -e . \
 USER 10001
 ENV UNGA_ENVIRONMENT=production FORWARDED_ALLOW_IPS=127.0.0.1 WEB_CONCURRENCY=2
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s \
+# --start-period: workers render the pages readers ask for first before they answer (app/cache/warm.py).
+HEALTHCHECK --interval=30s --timeout=3s --start-period=90s \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
 # uvicorn reads the worker count from WEB_CONCURRENCY and the trusted proxies from FORWARDED_ALLOW_IPS.
 CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]

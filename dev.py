@@ -50,7 +50,10 @@ def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "serve":
         setup()
-        run(BIN / "unga", "serve", *rest)
+        # The quick start serves on this machine with the development secret key, which a server started
+        # any other way refuses (app/config.py): say so explicitly unless told otherwise.
+        env = {**os.environ, "UNGA_ENVIRONMENT": os.environ.get("UNGA_ENVIRONMENT", "development")}
+        run(BIN / "unga", "serve", *rest, env=env)
     elif command == "test":
         setup()
         run(BIN / "pytest", *rest)

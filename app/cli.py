@@ -159,6 +159,11 @@ def serve(
     """Migrate, import the shipped data if the database is empty, and serve the site."""
     import uvicorn
 
+    try:
+        get_settings().check_serving()
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     migrate_database()
     with get_sessionmaker()() as session:
         empty = not session.scalar(select(func.count()).select_from(Resolution))
@@ -208,14 +213,37 @@ def create_admin(
 
 @app.command("purge-sessions")
 def purge_sessions() -> None:
-    """Delete ended admin sessions (revoked, expired, idle) and failed sign-ins too old to count.
-    Signing in does this too; run it from cron on a site where nobody signs in for a long time."""
-    from app.admin.auth import purge_stale
+    """Delete ended admin sessions (revoked, expired, idle), failed sign-ins too old to count, and audit
+    events past their retention: failed sign-ins after UNGA_SIGNIN_AUDIT_DAYS (90), other events after
+    UNGA_AUDIT_RETENTION_DAYS if set (kept for ever by default). Run it daily from cron."""
+    from app.admin.auth import purge_audit, purge_stale
 
     migrate_database()
     with unit_of_work(write=True) as session:
         sessions, failures = purge_stale(session)
-    console.print(f"Removed {sessions} ended admin session(s) and {failures} old failed sign-in(s).")
+        signins, others = purge_audit(session)
+    console.print(
+        f"Removed {sessions} ended admin session(s), {failures} old failed sign-in(s), and "
+        f"{signins + others} audit event(s) past their retention ({signins} of failed sign-ins)."
+    )
+
+
+@app.command("unlock-admin")
+def unlock_admin(
+    name: Annotated[str, typer.Argument(help="Account name")],
+    address: Annotated[str, typer.Option(help="Also forget this client address's failures")] = "",
+) -> None:
+    """Let an account sign in again at once: forget its failed sign-ins (from every address), and those
+    of --address if given. The audit log keeps them, and records the unlock."""
+    from app.admin.audit import Actor, record
+    from app.admin.auth import unlock
+
+    migrate_database()
+    with unit_of_work(write=True) as session:
+        forgotten = unlock(session, name, address)
+        summary = f"{forgotten} failed sign-in(s) forgotten" + (f", address {address}" if address else "")
+        record(session, Actor(None, "cli"), "unlock", "admin_user", name[:128], summary)
+    console.print(f"Unlocked {name!r}: {summary}.")
 
 
 @app.command("export")

@@ -6,6 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,8 +38,21 @@ class Settings(BaseSettings):
     # Signs the admin session cookie. Outside production an unsafe default keeps development simple;
     # production refuses to start without one (UNGA_SECRET_KEY, at least 32 characters).
     secret_key: SecretStr = SecretStr("")
-    # Mark the admin cookie Secure (it is also Secure whenever the request came over HTTPS).
-    secure_cookies: bool = False
+    # Mark the admin cookies Secure and give them the __Host- prefix. Unset: in production (where a browser
+    # reaches the site over HTTPS, through a proxy if need be), and whenever a request came over HTTPS.
+    # False in production only for a test over plain HTTP on this machine (benchmarks/load.py).
+    secure_cookies: bool | None = None
+    # Where the public reaches the site (https://votes.example.org): every absolute link (feeds, canonical
+    # and Open Graph tags, embed snippets, CSV links) is built from it, never from a request's Host header,
+    # so a forged Host cannot end up in a cached page. Unset: the address the server answers on.
+    public_url: str = ""
+    # Host names (comma-separated) the site answers to; any other Host header gets a 400. Always allowed:
+    # the public URL's host, the address the server answers on, and localhost (health checks).
+    allowed_hosts: str = ""
+    # Failed sign-ins are kept in the audit log this many days (`unga purge-sessions` removes older ones);
+    # every other audit event (what a signed-in admin changed) is kept this many days (0: for ever).
+    signin_audit_days: int = Field(default=90, ge=1)
+    audit_retention_days: int = Field(default=0, ge=0)
     admin_session_idle_minutes: int = Field(default=60, ge=1)
     admin_session_max_hours: int = Field(default=12, ge=1)
     # Observability: one JSON line per request on stderr, and statements slower than this many
@@ -54,12 +68,52 @@ class Settings(BaseSettings):
     # Where the workers of this machine share the pages they render (app/cache/shared.py); empty: a
     # folder in the system's temporary directory, named after the database and the code.
     page_cache_dir: Path | None = None
+    # Render the pages readers ask for first before answering (app/cache/warm.py): unset, in production
+    # only (a start then takes up to warm_seconds longer; the quick start stays quick).
+    warm_start: bool | None = None
+    warm_seconds: float = Field(default=60.0, ge=0)
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
         if self.environment == "production" and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("UNGA_SECRET_KEY must be set (32+ characters) in production")
+        if self.public_url and urlsplit(self.public_url).scheme not in ("http", "https"):
+            raise ValueError("UNGA_PUBLIC_URL must be an http:// or https:// address")
         return self
+
+    def check_serving(self) -> None:
+        """Refuse to serve signed with the development key unless development was asked for by name
+        (UNGA_ENVIRONMENT=development, which `python3.11 dev.py serve` sets): a server started bare
+        would otherwise sign admin cookies with a key anyone can read in this file."""
+        if self.secret_key.get_secret_value() or self.environment == "test":
+            return
+        if self.environment != "development" or "environment" not in self.model_fields_set:
+            raise ValueError(
+                "UNGA_SECRET_KEY is not set: set it (32+ random characters), or set "
+                "UNGA_ENVIRONMENT=development to serve with the development key on this machine"
+            )
+
+    @property
+    def warms_pages(self) -> bool:
+        return self.environment == "production" if self.warm_start is None else self.warm_start
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether the admin cookies are always Secure (and named with the __Host- prefix)."""
+        return self.environment == "production" if self.secure_cookies is None else self.secure_cookies
+
+    @property
+    def public_base(self) -> str:
+        return self.public_url.rstrip("/")
+
+    @property
+    def host_names(self) -> frozenset[str]:
+        """The Host names configured or implied (the server's own address is added per request)."""
+        names = {"localhost", "127.0.0.1", "::1"}
+        names.update(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
+        if self.public_url:
+            names.add((urlsplit(self.public_url).hostname or "").lower())
+        return frozenset(names - {""})
 
     @property
     def signing_key(self) -> str:

@@ -180,6 +180,14 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
         back_label="Try this page again",
         note="Nothing you saved earlier is lost. Please try again in a minute.",
     )
+    if request.method == "POST" and request.url.path == "/admin/logout":
+        page.note = (
+            "You are signed out on this browser; the sign-out is recorded once the database can be written."
+        )
     response = render_error(request, 503, page)
     response.headers.update(headers)
+    if request.method == "POST" and request.url.path == "/admin/logout":
+        from app.admin.auth import sign_out_anyway  # the admin imports this module
+
+        sign_out_anyway(request, response)
     return response

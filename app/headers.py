@@ -2,8 +2,12 @@
 contextvars propagation and buffer streaming responses).
 
 The Content-Security-Policy allows only the site's own scripts and styles: no inline script, no inline
-style attribute, no framing. FastAPI's generated API docs load Swagger UI and ReDoc from a CDN with an
-inline bootstrap script, so those two pages alone get a policy that permits exactly that.
+style attribute, no framing. The API docs (app/docs.py) serve Swagger UI and ReDoc from /static/docs and
+start them from a script file, so they too run only this origin's scripts; both inject their own style
+elements and ReDoc starts a worker from a blob, which their policy allows.
+
+A Permissions-Policy turns off the browser features no page uses (camera, microphone, geolocation...),
+so that nothing injected could ask for them; HSTS is sent on answers that came over HTTPS.
 
 The embeddable widgets under /embed/ (app/cards) are made to be framed by other sites: they alone get
 frame-ancestors * and no X-Frame-Options. They run no script, so being framed exposes nothing.
@@ -19,12 +23,16 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
-DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+HSTS = "max-age=31536000"
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 EMBED_PREFIX = "/embed/"
 # Embeds run no script and post no form, so they may say so.
 EMBED_CSP = (
@@ -59,8 +67,9 @@ class SecurityHeadersMiddleware:
                     headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
                 if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                    headers.setdefault("Strict-Transport-Security", HSTS)
                 if path == "/admin" or path.startswith("/admin/"):
                     # Admin pages show unpublished drafts and CSRF tokens: never cache them anywhere.
                     headers["Cache-Control"] = "no-store"

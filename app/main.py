@@ -11,8 +11,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app import docs, openapi
 from app.admin import routes as admin_routes
+from app.admin.auth import SESSION_COOKIES
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.params import DeclaredParams
 from app.cache.queries import data_version
 from app.cache.shared import SharedPages, default_folder, namespace
 from app.cards import routes as cards_routes
@@ -23,6 +26,7 @@ from app.db import get_read_sessionmaker
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
+from app.hosts import AllowedHostsMiddleware
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -40,7 +44,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_page_path(request):
         return await page_validation_error(request, exc)
-    reasons = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+    errors = exc.errors()
+    if errors and all(len(e["loc"]) <= 1 for e in errors):
+        # Each parameter is well formed but together they contradict (a period that ends before it
+        # starts): a 422, as the schema documents (app/openapi.py).
+        said = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in errors)
+        return JSONResponse({"detail": said[:1].upper() + said[1:] + "."}, status_code=422)
+    reasons = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors]
     return JSONResponse({"detail": "Invalid request. " + "; ".join(reasons)}, status_code=400)
 
 
@@ -52,13 +62,17 @@ def _data_version() -> str:
 def create_app(*, page_cache: bool = True) -> FastAPI:
     """The application. ``page_cache=False`` for tests that read their own uncommitted transaction."""
     settings = get_settings()  # refuses to start on unsafe settings (e.g. production without a secret key)
+    settings.check_serving()  # and to sign cookies with the development key unless asked to
     configure_logging()
     app = FastAPI(
         title="UNGA Votes",
         summary="United Nations General Assembly resolutions and how every member state voted, 1946 to now.",
         version="0.1.0",
         lifespan=serving_lifespan if page_cache else lifespan,  # tests build their own data
+        docs_url=None,  # app/docs.py serves both pages with assets from this site, not a CDN
+        redoc_url=None,
     )
+    openapi.install(app)  # the schema documents the answers as they are (400, 404, 422, 503 bodies)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
@@ -69,6 +83,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(metrics.router)
     app.include_router(cards_routes.router)
     app.include_router(resolutions_pages.router)
@@ -77,13 +92,23 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
     app.include_router(sources_pages.router)
+    app.mount(docs.ASSETS_URL, docs.assets())
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too
         read_url = settings.read_database_url or settings.database_url  # where the pages are read from
         folder = settings.page_cache_dir or default_folder(read_url)
-        pages = ResponseCache(shared=SharedPages(folder, namespace(read_url)))
-        app.add_middleware(PublicCacheMiddleware, version=_data_version, cache=pages)
+        app.state.page_store = SharedPages(folder, namespace(read_url, settings.public_base))
+        pages = ResponseCache(shared=app.state.page_store)
+        app.add_middleware(
+            PublicCacheMiddleware,
+            version=_data_version,
+            cache=pages,
+            bypass_cookies=SESSION_COOKIES,  # an admin sees a save at once; other cookies are ignored
+            params=DeclaredParams(lambda: app.routes),
+        )
     app.add_middleware(SecurityHeadersMiddleware)
+    # Before anything reads the Host header (and before the cache answers): unknown Hosts get a 400.
+    app.add_middleware(AllowedHostsMiddleware, names=settings.host_names)
     app.add_middleware(RequestLogMiddleware, enabled=settings.request_log)  # outermost: times everything
     return app

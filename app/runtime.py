@@ -18,7 +18,9 @@ collected less eagerly so that short-lived garbage is swept in fewer, equally sh
 from __future__ import annotations
 
 import gc
+import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,10 +28,15 @@ from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from app.cache.warm import warm, warm_paths
+from app.config import get_settings
 from app.countries.matrix import get_matrix
 from app.db import unit_of_work
 
 log = logging.getLogger(__name__)
+startup_log = logging.getLogger(
+    "unga.startup"
+)  # JSON lines on stderr, like the request log (app/ops/logs.py)
 
 YOUNG_THRESHOLD = 20_000  # CPython's default is 700 allocations
 
@@ -56,9 +63,26 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+def _warm_paths() -> list[str]:
+    try:
+        with unit_of_work(read_only=True) as session:
+            return warm_paths(session)
+    except SQLAlchemyError as exc:
+        log.warning("pages not warmed at start-up (%s)", type(exc).__name__)
+        return []
+
+
 @asynccontextmanager
-async def serving_lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """The served app's: warmed up, then tuned (the matrix's objects are frozen out of collection too)."""
+async def serving_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The served app's: warmed up (the matrix, then in production the pages readers ask for first,
+    app/cache/warm.py), then tuned (the objects of both are frozen out of collection too)."""
     await run_in_threadpool(warm_up)
+    settings = get_settings()
+    if settings.warms_pages and settings.warm_seconds:
+        started = time.monotonic()
+        paths = await run_in_threadpool(_warm_paths)
+        rendered, left = await warm(app, getattr(app.state, "page_store", None), paths, settings.warm_seconds)
+        event = {"event": "warm_start", "pages": len(paths), "rendered_here": rendered, "not_reached": left}
+        startup_log.info(json.dumps({**event, "seconds": round(time.monotonic() - started, 1)}))
     tune_garbage_collector()
     yield

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from starlette.requests import HTTPConnection
+
+from app.config import get_settings
 from app.models import DecisionKind, Resolution
 
 
@@ -125,7 +128,21 @@ def country_embed_path(code: str) -> str:
     return EMBED_PREFIX + country_path(code)
 
 
+def public_base(request: HTTPConnection) -> str:
+    """Where the public reaches the site, without a trailing slash: UNGA_PUBLIC_URL, else the address the
+    server answers on (the socket's, as in the quick start's http://127.0.0.1:8000). Never the request's
+    Host header: pages are cached and shared, so a forged Host would reach every later reader."""
+    configured = get_settings().public_base
+    if configured:
+        return configured
+    scheme = request.scope.get("scheme", "http")
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    host = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
+
+
 def absolute_url(base_url: object, path: str) -> str:
-    """A path made absolute against the request's base URL (``request.base_url``), for links that leave
+    """A path made absolute against the site's public base URL (``public_base``), for links that leave
     the site: Open Graph tags and embed snippets pasted into other pages."""
     return str(base_url).rstrip("/") + path

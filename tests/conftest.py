@@ -29,6 +29,8 @@ from app.ingest.run import ImportSummary, import_paths
 from app.main import create_app
 from app.migrate import recreate_schema
 
+# Tests run as "test": apps are built without a secret key, which a bare server refuses (app.config).
+os.environ.setdefault("UNGA_ENVIRONMENT", "test")
 DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"
 REFERENCE = DATA / "states.toml"

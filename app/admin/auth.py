@@ -3,9 +3,17 @@
 * The cookie carries a random token signed with the secret key (itsdangerous); the database keeps only
   the token's SHA-256 with the session's CSRF token, last use and expiry, so signing out, idling and
   expiry really end a session, and a tampered or replayed-after-sign-out cookie is worthless.
-* Failed sign-ins are counted in the database per client address and per account name, so the limits
-  hold across worker processes: after a few failures each further attempt must wait (doubling), and
-  after more the address or account is refused until the window has passed.
+* Failed sign-ins are counted in the database (so the limits hold across worker processes) per account
+  and address pair, per address and per account. A pair that fails a few times must wait (doubling)
+  before each further attempt, and is refused for the window after more; an address that fails against
+  many names is refused likewise. The account's own cap (many failures from many addresses) refuses only
+  browsers without the account's device cookie, set at each successful sign-in (OWASP's "device cookies"):
+  guesses from elsewhere never lock the owner out, as a cap on the account alone did (six wrong
+  passwords from anywhere locked the real admin out for 15 minutes). ``unga unlock-admin`` clears them.
+* An attempt that must wait is refused before anything is written; repeated failures of one name from
+  one address are one audit row with a count, so a flood of posts cannot flood the audit log.
+* In production the cookies are Secure and named with the ``__Host-`` prefix (a sub-domain or a plain
+  HTTP page cannot set or shadow them).
 * ``admin_guard`` is a router-level dependency: for unsafe methods it checks the ``Origin`` (or
   ``Referer``) against the host, then the CSRF token in the form against the session's (or, for the
   sign-in form, against the signed pre-sign-in cookie). Without a session, pages redirect to the
@@ -18,13 +26,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.types import Message, Receive
@@ -32,6 +43,7 @@ from starlette.types import Message, Receive
 from app.admin import queries
 from app.admin.audit import Actor, aware, record, utcnow
 from app.admin.passwords import verify_password
+from app.admin.revocations import PendingRevocations, default_path
 from app.config import Settings, get_settings
 from app.db import write_session
 from app.deps import SessionDep
@@ -39,13 +51,21 @@ from app.models import AdminSession, AdminUser, LoginFailure
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_PATH = "/admin/login"
+LOGOUT_PATH = "/admin/logout"
 COOKIE = "unga_admin"
 LOGIN_COOKIE = "unga_admin_signin"
+DEVICE_COOKIE = "unga_admin_device"
+HOST_PREFIX = "__Host-"  # Secure, Path=/, no Domain: the browser enforces all three
+# Every name the session cookie has: the page cache passes the requests that carry one to the app.
+SESSION_COOKIES = (COOKIE, HOST_PREFIX + COOKIE)
+DEVICE_MAX_AGE = 365 * 24 * 3600
 MAX_BODY = 2_000_000  # bytes: the largest legitimate form (193 votes and a pasted list) is far smaller
 
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
-SLOW_AFTER = 3  # failures before each further attempt has to wait
-LOCK_AFTER = {"account": 6, "address": 20}  # failures in the window before all attempts are refused
+SLOW_AFTER = 3  # failures of an account from one address before each further attempt has to wait
+# Failures in the window before attempts are refused until it has passed: of one account from one address,
+# from one address (any names), and of one account from everywhere (browsers without its device cookie).
+LOCK_AFTER = {"pair": 10, "address": 20, "account": 50}
 
 
 @dataclass(frozen=True)
@@ -76,11 +96,20 @@ def _digest(token: str) -> str:
 
 
 def _secure(request: Request, settings: Settings) -> bool:
-    return settings.secure_cookies or request.url.scheme == "https"
+    return settings.cookies_secure or request.url.scheme == "https"
+
+
+def cookie_name(base: str, settings: Settings | None = None) -> str:
+    """``base``, with the ``__Host-`` prefix where the cookies are always Secure (production)."""
+    return HOST_PREFIX + base if (settings or get_settings()).cookies_secure else base
+
+
+def _login_cookie_path(settings: Settings) -> str:
+    return "/" if settings.cookies_secure else LOGIN_PATH  # a __Host- cookie must have Path=/
 
 
 def _unsign(request: Request, cookie: str, salt: str, max_age: int) -> str | None:
-    value = request.cookies.get(cookie)
+    value = request.cookies.get(cookie_name(cookie))
     if not value or len(value) > 512:
         return None
     try:
@@ -102,6 +131,9 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
     token = _unsign(request, COOKIE, "admin-session", settings.admin_session_max_hours * 3600)
     if token is None:
         return None
+    if _digest(token) in pending_revocations():  # signed out while the database could not record it
+        _record_pending_revocation(session, _digest(token))
+        return None
     now = utcnow()
     found = queries.live_session(session, _digest(token), now, idle_since(now))
     if found is None:
@@ -113,6 +145,41 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
 
 
 AdminOrNone = Annotated[Admin | None, Depends(current_admin)]
+
+
+def pending_revocations() -> PendingRevocations:
+    return _pending_revocations(get_settings().database_url)
+
+
+@lru_cache
+def _pending_revocations(database_url: str) -> PendingRevocations:
+    return PendingRevocations(default_path(database_url))
+
+
+def _record_pending_revocation(session: Session, digest: str) -> None:
+    """Revoke in the database a session signed out while it could not be written, if it can be now;
+    once it holds the revocation the note is forgotten. Committed here, at the start of the request
+    (nothing else is in its transaction yet), because the request itself is refused and rolled back."""
+    row = session.get(AdminSession, digest)
+    if row is None or row.revoked_at is not None:
+        pending_revocations().forget(digest)
+        return
+    try:
+        row.revoked_at = utcnow()
+        session.commit()
+    except DBAPIError:  # still cannot be written: the session stays refused, and this is tried again
+        session.rollback()
+
+
+def sign_out_anyway(request: Request, response: Response) -> None:
+    """A sign-out the database could not record: clear the cookie all the same, and note the session so
+    that it is refused, and revoked once the database can be written (app.admin.revocations)."""
+    settings = get_settings()
+    max_age = settings.admin_session_max_hours * 3600
+    token = _unsign(request, COOKIE, "admin-session", max_age)
+    if token is not None:
+        pending_revocations().add(_digest(token), time.time() + max_age)
+    clear_session_cookie(response)
 
 
 def idle_since(now: dt.datetime) -> dt.datetime:
@@ -156,6 +223,24 @@ def purge_stale(session: Session) -> tuple[int, int]:
     )
 
 
+SIGN_IN_EVENTS = ("sign_in_failed", "sign_in_refused")  # written without a session: anyone can cause them
+
+
+def purge_audit(session: Session) -> tuple[int, int]:
+    """The audit log's retention (``unga purge-sessions``): failed sign-ins older than
+    UNGA_SIGNIN_AUDIT_DAYS (90), and, if UNGA_AUDIT_RETENTION_DAYS is set, every other event older than
+    that (by default what admins changed is kept for ever). Returns (sign-in events, others) removed."""
+    settings, now = get_settings(), utcnow()
+    signins = queries.purge_audit(
+        session, SIGN_IN_EVENTS, now - dt.timedelta(days=settings.signin_audit_days), only=True
+    )
+    others = 0
+    if settings.audit_retention_days:
+        before = now - dt.timedelta(days=settings.audit_retention_days)
+        others = queries.purge_audit(session, SIGN_IN_EVENTS, before, only=False)
+    return signins, others
+
+
 def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> None:
     """A new session (and so a new token and CSRF token) at every sign-in; ended sessions and old
     failures are cleared out on the way, so the tables stay small without a scheduled job."""
@@ -175,16 +260,30 @@ def start_session(session: Session, request: Request, response: Response, user: 
             user_agent=_printable(request.headers.get("user-agent", ""))[:200],
         )
     )
+    secure = _secure(request, settings)
     response.set_cookie(
-        COOKIE,
+        cookie_name(COOKIE, settings),
         _serializer(settings, "admin-session").dumps(token),
         max_age=settings.admin_session_max_hours * 3600,
         path="/",
-        secure=_secure(request, settings),
+        secure=secure,
         httponly=True,
         samesite="lax",
     )
-    response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
+    # The device cookie: this browser has signed in to this account, so the account's cap (set off by
+    # guesses from elsewhere) does not apply to it. It names the account and nothing else.
+    response.set_cookie(
+        cookie_name(DEVICE_COOKIE, settings),
+        _serializer(settings, "admin-device").dumps(user.name.casefold()),
+        max_age=DEVICE_MAX_AGE,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="strict",
+    )
+    response.delete_cookie(
+        cookie_name(LOGIN_COOKIE, settings), path=_login_cookie_path(settings), secure=secure, httponly=True
+    )
 
 
 def _printable(text: str) -> str:
@@ -196,7 +295,13 @@ def end_session(session: Session, admin: Admin, response: Response) -> None:
     row = session.get(AdminSession, admin.session_id)
     if row is not None:
         row.revoked_at = utcnow()
-    response.delete_cookie(COOKIE, path="/")
+    clear_session_cookie(response)
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Tell the browser to drop the session cookie (under either name)."""
+    for name in SESSION_COOKIES:
+        response.delete_cookie(name, path="/", secure=name.startswith(HOST_PREFIX), httponly=True)
 
 
 # The sign-in form's CSRF token, before there is a session ----------------------------------------------
@@ -212,12 +317,13 @@ def signin_token(request: Request) -> tuple[str, str | None]:
 
 
 def set_signin_cookie(request: Request, response: Response, value: str) -> None:
+    settings = get_settings()
     response.set_cookie(
-        LOGIN_COOKIE,
+        cookie_name(LOGIN_COOKIE, settings),
         value,
         max_age=3600,
-        path=LOGIN_PATH,
-        secure=_secure(request, get_settings()),
+        path=_login_cookie_path(settings),
+        secure=_secure(request, settings),
         httponly=True,
         samesite="lax",
     )
@@ -226,28 +332,45 @@ def set_signin_cookie(request: Request, response: Response, value: str) -> None:
 # Throttling ------------------------------------------------------------------------------------------
 
 
+def _account(name: str) -> str:
+    return name.casefold()[:80]
+
+
 def _keys(address: str, account: str) -> list[tuple[str, str]]:
-    return [("address", address[:128]), ("account", account.casefold()[:128])]
+    """The (scope, key) counters a failure of ``account`` from ``address`` adds to."""
+    account = _account(account)
+    return [("pair", f"{account}|{address[:47]}"), ("address", address[:128]), ("account", account)]
 
 
-def throttle_wait(session: Session, address: str, account: str) -> int:
-    """Seconds before another sign-in attempt may be checked; 0 if it may be now."""
+def has_device_cookie(request: Request, account: str) -> bool:
+    """Whether this browser has signed in to ``account`` before (the device cookie names it)."""
+    named = _unsign(request, DEVICE_COOKIE, "admin-device", DEVICE_MAX_AGE)
+    return named is not None and hmac.compare_digest(named.encode(), _account(account).encode())
+
+
+def throttle_wait(session: Session, address: str, account: str, *, known_device: bool = False) -> int:
+    """Seconds before another sign-in attempt of ``account`` from ``address`` may be checked; 0 if it
+    may be now. ``known_device``: the browser carries the account's device cookie, so the account's own
+    cap does not apply (only this address's counts do)."""
     now = utcnow()
     wait = dt.timedelta(0)
     for scope, key in _keys(address, account):
+        if scope == "account" and known_device:
+            continue
         count, last = queries.failures(session, scope, key, now - THROTTLE_WINDOW)
         if last is None:
             continue
         last = aware(last)
         if count >= LOCK_AFTER[scope]:
             wait = max(wait, last + THROTTLE_WINDOW - now)
-        elif count >= SLOW_AFTER:
+        elif scope == "pair" and count >= SLOW_AFTER:
             wait = max(wait, last + dt.timedelta(seconds=2 ** (count - SLOW_AFTER + 1)) - now)
     return max(0, int(wait.total_seconds() + 0.999))
 
 
 def check_password(session: Session, request: Request, name: str, password: str) -> AdminUser | None:
-    """The account if the name and password match, recording the outcome (counts and audit)."""
+    """The account if the name and password match, recording the outcome (counts and audit). Call
+    ``throttle_wait`` first: a refused attempt writes nothing."""
     address = client_address(request)
     user = queries.user_by_name(session, name)
     usable = user is not None and not user.disabled
@@ -256,21 +379,34 @@ def check_password(session: Session, request: Request, name: str, password: str)
         if new_hash:
             user.password_hash = new_hash
         for scope, key in _keys(address, name):
-            queries.forget_failures(session, scope, key)
+            if scope != "account":  # the account's count is everyone's; its owner signing in ends none
+                queries.forget_failures(session, scope, key)
         return user
     now = utcnow()
     queries.purge_failures(session, now - THROTTLE_WINDOW)
     for scope, key in _keys(address, name):
         session.add(LoginFailure(scope=scope, key=key, failed_at=now))
-    record(
-        session,
-        Actor(None, name[:80], address),
-        "sign_in_failed",
-        "admin_user",
-        name[:128],
-        "unknown account" if user is None else ("account disabled" if user.disabled else "wrong password"),
+    reason = (
+        "unknown account" if user is None else ("account disabled" if user.disabled else "wrong password")
     )
+    earlier = queries.recent_failure_event(session, name[:128], address[:64], now - THROTTLE_WINDOW)
+    if earlier is not None:  # the same name from the same address again: one row, counted
+        earlier.count += 1
+        session.flush()
+    else:
+        record(session, Actor(None, name[:80], address), "sign_in_failed", "admin_user", name[:128], reason)
     return None
+
+
+def unlock(session: Session, account: str, address: str = "") -> int:
+    """Forget the failed sign-ins of ``account`` (its own count and every address's against it), and of
+    ``address`` if given: what ``unga unlock-admin`` does. The number of failures forgotten."""
+    account = _account(account)
+    forgotten = queries.forget_failures(session, "account", account)
+    forgotten += queries.forget_failures_like(session, "pair", account + "|")
+    if address:
+        forgotten += queries.forget_failures(session, "address", address[:128])
+    return forgotten
 
 
 # The guard ---------------------------------------------------------------------------------------------

@@ -108,8 +108,41 @@ def failures(session: Session, scope: str, key: str, since: dt.datetime) -> tupl
     return int(count), last
 
 
-def forget_failures(session: Session, scope: str, key: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key))
+def forget_failures(session: Session, scope: str, key: str) -> int:
+    result = session.execute(delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_failures_like(session: Session, scope: str, prefix: str) -> int:
+    """Forget the failures of every key that starts with ``prefix`` (an account's pairs)."""
+    result = session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.scope == scope, LoginFailure.key.startswith(prefix, autoescape=True)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def recent_failure_event(session: Session, name: str, address: str, since: dt.datetime) -> AuditEvent | None:
+    """The audit row of the last failed sign-in of this name from this address since a time."""
+    return session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "sign_in_failed",
+            AuditEvent.entity_id == name,
+            AuditEvent.address == address,
+            AuditEvent.at > since,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def purge_audit(session: Session, actions: tuple[str, ...], before: dt.datetime, *, only: bool) -> int:
+    """Delete audit events older than ``before``: those with one of ``actions`` (only=True) or all others."""
+    chosen = AuditEvent.action.in_(actions) if only else AuditEvent.action.not_in(actions)
+    result = session.execute(delete(AuditEvent).where(chosen, AuditEvent.at < before))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def purge_failures(session: Session, before: dt.datetime) -> int:

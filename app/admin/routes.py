@@ -31,6 +31,7 @@ from app.admin.auth import (
     check_password,
     client_address,
     end_session,
+    has_device_cookie,
     revoke_session,
     set_signin_cookie,
     signin_token,
@@ -121,16 +122,11 @@ def login_submit(request: Request, session: SessionDep, form: FormDep) -> Respon
     name, password, next_ = _first(form, "name").strip(), _first(form, "password"), _first(form, "next")
     if not name or not password or len(name) > 80 or len(password) > MAX_LENGTH or text_problem(name, 80):
         return _login_page(request, 400, "Give your account name and password.", name[:80], next_)
-    wait = throttle_wait(session, client_address(request), name)
+    # Before anything is written: a refused attempt leaves no row (the failures it follows are counted).
+    wait = throttle_wait(
+        session, client_address(request), name, known_device=has_device_cookie(request, name)
+    )
     if wait:
-        record(
-            session,
-            Actor(None, name, client_address(request)),
-            "sign_in_refused",
-            "admin_user",
-            name,
-            f"throttled for {wait} s",
-        )
         minutes = math.ceil(wait / 60)
         when = f"{wait} seconds" if wait < 60 else f"{minutes} minute{'s' if minutes > 1 else ''}"
         response = _login_page(request, 429, f"Too many failed sign-ins. Try again in {when}.", name, next_)

@@ -31,8 +31,16 @@ Before the application runs for a page (a request's or a background refresh), th
 rendered for is set in app.cache.context.served_version for the code below.
 
 Never cached: anything but GET/HEAD, /admin, /static (StaticFiles has its own validators), requests that
-carry cookies (public pages set none; an admin's browser does), and responses other than 200 or that set
-cookies.
+carry an admin's session cookie (``bypass_cookies``: the admin sees a save at once), and responses other
+than 200 or that set cookies.
+
+What a cached page is rendered from is what it is keyed by, so that no request can put into the cache
+what another reader would not have been shown (a forged Host once did): the path, the query string
+reduced to the parameters the route declares (``params``: ``?r=123`` on a share card, or any unknown
+parameter, no longer makes a new page to render) and the scheme. The application sees no request header
+at all, cookies included: a browser's analytics cookie no longer bypasses the cache (every cookie did).
+
+Pages are kept compressed (app.cache.compress) and each client is sent the coding it accepts.
 """
 
 from __future__ import annotations
@@ -43,14 +51,17 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.cache.compress import choose
 from app.cache.context import served_version
+from app.cache.entry import Entry, make_entry
 from app.cache.shared import SharedPages
 
 log = logging.getLogger(__name__)
@@ -68,26 +79,59 @@ REFRESHES = 1  # background re-renders at once per process: they take CPU from t
 # (benchmarks/load.py: one every second) re-rendering every page after each one kept every worker's CPU
 # busy with pages stale again before they were done, and the requests waiting behind them timed out.
 REFRESH_AFTER = 10.0
-REFRESH_HEADERS = (b"host",)  # what a background re-render keeps of the request that asked for it
 
 Clock = Callable[[], float]
-
-
-@dataclass(frozen=True)
-class _Entry:
-    version: str
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-    etag: str
-    rendered_at: float  # on the middleware's clock (wall time), when the render began
+# The query parameters a route declares, for a request's scope (None: keep the query string as it is).
+Params = Callable[[Scope], Collection[str] | None]
+_Entry = Entry
 
 
 def cache_key(scope: Scope) -> str:
-    """What tells two public answers apart: the path and the query string."""
+    """What tells two public answers apart: the path and the query string (and the scheme, when it is
+    not plain http: behind a proxy that passes it on, the default public URL follows it)."""
     path: str = scope["path"]
     query: bytes = scope.get("query_string", b"")
-    return path + "?" + query.decode("latin-1")
+    scheme = scope.get("scheme", "http")
+    return ("" if scheme == "http" else scheme + ":") + path + "?" + query.decode("latin-1")
+
+
+def normalise_query(query: bytes, declared: Collection[str] | None) -> bytes:
+    """``query`` without the parameters the route does not declare (all of them kept if None)."""
+    if declared is None or not query:
+        return query
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k in declared]
+    if len(kept) == len(pairs):
+        return query
+    return urlencode(kept, encoding="latin-1").encode("latin-1")
+
+
+def render_scope(scope: Scope, query: bytes) -> Scope:
+    """The request as the application sees it when its answer may be cached: the path, the normalised
+    query, the scheme and the server, and no header or cookie (nothing the cache key does not hold). The
+    client's address stays, for rate limits: only answers other than 200, never kept, may depend on it."""
+    return {**scope, "query_string": query, "headers": []}
+
+
+def _refresh_scope(scope: Scope) -> Scope:
+    """A plain GET for the same page, with nothing of the request that asked for it: a background
+    re-render outlives that request."""
+    return {
+        "type": "http",
+        "asgi": scope.get("asgi", {"version": "3.0"}),
+        "http_version": scope.get("http_version", "1.1"),
+        "method": "GET",
+        "scheme": scope.get("scheme", "http"),
+        "server": scope.get("server"),
+        "client": None,
+        "root_path": scope.get("root_path", ""),
+        "path": scope["path"],
+        "raw_path": scope.get("raw_path"),
+        "query_string": scope.get("query_string", b""),
+        "headers": [],
+        "state": dict(scope.get("state", {})),
+        **({"app": scope["app"]} if "app" in scope else {}),
+    }
 
 
 def etag_for(version: str, key: str) -> str:
@@ -122,8 +166,8 @@ class ResponseCache:
         if len(self._asked) > 4 * self._max:  # any query string is a key: keep this bounded
             self._asked.clear()
         self._asked[key] = version
-        found = self._shared.get(key)
-        if not isinstance(found, _Entry) or (held is not None and found.rendered_at <= held.rendered_at):
+        found = Entry.from_bytes(self._shared.get(key))
+        if found is None or (held is not None and found.rendered_at <= held.rendered_at):
             return held
         with self._lock:
             self._keep(key, found)
@@ -162,7 +206,7 @@ class ResponseCache:
         with self._lock:
             kept = self._keep(key, entry)
         if kept and self._shared is not None:
-            self._shared.put(key, entry)
+            self._shared.put(key, entry.to_bytes())
 
     def discard_stale(self, key: str, version: str) -> None:
         """Forget ``key`` unless it was rendered under ``version``."""
@@ -171,8 +215,8 @@ class ResponseCache:
             if held is not None and held.version != version:
                 del self._entries[key]
         if self._shared is not None:
-            shared = self._shared.get(key)
-            if isinstance(shared, _Entry) and shared.version != version:
+            shared = Entry.from_bytes(self._shared.get(key))
+            if shared is not None and shared.version != version:
                 self._shared.delete(key)
 
 
@@ -211,6 +255,8 @@ class PublicCacheMiddleware:
         refreshes: int = REFRESHES,
         refresh_after: float = REFRESH_AFTER,
         clock: Clock = time.time,  # wall time: entries are shared between processes (app.cache.shared)
+        bypass_cookies: Collection[str] = (),
+        params: Params | None = None,
     ) -> None:
         self.app = app
         self.version = version
@@ -220,6 +266,8 @@ class PublicCacheMiddleware:
         self.refreshes = refreshes
         self.refresh_after = refresh_after
         self.clock = clock
+        self.bypass_cookies = frozenset(bypass_cookies)
+        self.params = params
         self._version: tuple[float, str] | None = None  # (clock time read, version)
         self._reading: asyncio.Future[str] | None = None
         # Only touched on the event loop, so no lock.
@@ -272,12 +320,14 @@ class PublicCacheMiddleware:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
+        query = normalise_query(scope.get("query_string", b""), self.params(scope) if self.params else None)
+        app_scope = render_scope(scope, query)
         try:
             version = await self._current_version()
         except Exception:  # the database is unreachable: let the application answer (and report it)
-            await self.app(scope, receive, send)
+            await self.app(app_scope, receive, send)
             return
-        key = cache_key(scope)
+        key = cache_key(app_scope)
         etag = etag_for(version, key)
         if_none_match = Headers(scope=scope).get("if-none-match")
         if etag_matches(etag, if_none_match):
@@ -286,29 +336,29 @@ class PublicCacheMiddleware:
         now = self.clock()
         entry = self.cache.get(key, version, max_stale=self.max_stale, now=now)
         if entry is None:
-            await self._fill(scope, receive, send, key, version, etag)
+            await self._fill(scope, app_scope, receive, send, key, version, etag)
             return
         if entry.version == version:
             await _send_entry(scope, send, entry)
             return
         if now - entry.rendered_at >= self.refresh_after:
-            self._schedule_refresh(scope, key, version)
+            self._schedule_refresh(app_scope, key, version)
         age = (b"age", str(int(now - entry.rendered_at)).encode())
         if etag_matches(entry.etag, if_none_match):  # the client holds what we would send
             await _send_not_modified(send, entry.etag, age)
             return
         await _send_entry(scope, send, entry, age)
 
-    @staticmethod
-    def _cacheable_request(scope: Scope) -> bool:
+    def _cacheable_request(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return False
         if scope["path"].startswith(SKIP_PREFIXES):
             return False
-        return "cookie" not in Headers(scope=scope)
+        cookies = Headers(scope=scope).get("cookie")
+        return not cookies or not self.bypass_cookies.intersection(cookie_parser(cookies))
 
     async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
+        self, scope: Scope, app_scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
     ) -> None:
         """A miss: join the render of this page in progress, or render it (and let others join)."""
         flight = self._flights.get((key, version))
@@ -317,15 +367,15 @@ class PublicCacheMiddleware:
             if entry is not None:
                 await _send_entry(scope, send, entry)
             else:
-                await self._render(scope, receive, send, key, version, etag)
+                await self._render(scope, app_scope, receive, send, key, version, etag)
             return
         if scope["method"] != "GET":  # a HEAD is answered without a body, so it has nothing to share
-            await self._render(scope, receive, send, key, version, etag)
+            await self._render(scope, app_scope, receive, send, key, version, etag)
             return
-        await self._lead(scope, receive, send, key, version, etag)
+        await self._lead(scope, app_scope, receive, send, key, version, etag)
 
     async def _lead(
-        self, scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
+        self, scope: Scope, app_scope: Scope, receive: Receive, send: Send, key: str, version: str, etag: str
     ) -> int | None:
         flight = _Flight()
         self._flights[key, version] = flight
@@ -338,13 +388,14 @@ class PublicCacheMiddleware:
             flight.settle(entry)
 
         try:
-            return await self._render(scope, receive, send, key, version, etag, settle)
+            return await self._render(scope, app_scope, receive, send, key, version, etag, settle)
         finally:
             settle(None)  # the render failed or was cancelled: the waiters render their own
 
     async def _render(
         self,
         scope: Scope,
+        app_scope: Scope,
         receive: Receive,
         send: Send,
         key: str,
@@ -352,50 +403,68 @@ class PublicCacheMiddleware:
         etag: str,
         settle: Callable[[_Entry | None], None] = lambda entry: None,
     ) -> int | None:
-        """Run the application for ``version``, streaming its answer to ``send`` and keeping it if it
-        can be kept. Returns the status answered, if the answer was complete."""
+        """Run the application on ``app_scope`` for ``version`` and answer ``scope``'s client: an answer
+        that can be kept is held until complete, kept (compressed) and sent in the coding the client
+        accepts; any other is streamed through as it comes. Returns the status answered, if complete."""
         rendered_at = self.clock()
         status: int | None = None
         complete = False
-        kept_headers: list[tuple[bytes, bytes]] = []
+        held: Message | None = None  # the start of an answer being kept, not sent yet
         chunks: list[bytes] = []
         size = 0
-        keep = False
+
+        async def release() -> None:
+            """Stop keeping: send what was held and stream the rest."""
+            nonlocal held
+            settle(None)
+            if held is not None:
+                start, held = held, None
+                await send(start)
+                if chunks:
+                    await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
 
         async def capture(message: Message) -> None:
-            nonlocal status, complete, kept_headers, size, keep
+            nonlocal status, complete, held, size
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
-                keep = status == 200 and "set-cookie" not in headers
-                if keep:
+                if status == 200 and "set-cookie" not in headers:
                     headers["etag"] = etag
                     headers.setdefault("cache-control", CACHE_CONTROL)
-                    # Copied now: the middlewares outside add theirs (X-Request-ID among them) to this
-                    # message once it is sent, and add them again to every answer from the cache.
-                    kept_headers = list(message["headers"])
-                else:
-                    settle(None)
-            elif message["type"] != "http.response.body":  # an extension (pathsend): nothing to keep
-                keep = False
+                    if scope["method"] == "GET":
+                        held = message
+                        return
                 settle(None)
-            else:
+                await send(message)
+            elif message["type"] != "http.response.body":  # an extension (pathsend): nothing to keep
+                await release()
+                await send(message)
+            elif held is None:
                 complete = not message.get("more_body", False)
-                if keep:
-                    chunks.append(message.get("body", b""))
-                    size += len(chunks[-1])
-                    keep = size <= MAX_BODY
-                    if not keep:
-                        settle(None)
-                    elif complete and scope["method"] == "GET":
-                        entry = _Entry(version, 200, kept_headers, b"".join(chunks), etag, rendered_at)
-                        self.cache.put(key, entry)
-                        settle(entry)
-            await send(message)
+                await send(message)
+            else:
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                complete = not message.get("more_body", False)
+                if size > MAX_BODY:
+                    await release()
+                    await send({"type": "http.response.body", "body": b"", "more_body": not complete})
+                elif complete:
+                    # Copied now: the middlewares outside add theirs (X-Request-ID among them) to the
+                    # message sent, and would add them again to every answer from the cache.
+                    kept_headers = list(held["headers"])
+                    body = b"".join(chunks)
+                    entry = await run_in_threadpool(
+                        make_entry, version, 200, kept_headers, body, etag, rendered_at
+                    )
+                    held = None
+                    self.cache.put(key, entry)
+                    settle(entry)
+                    await _send_entry(scope, send, entry)
 
         token = served_version.set(version)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(app_scope, receive, capture)
         finally:
             served_version.reset(token)
         return status if complete else None
@@ -433,7 +502,7 @@ class PublicCacheMiddleware:
             self._refreshing.discard(key)
             return
         try:
-            status = await self._lead(scope, receive, discard, key, version, etag_for(version, key))
+            status = await self._lead(scope, scope, receive, discard, key, version, etag_for(version, key))
             if status is not None and status < 500 and status != 200:
                 # The page now answers something that is not kept (gone, moved): stop serving the old one.
                 self.cache.discard_stale(key, version)
@@ -444,30 +513,18 @@ class PublicCacheMiddleware:
             self._refreshing.discard(key)
 
 
-def _refresh_scope(scope: Scope) -> Scope:
-    """A plain GET for the same page: no cookies, no validators, nothing of the asker's but the host
-    (the feed builds absolute links from it)."""
-    return {
-        "type": "http",
-        "asgi": scope.get("asgi", {"version": "3.0"}),
-        "http_version": scope.get("http_version", "1.1"),
-        "method": "GET",
-        "scheme": scope.get("scheme", "http"),
-        "server": scope.get("server"),
-        "client": None,
-        "root_path": scope.get("root_path", ""),
-        "path": scope["path"],
-        "raw_path": scope.get("raw_path"),
-        "query_string": scope.get("query_string", b""),
-        "headers": [(name, value) for name, value in scope["headers"] if name in REFRESH_HEADERS],
-        "state": dict(scope.get("state", {})),
-    }
-
-
 async def _send_entry(scope: Scope, send: Send, entry: _Entry, *extra: tuple[bytes, bytes]) -> None:
-    headers = [*entry.headers, *extra] if extra else entry.headers
+    """Answer with ``entry`` in the coding the client accepts (the same ETag for every coding: it is weak,
+    and the content is the same)."""
+    coding = choose(Headers(scope=scope).get("accept-encoding")) if entry.compressed else None
+    body, coding = entry.variant(coding)
+    headers = [*entry.headers, *extra, (b"content-length", str(len(body)).encode())]
+    if entry.compressed:
+        headers.append((b"vary", b"Accept-Encoding"))
+    if coding is not None:
+        headers.append((b"content-encoding", coding.encode()))
     await send({"type": "http.response.start", "status": entry.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
 async def _send_not_modified(send: Send, etag: str, *extra: tuple[bytes, bytes]) -> None:

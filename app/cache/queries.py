@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Membership, Resolution, State, StateName, Suspension, VoteIntention
+from app.models import (
+    DecisionKind,
+    Membership,
+    Resolution,
+    State,
+    StateName,
+    StateStatus,
+    Suspension,
+    VoteIntention,
+)
 
 
 def data_version(session: Session) -> str:
@@ -35,3 +44,22 @@ def data_version(session: Session) -> str:
         )
     ).one()
     return "-".join(str(part) for part in row)
+
+
+def latest_resolution_symbols(session: Session, limit: int) -> list[str]:
+    """The symbols of the latest published resolutions with a page of their own, newest first."""
+    return list(
+        session.scalars(
+            select(Resolution.symbol)
+            .where(Resolution.kind == DecisionKind.RESOLUTION, Resolution.published.is_(True))
+            .where(Resolution.symbol.startswith("A/RES/"))
+            .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def member_codes(session: Session) -> list[str]:
+    return list(
+        session.scalars(select(State.code).where(State.status == StateStatus.MEMBER).order_by(State.code))
+    )

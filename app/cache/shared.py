@@ -7,7 +7,11 @@ render happens once per machine and data version, and a restart (a deploy) finds
 data and code still there.
 
 The store is diskcache's (an SQLite index beside a folder of files, safe across processes; evicts the
-least recently stored beyond ``SIZE_LIMIT``). Entries are keyed by the page; the data version travels in
+least recently stored beyond ``SIZE_LIMIT``), holding bytes only: entries are our own format
+(app.cache.entry), keys are strings, and ``BytesOnlyDisk`` refuses to unpickle anything or to follow a
+file name out of the folder, so that whoever could write to the folder (the folder is checked to be
+private anyway) still could not run code in the app (diskcache's CVE-2025-69872, which has no fixed
+release). Entries are keyed by the page; the data version travels in
 the entry, so the middleware decides what is fresh and what is stale. The folder's name carries a
 fingerprint of the database URL and of the code and templates, so pages rendered by other code or for
 another database are never served, and within a folder set in the settings every key is filed under
@@ -27,7 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from diskcache import Cache, Timeout
+from diskcache import Cache, Disk, Timeout
+from diskcache.core import MODE_BINARY, MODE_RAW
 
 from app.config import PROJECT_ROOT
 
@@ -52,10 +57,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def namespace(database_url: str) -> str:
+def namespace(database_url: str, public_url: str = "") -> str:
     """What the pages of one database and one release are filed under: a folder set in the settings may be
-    shared by several databases (a test run's is), and outlives releases."""
-    return hashlib.sha256(f"{database_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
+    shared by several databases (a test run's is), and outlives releases. The public URL the pages link
+    to is part of it: pages rendered before it was set (or changed) are never served after."""
+    return hashlib.sha256(f"{database_url}|{public_url}|{code_fingerprint()}".encode()).hexdigest()[:16]
 
 
 def default_folder(database_url: str) -> Path:
@@ -86,17 +92,59 @@ def sweep_old_folders(folder: Path, now: float | None = None) -> list[Path]:
 
 
 def private_folder(folder: Path) -> None:
-    """Create ``folder`` for this user alone, or check that it is: entries are unpickled when read, so
-    whoever can write here could run code in the app (another user of a shared /tmp could have made the
-    folder first). Raises PermissionError otherwise."""
+    """Create ``folder`` for this user alone, or check that it is: whoever can write here could put any
+    page in front of the readers (another user of a shared /tmp could have made the folder first).
+    Raises PermissionError otherwise."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     found = folder.lstat()
     if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
         raise PermissionError(f"{folder} must be a folder of this user's that no one else can open")
 
 
+class UnsafeEntryError(ValueError):
+    """The store holds something this app never writes (a pickle, a path out of the folder)."""
+
+
+class BytesOnlyDisk(Disk):  # type: ignore[misc]  # diskcache is untyped
+    """diskcache's storage with pickling taken out: string keys and bytes values are stored as they are
+    (as diskcache does for them anyway), and a row asking to be unpickled, or naming a file outside the
+    folder, is refused instead of followed."""
+
+    def put(self, key: Any) -> Any:
+        if not isinstance(key, str):
+            raise UnsafeEntryError("only string keys are stored")
+        return super().put(key)
+
+    def get(self, key: Any, raw: bool) -> Any:
+        if not raw:
+            raise UnsafeEntryError("a pickled key in the shared page store")
+        return super().get(key, raw)
+
+    def store(self, value: Any, read: bool, key: Any = None) -> Any:
+        if not isinstance(value, bytes) or read:
+            raise UnsafeEntryError("only bytes are stored")
+        return super().store(value, read) if key is None else super().store(value, read, key=key)
+
+    def _inside(self, filename: str | None) -> None:
+        if filename is None:
+            return
+        folder = os.path.realpath(self._directory)
+        if os.path.commonpath([folder, os.path.realpath(os.path.join(folder, filename))]) != folder:
+            raise UnsafeEntryError("a file outside the shared page store")
+
+    def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+        if mode not in (MODE_RAW, MODE_BINARY) or read:
+            raise UnsafeEntryError("only bytes are read from the shared page store")
+        self._inside(filename)
+        return super().fetch(mode, filename, value, read)
+
+    def remove(self, file_path: str) -> None:
+        self._inside(file_path)
+        super().remove(file_path)
+
+
 class SharedPages:
-    """get / put / delete of pickled cache entries; a failure reads as a miss."""
+    """get / put / delete of entries as bytes (app.cache.entry); a failure reads as a miss."""
 
     def __init__(self, folder: Path, space: str, size_limit: int = SIZE_LIMIT) -> None:
         self.folder = folder
@@ -110,7 +158,9 @@ class SharedPages:
             private_folder(self.folder)
             sweep_old_folders(self.folder)
             # A writer holds the index for well under a millisecond; past 50 ms this is a miss.
-            self._cache = Cache(str(self.folder), size_limit=self._size_limit, timeout=0.05)
+            self._cache = Cache(
+                str(self.folder), size_limit=self._size_limit, timeout=0.05, disk=BytesOnlyDisk
+            )
         return self._cache
 
     def _failed(self, what: str, exc: Exception) -> None:
@@ -121,21 +171,41 @@ class SharedPages:
             self._logged_at = now
             log.warning("shared page cache in %s: %s failed (%s)", self.folder, what, type(exc).__name__)
 
-    def get(self, key: str) -> Any:
+    def _key(self, key: str) -> str:
+        return f"{self._space}|{key}"
+
+    def get(self, key: str) -> bytes | None:
         try:
-            return self._open().get((self._space, key), retry=False)
+            found = self._open().get(self._key(key), retry=False)
         except Exception as exc:
             self._failed("read", exc)
             return None
+        return found if isinstance(found, bytes) else None
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: bytes) -> None:
         try:
-            self._open().set((self._space, key), value, retry=False)
+            self._open().set(self._key(key), value, retry=False)
         except Exception as exc:
             self._failed("write", exc)
 
+    def has(self, key: str) -> bool:
+        try:
+            return self._key(key) in self._open()
+        except Exception as exc:
+            self._failed("read", exc)
+            return False
+
+    def claim(self, key: str, seconds: float) -> bool:
+        """True for the one worker that asks first within ``seconds`` (to share out work): a marker
+        added only if absent, which expires by itself."""
+        try:
+            return bool(self._open().add(f"{self._space}|claim|{key}", b"", expire=seconds, retry=True))
+        except Exception as exc:
+            self._failed("claim", exc)
+            return True  # the store is unusable: do the work here
+
     def delete(self, key: str) -> None:
         try:
-            self._open().delete((self._space, key), retry=False)
+            self._open().delete(self._key(key), retry=False)
         except Exception as exc:
             self._failed("delete", exc)

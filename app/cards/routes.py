@@ -4,7 +4,10 @@ then draw the card or render the embed.
 Cards carry an ETag built from the data version (the same one the page cache gives), so a client or a
 proxy revalidates with If-None-Match and gets a 304 until an import or an admin save changes the data.
 The rendered bytes are kept by the page cache (app/cache), keyed by that same version, like every page:
-a card is drawn once per data version and worker, in about 30 ms (benchmarks/cards.py).
+a card is drawn once per data version and worker, in about 30 ms (benchmarks/cards.py). Drawing is the
+dearest thing a reader can ask for (about seven cards a second took a whole worker), so each client may
+have only so many drawn (RENDERS_PER_SECOND, RENDER_BURST); past that a card it asks for that is not
+already drawn gets a 429 with Retry-After. Cards already drawn come from the page cache, uncounted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pydantic import BaseModel
 from app.cache.middleware import cache_key, etag_for, etag_matches
 from app.cards import content, render, views
 from app.deps import RowId, SessionDep
+from app.kit.ratelimit import RateLimiter
 from app.templating import get_templates
 
 T = TypeVar("T")
@@ -26,6 +30,17 @@ router = APIRouter(tags=["cards"], include_in_schema=False)
 
 # Scrapers (Facebook, Slack, Mastodon) fetch an image once and keep it; browsers revalidate cheaply.
 CARD_CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
+# A page shared on a social network brings one scraper per network: a few cards at once, then quiet.
+RENDERS_PER_SECOND = 1.0
+RENDER_BURST = 10
+
+
+def _renders(request: Request) -> RateLimiter:
+    """The application's limiter of card renders (one per app: a worker, or a test's app)."""
+    limiter = getattr(request.app.state, "card_renders", None)
+    if limiter is None:
+        limiter = request.app.state.card_renders = RateLimiter(RENDERS_PER_SECOND, RENDER_BURST)
+    return limiter
 
 
 def _png(request: Request, session: SessionDep, draw: Callable[[], bytes]) -> Response:
@@ -33,6 +48,14 @@ def _png(request: Request, session: SessionDep, draw: Callable[[], bytes]) -> Re
     headers = {"ETag": etag, "Cache-Control": CARD_CACHE_CONTROL}
     if etag_matches(etag, request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
+    # A background refresh of the page cache has no client: the server's own work, never refused.
+    wait = _renders(request).take(request.client.host) if request.client else 0
+    if wait:
+        raise HTTPException(
+            429,
+            f"Too many share cards drawn for you: try again in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
     return Response(draw(), media_type="image/png", headers=headers)
 
 

@@ -11,6 +11,7 @@ from app.countries.matrix import get_matrix
 from app.countries.service import VOTE_WORDS
 from app.deps import PageDep, SessionDep
 from app.models import State
+from app.openapi import NOT_FOUND, UNPROCESSABLE
 from app.resolutions.queries import intended_votes_of
 
 router = APIRouter(prefix="/api", tags=["countries"])
@@ -29,6 +30,7 @@ def list_countries(
 @router.get(
     "/countries/{code}",
     response_model=schemas.CountryOut,
+    responses=NOT_FOUND,
     summary="A state: names over time, membership, statements of intended vote",
 )
 def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
@@ -39,7 +41,10 @@ def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
 
 
 @router.get(
-    "/countries/{code}/votes", response_model=schemas.CountryVotePage, summary="A state's votes, newest first"
+    "/countries/{code}/votes",
+    response_model=schemas.CountryVotePage,
+    summary="A state's votes, newest first",
+    responses=NOT_FOUND,
 )
 def get_country_votes(
     code: str,
@@ -73,6 +78,7 @@ def _state(session: SessionDep, code: str) -> State:
 @router.get(
     "/countries/{code}/agreement",
     response_model=schemas.AgreementOut,
+    responses={**NOT_FOUND, **UNPROCESSABLE},
     summary="The states voting most and least like this one, over any period and topic",
 )
 def get_country_agreement(
@@ -87,7 +93,7 @@ def get_country_agreement(
     m = get_matrix(session)
     where, scoped = views.resolve_scope(m, query)
     if scoped.message:
-        raise HTTPException(422, scoped.message)
+        raise HTTPException(404, scoped.message)  # an issue category or subject that does not exist
     ranked = views.ranked_partners(m, state, where, query.rank, views.MIN_PARTNER_VOTES)
     labels = queries.state_labels(session)
 
@@ -109,7 +115,12 @@ def get_country_agreement(
     )
 
 
-@router.get("/compare", response_model=schemas.CompareOut, summary="Two states' agreement, year by year")
+@router.get(
+    "/compare",
+    response_model=schemas.CompareOut,
+    summary="Two states' agreement, year by year",
+    responses={**NOT_FOUND, **UNPROCESSABLE},
+)
 def get_compare(
     session: SessionDep,
     a: Annotated[str, Query(max_length=8, description="a state code, e.g. USA")],
@@ -132,6 +143,7 @@ def get_compare(
 @router.get(
     "/countries/{code}/years",
     response_model=list[schemas.CountryYearOut],
+    responses={**NOT_FOUND, **UNPROCESSABLE},
     summary="A state's votes per year, its loyalty to its group, and its agreement with chosen states",
 )
 def get_country_years(
@@ -146,7 +158,7 @@ def get_country_years(
     m = get_matrix(session)
     where, scoped = views.resolve_scope(m, query)
     if scoped.message:
-        raise HTTPException(422, scoped.message)
+        raise HTTPException(404, scoped.message)  # an issue category or subject that does not exist
     by_peer = [(p.code, dict(agreement.by_year(m, state.id, p.id, where))) for p in peers]
     rows = []
     for t in agreement.year_tallies(m, state.id):

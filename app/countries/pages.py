@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from app.countries import queries, views
 from app.deps import SessionDep
 from app.errors import render_error
+from app.kit.csv import csv_response
 from app.models import State
 from app.templating import get_templates
-from app.urls import COMPARE_PATH, COUNTRIES_PATH, country_path
+from app.urls import COMPARE_PATH, COUNTRIES_PATH, country_path, public_base
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -23,12 +24,7 @@ def _render(request: Request, template: str, context: BaseModel, status_code: in
     return get_templates().TemplateResponse(request, template, dict(context), status_code=status_code)
 
 
-def _csv(body: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+_csv = csv_response  # every CSV goes through the one writer (app/kit/csv.py)
 
 
 def _not_found(request: Request, session: SessionDep, code: str, back_url: str = COUNTRIES_PATH) -> Response:
@@ -56,7 +52,7 @@ def country_csv(
     state = queries.get_state(session, code)
     if state is None:
         return _not_found(request, session, code)
-    body = views.record_csv(session, state, query, str(request.base_url).rstrip("/"))
+    body = views.record_csv(session, state, query, public_base(request))
     return _csv(body, f"{state.code}-votes.csv")
 
 
@@ -75,7 +71,7 @@ def country_feed(code: str, request: Request, session: SessionDep) -> Response:
     state = queries.get_state(session, code)
     if state is None:
         return _not_found(request, session, code)
-    response = _render(request, "countries/feed.xml", views.feed_page(session, state, str(request.base_url)))
+    response = _render(request, "countries/feed.xml", views.feed_page(session, state, public_base(request)))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
 

@@ -6,9 +6,7 @@ declares, and a test can check the context as well as the HTML.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Literal
 from urllib.parse import urlencode
@@ -21,6 +19,7 @@ from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
 from app.ingest.names import fold
+from app.kit.csv import to_csv
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
 from app.resolutions.queries import IntendedVote, intended_votes_of
@@ -593,15 +592,13 @@ def years_csv(session: Session, state: State, query: RecordQuery) -> str:
     header = list(YEARS_CSV_HEADER)
     for p in peers:
         header += [f"agreement_{p.code}", f"kappa_{p.code}", f"votes_{p.code}"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    rows = []
     for row in reversed(_year_rows(m, state, query, peers, where)):
         cells: list[object] = [row.year, row.yes, row.no, row.abstain, row.non_voting, row.loyalty]
         for cell in row.peers:
             cells += [cell.agreement, cell.kappa, cell.n] if cell else ["", "", 0]
-        writer.writerow(cells)
-    return out.getvalue()
+        rows.append(cells)
+    return to_csv(header, rows)
 
 
 CSV_HEADER = ["date", "symbol", "title", "vote", "name_on_date", "url"]
@@ -609,22 +606,20 @@ CSV_HEADER = ["date", "symbol", "title", "vote", "name_on_date", "url"]
 
 def record_csv(session: Session, state: State, query: RecordQuery, base_url: str) -> str:
     entries = queries.record_export(session, state, query.filters(), CSV_LIMIT)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for e in entries:
-        r = e.resolution
-        writer.writerow(
+    return to_csv(
+        CSV_HEADER,
+        (
             [
-                r.adopted_on.isoformat(),
-                r.symbol,
-                r.title,
+                e.resolution.adopted_on.isoformat(),
+                e.resolution.symbol,
+                e.resolution.title,
                 e.choice.api_name,
                 e.name,
-                base_url + resolution_path(r),
+                base_url + resolution_path(e.resolution),
             ]
-        )
-    return out.getvalue()
+            for e in entries
+        ),
+    )
 
 
 class FeedPage(_Context):
@@ -815,14 +810,12 @@ COMPARE_CSV_HEADER = ["year", "votes", "same", "half", "adopted_without_vote", "
 
 def compare_csv(session: Session, a: State, b: State, consensus: bool) -> str:
     overall, years = pair_figures(session, a, b, consensus)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COMPARE_CSV_HEADER)
+    rows = []
     for year, c in [*years, ("all", overall)]:
         kappa = "" if c.kappa is None else f"{c.kappa:.4f}"
         share = "" if c.agreement is None else f"{c.agreement:.4f}"
-        writer.writerow([year, c.n, c.same, c.half, c.consensus, share, kappa])
-    return out.getvalue()
+        rows.append([year, c.n, c.same, c.half, c.consensus, share, kappa])
+    return to_csv(COMPARE_CSV_HEADER, rows)
 
 
 # --- Not found ----------------------------------------------------------------------------------

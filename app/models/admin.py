@@ -55,7 +55,8 @@ class LoginFailure(Base):
 
 
 class AuditEvent(Base):
-    """Who changed what and when, written in the same transaction as the change; never updated."""
+    """Who changed what and when, written in the same transaction as the change; never updated, but for
+    the count of a failed sign-in repeated (same name, same address, within the throttling window)."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index(None, "entity", "entity_id", "id"), Index(None, "at"))
@@ -71,6 +72,11 @@ class AuditEvent(Base):
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str] = mapped_column(String(64), default="")
+    count: Mapped[int] = mapped_column(
+        default=1,
+        server_default="1",
+        comment="times the event happened: repeated failed sign-ins are one row",
+    )
 
 
 class VoteIntention(Base):

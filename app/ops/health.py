@@ -25,7 +25,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database answers and its schema is at the latest migration")
+@router.get(
+    "/readyz",
+    summary="The database answers and its schema is at the latest migration",
+    responses={503: {"description": "Not ready: `reason` says why"}},
+)
 def readyz() -> JSONResponse:
     expected = expected_revision()
     try:

@@ -74,6 +74,11 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-@router.get("/metrics", summary="Request and slow-query counters of the worker that answers")
+@router.get(
+    "/metrics",
+    summary="Request and slow-query counters of the worker that answers",
+    response_class=PlainTextResponse,
+    responses={200: {"description": "Prometheus text exposition format", "content": {"text/plain": {}}}},
+)
 def metrics() -> PlainTextResponse:
     return PlainTextResponse(render(), media_type="text/plain; version=0.0.4")

@@ -8,12 +8,15 @@ from fastapi import APIRouter, HTTPException, Query
 
 from app.deps import PageDep, RowId, SessionDep
 from app.models import Adoption, Resolution
+from app.openapi import NOT_FOUND
 from app.resolutions import queries, schemas
 from app.resolutions.service import parse_session
 from app.symbols import normalize_symbol
 from app.urls import resolution_api_path
 
 router = APIRouter(prefix="/api", tags=["resolutions"])
+# A session as written: digits or Roman numerals, for a regular, emergency special (ES-) or special (S-) one.
+SESSION_PATTERN = r"^((ES-|es-|S-|s-)?([0-9]{1,3}|[IVXLCivxlc]{1,9}))?$"
 
 
 @router.get(
@@ -21,6 +24,7 @@ router = APIRouter(prefix="/api", tags=["resolutions"])
     response_model=schemas.ResolutionPage,
     summary="List resolutions, newest first (best match first when searching)",
     description="The same filters as the /resolutions page, whose JSON twin this is.",
+    responses=NOT_FOUND,
 )
 def list_resolutions(
     session: SessionDep,
@@ -29,7 +33,13 @@ def list_resolutions(
         str, Query(max_length=200, description="Words in the symbol, title, subjects or agenda item")
     ] = "",
     session_code: Annotated[
-        str, Query(alias="session", max_length=12, description="Session: 79, ES-10 (emergency special), S-32")
+        str,
+        Query(
+            alias="session",
+            max_length=12,
+            pattern=SESSION_PATTERN,
+            description="Session: 79, ES-10 (emergency special), S-32, or in Roman numerals (XXX)",
+        ),
     ] = "",
     year: Annotated[int | None, Query(ge=1945, le=2100, description="Calendar year of adoption")] = None,
     year_from: Annotated[int | None, Query(ge=1945, le=2100)] = None,
@@ -45,11 +55,9 @@ def list_resolutions(
         bool, Query(description="Include votes on amendments and parts")
     ] = False,
 ) -> schemas.ResolutionPage:
-    parsed = parse_session(session_code) if session_code.strip() else None
-    if session_code.strip() and parsed is None:
-        raise HTTPException(
-            400, f"Invalid request. session: {session_code!r} is not a session such as 79 or ES-10"
-        )
+    parsed = parse_session(session_code) if session_code else None
+    if session_code and parsed is None:  # written as a session, but none has that number
+        raise HTTPException(404, f"There is no session {session_code!r}: sessions are numbered 1 to 200.")
     words = q.strip()
     filters = queries.ResolutionFilters(
         session=parsed[1] if parsed else None,
@@ -73,7 +81,12 @@ def list_resolutions(
     )
 
 
-@router.get("/votes/{decision_id}", response_model=schemas.ResolutionOut, summary="A recorded vote by id")
+@router.get(
+    "/votes/{decision_id}",
+    response_model=schemas.ResolutionOut,
+    summary="A recorded vote by id",
+    responses=NOT_FOUND,
+)
 def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
     resolution = queries.get_decision(session, decision_id)
     if resolution is None:
@@ -86,6 +99,7 @@ def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
     response_model=schemas.ResolutionOut,
     summary="A resolution with its roll call",
     description="The symbol as the UN writes it, slashes included: /api/resolutions/A/RES/ES-10/24.",
+    responses=NOT_FOUND,
 )
 def get_resolution(symbol: str, session: SessionDep) -> schemas.ResolutionOut:
     normalized = normalize_symbol(symbol) or symbol.strip()

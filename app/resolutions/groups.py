@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_serializer
 
@@ -42,17 +43,24 @@ def plurality(counts: Counter[VoteChoice]) -> VoteChoice | None:
     return ranked[0][1]
 
 
-def _vote_word(choice: VoteChoice | None) -> str | None:
-    # JSON says "yes"/"no"/"abstain", as the rest of the API does, not the one-letter codes.
-    return choice.api_name if choice is not None else None
+# JSON says "yes"/"no"/"abstain", as the rest of the API does, not the one-letter codes; the serializers'
+# return types are what the OpenAPI schema shows (it said Y/N/A/X while the answers said "yes").
+CastWord = Literal["yes", "no", "abstain"]
+_WORDS: dict[VoteChoice, CastWord] = {
+    VoteChoice.YES: "yes",
+    VoteChoice.NO: "no",
+    VoteChoice.ABSTAIN: "abstain",
+}
 
 
 class Dissenter(BaseModel):
     code: str
     name: str = Field(description="the state's name on the date of the vote")
-    choice: VoteChoice
+    choice: VoteChoice  # one of CAST: a state that did not vote never breaks ranks
 
-    _choice_word = field_serializer("choice")(lambda self, c: _vote_word(c))
+    @field_serializer("choice")
+    def _choice_word(self, choice: VoteChoice) -> CastWord:
+        return _WORDS[choice]
 
 
 class GroupSplit(BaseModel):
@@ -67,7 +75,9 @@ class GroupSplit(BaseModel):
     majority: VoteChoice | None = Field(description="the group's plurality vote; null on a tie")
     against_majority: list[Dissenter]
 
-    _majority_word = field_serializer("majority")(lambda self, c: _vote_word(c))
+    @field_serializer("majority")
+    def _majority_word(self, choice: VoteChoice | None) -> CastWord | None:
+        return _WORDS[choice] if choice is not None else None
 
     @property
     def total(self) -> int:

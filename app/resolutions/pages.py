@@ -5,30 +5,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
-from app.resolutions import queries, views
+from app.kit.csv import csv_response
+from app.resolutions import queries, views, vote_map
 from app.symbols import normalize_symbol
 from app.templating import get_templates
-from app.urls import resolution_path, symbol_path
+from app.urls import public_base, resolution_path, symbol_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def _render(request: Request, template: str, context: BaseModel) -> Response:
     return get_templates().TemplateResponse(request, template, dict(context))
 
 
-def _csv(body: str, filename: str) -> Response:
-    return Response(
-        body, media_type=CSV_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+_csv = csv_response  # every CSV goes through the one writer (app/kit/csv.py)
+
+
+@router.get("/maps/world-{digest}.svg")
+def world_map(digest: str, request: Request) -> Response:
+    """The vote map's outlines (app/resolutions/vote_map.py), under an address that changes with them."""
+    if request.url.path != vote_map.geometry_url():
+        raise HTTPException(404, "No such map.")
+    context = {"view_box": vote_map.map_view_box(), "outlines": vote_map.geometry_outlines()}
+    response = get_templates().TemplateResponse(request, "resolutions/world.svg", context)
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @router.get("/")
@@ -52,7 +60,7 @@ def resolutions(
 
 @router.get("/feeds/resolutions.atom")
 def feed(request: Request, session: SessionDep) -> Response:
-    context = views.feed_page(session, str(request.base_url))
+    context = views.feed_page(session, public_base(request))
     response = get_templates().TemplateResponse(request, "feeds/resolutions.xml", dict(context))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response

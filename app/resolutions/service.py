@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.kit.csv import to_csv as to_csv  # the one CSV writer (app/kit/csv.py), re-exported
 from app.models import Resolution, SessionKind, VoteChoice
 from app.resolutions.queries import RollCallEntry
 from app.symbols import from_roman, to_roman
@@ -63,8 +61,6 @@ def display_tally(resolution: Resolution) -> tuple[int, int, int, int | None]:
 # The five permanent members of the Security Council, by seat (the USSR's seat is RUS; China's, CHN).
 PERMANENT_MEMBERS = ("CHN", "FRA", "RUS", "GBR", "USA")
 VOTE_ORDER = (VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN, VoteChoice.NON_VOTING)
-# Cells that a spreadsheet would run as a formula; CSV cells starting with these get a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -133,20 +129,6 @@ def parse_session(text: str) -> tuple[SessionKind, int] | None:
 def nearest_symbols(wanted: str, candidates: list[str], limit: int = 5) -> list[str]:
     """The symbols most like a mistyped one, best first."""
     return difflib.get_close_matches(wanted.upper(), candidates, n=limit, cutoff=0.6)
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
-    """A CSV document (RFC 4180, CRLF line ends), with formula-like cells defused for spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return out.getvalue()
 
 
 ROLL_CALL_CSV_HEADER = ["symbol", "date", "country_code", "country_name_on_date", "regional_group", "vote"]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from app.deps import PageDep, SessionDep
+from app.openapi import NOT_FOUND
 from app.series import queries, schemas, service
 from app.series.views import IndexQuery
 
@@ -36,6 +37,7 @@ def list_series(
 @router.get(
     "/series/{slug}",
     response_model=schemas.SeriesOut,
+    responses=NOT_FOUND,
     summary="A series with its tally year by year and the states that switched their vote",
 )
 def get_series(slug: str, session: SessionDep) -> schemas.SeriesOut:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.deps import SessionDep
 from app.errors import ErrorPage, render_error
-from app.resolutions.pages import CSV_TYPE
+from app.kit.csv import csv_response
 from app.series import queries, views
 from app.templating import get_templates
 from app.urls import SERIES_PATH
@@ -32,11 +32,7 @@ def series_csv(slug: str, request: Request, session: SessionDep) -> Response:
     found = queries.get_series(session, slug)
     if found is None:
         return _not_found(request, slug)
-    return Response(
-        views.series_csv(session, found),
-        media_type=CSV_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="series-{found.slug}.csv"'},
-    )
+    return csv_response(views.series_csv(session, found), f"series-{found.slug}.csv")
 
 
 @router.get(SERIES_PATH + "/{slug}")

@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
+from app.kit.csv import to_csv
 from app.models import Resolution, Series
 from app.pagination import PageInfo, PageParams
 from app.resolutions.search import clean_query
-from app.resolutions.service import display_tally, to_csv
+from app.resolutions.service import display_tally
 from app.series import method, queries, service
 from app.urls import (
     SERIES_PATH,

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.deps import SessionDep
+from app.kit.csv import csv_response
 from app.sources import views
 from app.templating import get_templates
 
@@ -26,11 +27,7 @@ def about(request: Request, session: SessionDep) -> Response:
 
 @router.get("/differences.csv")
 def differences_csv(session: SessionDep, query: Annotated[views.DifferencesQuery, Query()]) -> Response:
-    return Response(
-        views.differences_csv(session, query),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="differences.csv"'},
-    )
+    return csv_response(views.differences_csv(session, query), "differences.csv")
 
 
 @router.get("/differences")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import DifferenceKind, Resolution, SourceKind
 from app.pagination import PageInfo, PageParams
-from app.resolutions.service import to_csv
+from app.kit.csv import to_csv
 from app.sources import queries, service
 from app.urls import resolution_path
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import SessionDep
+from app.kit.csv import csv_response
 from app.templating import get_templates
 from app.trends import views
 from app.urls import TRENDS_CSV_PATH, TRENDS_PATH
@@ -15,11 +16,7 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 @router.get(TRENDS_CSV_PATH)
 def trends_csv(session: SessionDep) -> Response:
-    return Response(
-        views.trends_csv(session),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="unga-trends.csv"'},
-    )
+    return csv_response(views.trends_csv(session), "unga-trends.csv")
 
 
 @router.get(TRENDS_PATH)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from app.countries.service import LineChart, line_chart, percent
-from app.resolutions.service import to_csv
+from app.kit.csv import to_csv
 from app.trends import queries, service
 from app.trends.service import TrendYear
 from app.urls import TRENDS_API_PATH, TRENDS_CSV_PATH

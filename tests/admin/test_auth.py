@@ -128,19 +128,22 @@ class TestThrottling:
         assert response.status_code == 429
         assert 1 <= int(response.headers["retry-after"]) <= 2
         assert "Too many failed sign-ins" in response.text
-        assert _events(db, "sign_in_refused")
+        # Three failures are one audit row that counts them; the refused attempt wrote nothing.
+        assert [(e.entity_id, e.count) for e in _events(db, "sign_in_failed")] == [("ada", 3)]
+        assert not _events(db, "sign_in_refused")
 
     def test_waiting_long_enough_lets_the_right_password_in(
         self, app: FastAPI, account: AdminUser, db: Session
     ) -> None:
-        self._fail(db, "account", "ada", 3, dt.timedelta(seconds=30))
+        self._fail(db, "pair", "ada|testclient", 3, dt.timedelta(seconds=30))
         with TestClient(app) as client:
             assert sign_in(client, "ada", PASSWORD).status_code == 303
-        # Success forgets the account's failures.
-        assert not db.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.key == "ada"))
+        # Success forgets this address's failures against the account.
+        failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.key == "ada|testclient")
+        assert not db.scalar(failures)
 
-    def test_account_locked_for_the_window(self, app: FastAPI, account: AdminUser, db: Session) -> None:
-        self._fail(db, "account", "ada", 6, dt.timedelta(minutes=5))
+    def test_pair_locked_for_the_window(self, app: FastAPI, account: AdminUser, db: Session) -> None:
+        self._fail(db, "pair", "ada|testclient", 10, dt.timedelta(minutes=5))
         with TestClient(app) as client:
             response = sign_in(client, "ada", PASSWORD)
         assert response.status_code == 429
@@ -152,7 +155,8 @@ class TestThrottling:
             assert sign_in(client, "ada", PASSWORD).status_code == 429
 
     def test_old_failures_do_not_count(self, app: FastAPI, account: AdminUser, db: Session) -> None:
-        self._fail(db, "account", "ada", 10, dt.timedelta(minutes=20))
+        self._fail(db, "pair", "ada|testclient", 10, dt.timedelta(minutes=20))
+        self._fail(db, "account", "ada", 60, dt.timedelta(minutes=20))
         with TestClient(app) as client:
             assert sign_in(client, "ada", PASSWORD).status_code == 303
 

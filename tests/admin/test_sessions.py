@@ -143,4 +143,6 @@ class TestPurge:
         unga = [sys.executable, "-c", "from app.cli import main; main()"]
         done = subprocess.run([*unga, "purge-sessions"], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        assert "Removed 0 ended admin session(s) and 0 old failed sign-in(s)." in done.stderr
+        assert (
+            "Removed 0 ended admin session(s), 0 old failed sign-in(s), and 0 audit event(s)" in done.stderr
+        )

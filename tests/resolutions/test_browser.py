@@ -65,7 +65,7 @@ class TestInABrowser:
         page.goto(base_url + "/resolutions/A/RES/ES-10/24")
         titles = page.locator("svg.map title").all_text_contents()
         assert "United States of America: Against" in titles
-        assert page.locator("svg.map path.m-yes").count() > 100
+        assert page.locator("svg.map use.m-yes").count() > 100
 
     @pytest.mark.parametrize(
         "path", ["/", "/resolutions?q=apartheid", "/resolutions/A/RES/ES-10/24", "/resolutions/A/RES/99/999"]

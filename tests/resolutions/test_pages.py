@@ -115,14 +115,24 @@ class TestResolutionPage:
         svg = page.select_one("figure.vote-map svg.map")
         assert svg is not None
         assert svg["role"] == "img"
-        titles = {t.get_text() for t in svg.select("path > title, circle > title")}
+        titles = {t.get_text() for t in svg.select("use > title, circle > title")}
         assert "United States of America: Against" in titles
         assert "Afghanistan: Non-voting" in titles
         assert "Tuvalu: Against" in titles  # a dot only: Tuvalu has no shape at this scale
-        assert len(svg.select("path.m-no")) >= 10
+        assert len(svg.select("use.m-no")) >= 10
         assert one(page, "figure.vote-map .disclaimer").get_text() == DISCLAIMER
         assert "style=" not in response.text
         assert "<script" not in response.text
+        # The outlines are one file for every page, which the browser keeps for good.
+        refs = {str(u["href"]) for u in svg.select("use")}
+        files = {ref.split("#")[0] for ref in refs}
+        assert len(files) == 1
+        geometry = client.get(files.pop())
+        assert geometry.headers["content-type"] == "image/svg+xml"
+        assert "immutable" in geometry.headers["cache-control"]
+        outline_ids = {str(p["id"]) for p in soup(geometry.text).select("path[id]")}
+        assert {ref.split("#")[1] for ref in refs} <= outline_ids
+        assert client.get("/maps/world-000000000000.svg").status_code == 404
 
     def test_name_on_the_day_before_1991(self, client: TestClient) -> None:
         page = soup(client.get("/resolutions/A/RES/3379(XXX)").text)

@@ -29,8 +29,8 @@ class TestParseSession:
 
 class TestCsv:
     def test_formulas_are_defused(self) -> None:
-        text = service.to_csv(["a", "b"], [["=HYPERLINK(1)", "-2"], ["plain", None]])
-        assert text.splitlines() == ["a,b", "'=HYPERLINK(1),'-2", "plain,"]
+        text = service.to_csv(["a", "b"], [["=HYPERLINK(1)", "-2+1"], ["plain", None]])
+        assert text.splitlines() == ["a,b", "'=HYPERLINK(1),'-2+1", "plain,"]
 
 
 def test_nearest_symbols() -> None:
