@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from app.kit.csv import to_csv
 from app.models import DifferenceKind, Resolution, SourceKind
 from app.pagination import PageInfo, PageParams
-from app.kit.csv import to_csv
 from app.sources import queries, service
 from app.urls import resolution_path
 
