@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Where the workers of this machine share the pages they render (app/cache/shared.py); empty: a
     # folder in the system's temporary directory, named after the database and the code.
     page_cache_dir: Path | None = None
+    # Re-estimate the ideal points (app.ideal) in a background thread after each admin save that changes
+    # a recorded vote; the test suite turns it off (its saves are rolled back).
+    ideal_points_refit: bool = True
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

@@ -11,6 +11,7 @@ from app.models.enums import (
     StateStatus,
     VoteChoice,
 )
+from app.models.ideal import IdealFit, IdealItem, IdealPoint
 from app.models.resolution import DataSource, Resolution, ResolutionSubject
 from app.models.series import Series, SeriesMember
 from app.models.state import Membership, State, StateAlias, StateName, Suspension
@@ -24,6 +25,9 @@ __all__ = [
     "Base",
     "DataSource",
     "DecisionKind",
+    "IdealFit",
+    "IdealItem",
+    "IdealPoint",
     "LoginFailure",
     "Membership",
     "RegionalGroup",
