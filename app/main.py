@@ -23,6 +23,8 @@ from app.db import get_read_sessionmaker
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
+from app.ideal import api as ideal_api
+from app.ideal import pages as ideal_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -66,6 +68,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
     app.include_router(series_api.router)
+    app.include_router(ideal_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
@@ -73,6 +76,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)
+    app.include_router(ideal_pages.router)
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

@@ -29,6 +29,9 @@ from app.ingest.run import ImportSummary, import_paths
 from app.main import create_app
 from app.migrate import recreate_schema
 
+# Admin saves in tests are rolled back: no background re-estimation of the ideal points after them.
+os.environ.setdefault("UNGA_IDEAL_POINTS_REFIT", "false")
+
 DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"
 REFERENCE = DATA / "states.toml"

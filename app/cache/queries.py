@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Membership, Resolution, State, StateName, Suspension, VoteIntention
+from app.models import IdealFit, Membership, Resolution, State, StateName, Suspension, VoteIntention
 
 
 def data_version(session: Session) -> str:
@@ -24,6 +24,8 @@ def data_version(session: Session) -> str:
         select(func.sum(State.version)).scalar_subquery(),
         select(func.count(VoteIntention.id)).scalar_subquery(),
         select(func.max(VoteIntention.updated_at)).scalar_subquery(),
+        # A new fit of the ideal points (stored in the background after imports and saves).
+        select(func.max(IdealFit.id)).scalar_subquery(),
     ]
     row = session.execute(
         select(

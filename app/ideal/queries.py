@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import String, delete, func, insert, select, type_coerce
+from sqlalchemy import Select, String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.ideal.data import CHOICE_CODES, Item, session_year
@@ -16,6 +17,7 @@ from app.models import (
     IdealFit,
     IdealItem,
     IdealPoint,
+    RegionalGroup,
     Resolution,
     SeriesMember,
     State,
@@ -165,3 +167,107 @@ def input_version(session: Session) -> str:
         )
     ).one()
     return "-".join(str(part) for part in row)
+
+
+# --- What the pages read ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointOut:
+    code: str
+    name: str
+    group: RegionalGroup
+    year: int
+    ideal_point: float
+    se: float
+    votes: int
+
+
+def points(
+    session: Session,
+    *,
+    codes: list[str] | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    group: RegionalGroup | None = None,
+) -> list[PointOut]:
+    """Stored ideal points, by state code and then year, filtered by states, years or regional group."""
+    query = select(
+        State.code,
+        State.name,
+        State.regional_group,
+        IdealPoint.year,
+        IdealPoint.ideal_point,
+        IdealPoint.se,
+        IdealPoint.votes,
+    ).join(State, State.id == IdealPoint.state_id)
+    if codes is not None:
+        query = query.where(State.code.in_(codes))
+    if since is not None:
+        query = query.where(IdealPoint.year >= since)
+    if until is not None:
+        query = query.where(IdealPoint.year <= until)
+    if group is not None:
+        query = query.where(State.regional_group == group)
+    return [PointOut(*row) for row in session.execute(query.order_by(State.code, IdealPoint.year))]
+
+
+def years(session: Session) -> list[int]:
+    return list(session.scalars(select(IdealPoint.year).distinct().order_by(IdealPoint.year)))
+
+
+@dataclass(frozen=True)
+class FittedVote:
+    """A state's vote with what the model expected of it."""
+
+    resolution_id: int
+    symbol: str
+    title: str
+    description: str
+    adopted_on: dt.date
+    year: int
+    choice: str  # Y, N or A
+    ideal_point: float
+    discrimination: float
+    cut_no: float
+    cut_yes: float
+    code: str
+    name: str
+
+
+def _fitted_votes_query() -> Select[*tuple[Any, ...]]:
+    choice = type_coerce(Vote.choice, String)
+    return (
+        select(
+            Resolution.id,
+            Resolution.symbol,
+            Resolution.title,
+            Resolution.description,
+            Resolution.adopted_on,
+            IdealItem.year,
+            choice,
+            IdealPoint.ideal_point,
+            IdealItem.discrimination,
+            IdealItem.cut_no,
+            IdealItem.cut_yes,
+            State.code,
+            State.name,
+        )
+        .join(IdealItem, IdealItem.resolution_id == Vote.resolution_id)
+        .join(Resolution, Resolution.id == Vote.resolution_id)
+        .join(IdealPoint, (IdealPoint.state_id == Vote.state_id) & (IdealPoint.year == IdealItem.year))
+        .join(State, State.id == Vote.state_id)
+        .where(choice.in_(list(CHOICE_CODES)), Resolution.published.is_(True))
+    )
+
+
+def fitted_votes_of_state(session: Session, state_id: int) -> list[FittedVote]:
+    """Every vote of a state that the fit used, with its year's ideal point and the vote's parameters."""
+    rows = session.execute(_fitted_votes_query().where(Vote.state_id == state_id))
+    return [FittedVote(*row) for row in rows]
+
+
+def fitted_votes_on(session: Session, resolution_id: int) -> list[FittedVote]:
+    """Every state's vote on one recorded vote, as the fit saw it (empty if the fit did not use it)."""
+    rows = session.execute(_fitted_votes_query().where(Vote.resolution_id == resolution_id))
+    return [FittedVote(*row) for row in rows]
