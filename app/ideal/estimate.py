@@ -263,9 +263,20 @@ def _item_step(
     """One Newton step on every item's (beta, c_no, c_yes)."""
     grad, hess = _item_derivatives(s, t, theta, beta, c1, c2, prior)
     step = np.linalg.solve(-hess, grad[:, :, None])[:, :, 0]
+    # A vote without abstentions drives its cut points together, and a free step then crosses them:
+    # there the step is taken with the gap held (both cut points move alike), a binary probit.
+    crossed = (c2 + step[:, 2]) - (c1 + step[:, 1]) < MIN_GAP
+    if crossed.any():
+        h, g = hess[crossed], grad[crossed]
+        reduced_h = np.empty((len(g), 2, 2))
+        reduced_h[:, 0, 0] = h[:, 0, 0]
+        reduced_h[:, 0, 1] = reduced_h[:, 1, 0] = h[:, 0, 1] + h[:, 0, 2]
+        reduced_h[:, 1, 1] = h[:, 1, 1] + 2 * h[:, 1, 2] + h[:, 2, 2]
+        reduced_g = np.stack([g[:, 0], g[:, 1] + g[:, 2]], axis=1)
+        reduced = np.linalg.solve(-reduced_h, reduced_g[:, :, None])[:, :, 0]
+        step[crossed] = reduced[:, [0, 1, 1]]
     step = np.clip(step, -MAX_STEP, MAX_STEP)
     beta, c1, c2 = beta + step[:, 0], c1 + step[:, 1], c2 + step[:, 2]
-    # Keep the cut points ordered (a vote without abstentions drives them together).
     crossed = c2 - c1 < MIN_GAP
     middle = (c1 + c2) / 2
     c1 = np.where(crossed, middle - MIN_GAP / 2, c1)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, String, delete, func, insert, select, type_coerce
+from sqlalchemy import Select, String, case, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.ideal.data import CHOICE_CODES, Item, session_year
-from app.ideal.estimate import IntArray
+from app.ideal.estimate import ABSTAIN, NO, YES, IntArray
 from app.models import (
     Adoption,
     IdealFit,
@@ -22,6 +22,7 @@ from app.models import (
     SeriesMember,
     State,
     Vote,
+    VoteChoice,
 )
 
 # --- What the fit reads -------------------------------------------------------------------------
@@ -51,30 +52,23 @@ class VoteArrays:
 
 
 def fit_votes(session: Session) -> VoteArrays:
-    """Every yes, no and abstention on a published recorded vote (non-voting is missing data)."""
-    choice = type_coerce(Vote.choice, String)  # the one-letter code, without building a million enums
-    result = session.execute(
-        select(Vote.resolution_id, Vote.state_id, choice)
+    """Every yes, no and abstention on a published recorded vote (non-voting is missing data).
+
+    A million rows: the codes are turned into numbers in SQL and the rows read as plain tuples from the
+    driver (through the ORM's result objects this took four times as long)."""
+    code = case((Vote.choice == VoteChoice.NO, NO), (Vote.choice == VoteChoice.ABSTAIN, ABSTAIN), else_=YES)
+    query = (
+        select(Vote.resolution_id, Vote.state_id, code)
         .join(Resolution, Resolution.id == Vote.resolution_id)
         .where(
             Resolution.published.is_(True),
             Resolution.adoption == Adoption.RECORDED_VOTE,
-            choice.in_(list(CHOICE_CODES)),
+            Vote.choice.in_([VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN]),
         )
     )
-    resolution_ids: list[int] = []
-    state_ids: list[int] = []
-    codes: list[int] = []
-    for rows in result.partitions(50_000):
-        for rid, sid, code in rows:
-            resolution_ids.append(rid)
-            state_ids.append(sid)
-            codes.append(CHOICE_CODES[code])
-    return VoteArrays(
-        np.array(resolution_ids, dtype=np.int64),
-        np.array(state_ids, dtype=np.int64),
-        np.array(codes, dtype=np.int8),
-    )
+    rows = session.connection().execute(query).tuples().all()
+    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return VoteArrays(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].astype(np.int8))
 
 
 def state_id_of(session: Session, code: str) -> int | None:
