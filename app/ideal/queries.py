@@ -66,7 +66,7 @@ def fit_votes(session: Session) -> VoteArrays:
             Vote.choice.in_([VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN]),
         )
     )
-    rows = session.connection().execute(query).tuples().all()
+    rows = session.connection().execute(query).all()
     table = np.array(rows, dtype=np.int64).reshape(-1, 3)
     return VoteArrays(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].astype(np.int8))
 

@@ -85,7 +85,9 @@ class TestRecovery:
         error = aligned(result, theta) - theta
         assert np.sqrt(np.mean(error**2)) < 0.35 * theta.std()
 
-    def test_follows_each_state_through_time(self, simulated: tuple[Votes, np.ndarray, np.ndarray, Fit]) -> None:
+    def test_follows_each_state_through_time(
+        self, simulated: tuple[Votes, np.ndarray, np.ndarray, Fit]
+    ) -> None:
         _, theta, _, result = simulated
         paths, truth = result.theta.reshape(40, 15), theta.reshape(40, 15)
         moved = [np.corrcoef(paths[s], truth[s])[0, 1] for s in range(40) if truth[s].std() > 0.4]
