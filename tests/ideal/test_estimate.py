@@ -152,7 +152,9 @@ class TestProbabilities:
     def test_they_sum_to_one_and_follow_the_ideal_point(self) -> None:
         p = probabilities(np.array([-2.0, 0.0, 2.0]), np.full(3, 1.5), np.full(3, -0.5), np.full(3, 0.5))
         assert np.allclose(p.sum(axis=1), 1)
-        assert p[0, 0] > 0.9 and p[2, 2] > 0.9 and p[1].argmax() == 1
+        assert p[0, 0] > 0.9
+        assert p[2, 2] > 0.9
+        assert p[1].argmax() == 1
 
 
 class TestPrepare:

@@ -37,11 +37,14 @@ def mean_point(db: Session, code: str, since: int, until: int) -> float:
 
 class TestTheFit:
     def test_is_stored_and_converged(self, real_fit: FitReport, db: Session) -> None:
-        assert real_fit.stored and real_fit.converged
-        assert real_fit.recorded_votes > 6000 and real_fit.votes > 900_000
+        assert real_fit.stored
+        assert real_fit.converged
+        assert real_fit.recorded_votes > 6000
+        assert real_fit.votes > 900_000
         assert not is_stale()
         run = queries.latest_fit(db)
-        assert run is not None and run.state_years == real_fit.state_years
+        assert run is not None
+        assert run.state_years == real_fit.state_years
 
     def test_every_member_with_votes_has_a_point_each_year(self, real_fit: FitReport, db: Session) -> None:
         year_2023 = queries.points(db, since=2023, until=2023)
@@ -82,7 +85,9 @@ class TestPages:
         page = client.get("/ideal-points", params={"year": 1991, "since": 1987})
         assert page.status_code == 200
         soup = BeautifulSoup(page.text, "html.parser")
-        assert "Where states stand in 1991" in soup.h1.text
+        heading = soup.select_one("h1")
+        assert heading is not None
+        assert "Where states stand in 1991" in heading.text
         groups = [h.text.split("(")[0].strip() for h in soup.select("section h2[id^=group-]")]
         assert groups[:2] == ["Western European and Others", "Eastern European"]
         movers = [a.text for a in soup.select("#movers-h ~ div table a")]
@@ -91,14 +96,18 @@ class TestPages:
 
     def test_a_year_without_estimates_says_so(self, real_fit: FitReport, client: TestClient) -> None:
         page = client.get("/ideal-points", params={"year": 1900})
-        assert page.status_code == 200 and "No estimates for 1900" in page.text
+        assert page.status_code == 200
+        assert "No estimates for 1900" in page.text
 
     def test_the_country_page_charts_the_path_beside_peers_and_group(
         self, real_fit: FitReport, client: TestClient
     ) -> None:
         page = client.get("/countries/POL", params={"peer": ["USA", "RUS"]})
         soup = BeautifulSoup(page.text, "html.parser")
-        section = soup.select_one("#ideal-h").parent
+        heading = soup.select_one("#ideal-h")
+        assert heading is not None
+        section = heading.parent
+        assert section is not None
         head = [th.text for th in section.select("table.ideal-years thead th")]
         assert head[-3:] == ["Eastern European median", "United States of America", "Russian Federation"]
         assert section.select_one("svg polygon.band") is not None
@@ -124,13 +133,15 @@ class TestDownloads:
             "/api/ideal-points", params={"country": ["USA", "CHN"], "since": 2000, "until": 2004}
         )
         rows = answer.json()
-        assert {r["country"] for r in rows} == {"USA", "CHN"} and len(rows) == 10
+        assert {r["country"] for r in rows} == {"USA", "CHN"}
+        assert len(rows) == 10
         assert set(rows[0]) == {"country", "year", "ideal_point", "se", "votes"}
         assert "/api/ideal-points" in client.get("/openapi.json").json()["paths"]
 
     def test_per_country_json_and_csv(self, real_fit: FitReport, client: TestClient) -> None:
         rows = client.get("/api/countries/usa/ideal-points").json()
-        assert rows[0]["year"] == 1946 and all(r["country"] == "USA" for r in rows)
+        assert rows[0]["year"] == 1946
+        assert all(r["country"] == "USA" for r in rows)
         body = client.get("/countries/RUS/ideal-points.csv").text
         table = list(csv.DictReader(io.StringIO(body)))
         assert float(table[0]["ideal_point"]) < 0  # negative numbers are written as numbers
