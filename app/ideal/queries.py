@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, String, case, delete, func, insert, select, type_coerce
+from sqlalchemy import Select, String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.ideal.data import CHOICE_CODES, Item, session_year
-from app.ideal.estimate import ABSTAIN, NO, YES, IntArray
+from app.ideal.estimate import IntArray
 from app.models import (
     Adoption,
     IdealFit,
@@ -22,7 +22,6 @@ from app.models import (
     SeriesMember,
     State,
     Vote,
-    VoteChoice,
 )
 
 # --- What the fit reads -------------------------------------------------------------------------
@@ -54,21 +53,23 @@ class VoteArrays:
 def fit_votes(session: Session) -> VoteArrays:
     """Every yes, no and abstention on a published recorded vote (non-voting is missing data).
 
-    A million rows: the codes are turned into numbers in SQL and the rows read as plain tuples from the
-    driver (through the ORM's result objects this took four times as long)."""
-    code = case((Vote.choice == VoteChoice.NO, NO), (Vote.choice == VoteChoice.ABSTAIN, ABSTAIN), else_=YES)
-    query = (
-        select(Vote.resolution_id, Vote.state_id, code)
+    The choice is read as its one-letter code (no enum objects for a million rows) and compared as text:
+    written as a CASE over the enum column, the same query took fifteen times as long on SQLite."""
+    choice = type_coerce(Vote.choice, String)
+    rows = session.execute(
+        select(Vote.resolution_id, Vote.state_id, choice)
         .join(Resolution, Resolution.id == Vote.resolution_id)
         .where(
             Resolution.published.is_(True),
             Resolution.adoption == Adoption.RECORDED_VOTE,
-            Vote.choice.in_([VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN]),
+            choice.in_(list(CHOICE_CODES)),
         )
+    ).all()
+    return VoteArrays(
+        np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+        np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+        np.fromiter((CHOICE_CODES[r[2]] for r in rows), dtype=np.int8, count=len(rows)),
     )
-    rows = session.connection().execute(query).all()
-    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return VoteArrays(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].astype(np.int8))
 
 
 def state_id_of(session: Session, code: str) -> int | None:
