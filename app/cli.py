@@ -123,6 +123,9 @@ def import_command(
         Path | None,
         typer.Option(help="Member-state reference file (default: data/states.toml; an export has its own)"),
     ] = None,
+    no_ideal_points: Annotated[
+        bool, typer.Option("--no-ideal-points", help="Do not estimate the ideal points after the import")
+    ] = False,
 ) -> None:
     """Import voting data. Idempotent and transactional: a bad row stops it and changes nothing."""
     started = time.perf_counter()
@@ -139,6 +142,42 @@ def import_command(
         console.print(f"[red]Import failed, nothing was changed.[/red] The database refused it: {reason}")
         raise typer.Exit(1) from None
     _print_summary(summary, time.perf_counter() - started)
+    if not no_ideal_points:
+        _refit_if_stale()
+
+
+def _refit_if_stale(*, background: bool = False) -> None:
+    """Estimate the ideal points again when the record changed since the last fit (app.ideal)."""
+    from app.ideal.refresh import fit_and_store, is_stale, refit_in_background
+
+    if not is_stale():
+        return
+    if background:
+        console.print("Estimating the ideal points in the background (about half a minute)...")
+        refit_in_background()
+        return
+    console.print("Estimating the ideal points...")
+    report = fit_and_store(warm=True)
+    console.print(f"Ideal points of {report.state_years:,} state-years estimated in {report.seconds:.1f} s.")
+
+
+@app.command("ideal-points")
+def ideal_points(
+    warm: Annotated[bool, typer.Option(help="Start from the last fit instead of from scratch")] = False,
+) -> None:
+    """Estimate every state's ideal point, year by year, from the recorded votes, and store them."""
+    from app.ideal.refresh import fit_and_store
+
+    migrate_database()
+    report = fit_and_store(warm=warm)
+    state = "converged" if report.converged else "stopped before converging"
+    console.print(
+        f"Ideal points of {report.state_years:,} state-years from {report.votes:,} votes on "
+        f"{report.recorded_votes:,} recorded votes: {report.iterations} iterations ({state}), "
+        f"{report.seconds:.1f} s ({report.read_seconds:.1f} s reading, {report.fit_seconds:.1f} s fitting)."
+    )
+    if not report.stored:
+        console.print("A fit that started later was stored meanwhile; this one was not stored.")
 
 
 @app.command()
@@ -172,6 +211,7 @@ def serve(
         started = time.perf_counter()
         summary = run_import([get_settings().data_dir / "sources"])
         _print_summary(summary, time.perf_counter() - started)
+    _refit_if_stale(background=True)  # pages say the estimates are coming until they are stored
     console.print(f"Serving on http://{host}:{port}/")
     # The app writes its own JSON line per request (app/ops/logs.py): uvicorn's access log would repeat it.
     uvicorn.run(

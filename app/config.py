@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # only (a start then takes up to warm_seconds longer; the quick start stays quick).
     warm_start: bool | None = None
     warm_seconds: float = Field(default=60.0, ge=0)
+    # Re-estimate the ideal points (app.ideal) in a background thread after each admin save that changes
+    # a recorded vote; the test suite turns it off (its saves are rolled back).
+    ideal_points_refit: bool = True
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

@@ -27,6 +27,8 @@ from app.errors import database_unavailable, http_error, is_page_path, page_vali
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
 from app.hosts import AllowedHostsMiddleware
+from app.ideal import api as ideal_api
+from app.ideal import pages as ideal_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -81,6 +83,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
     app.include_router(series_api.router)
+    app.include_router(ideal_api.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
     app.include_router(docs.router)
@@ -89,6 +92,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)
+    app.include_router(ideal_pages.router)
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
     app.include_router(sources_pages.router)

@@ -146,3 +146,25 @@ def absolute_url(base_url: object, path: str) -> str:
     """A path made absolute against the site's public base URL (``public_base``), for links that leave
     the site: Open Graph tags and embed snippets pasted into other pages."""
     return str(base_url).rstrip("/") + path
+
+
+IDEAL_POINTS_PATH = "/ideal-points"  # where states stand, year by year (app.ideal)
+IDEAL_POINTS_CSV_PATH = "/ideal-points.csv"
+IDEAL_POINTS_API_PATH = "/api/ideal-points"
+
+
+def ideal_points_path(year: int) -> str:
+    return f"{IDEAL_POINTS_PATH}?year={year}"
+
+
+def country_ideal_points_csv_path(code: str) -> str:
+    return f"/countries/{code}/ideal-points.csv"
+
+
+def country_ideal_points_api_path(code: str) -> str:
+    return f"/api/countries/{code}/ideal-points"
+
+
+def country_surprises_path(code: str) -> str:
+    """The votes a state's ideal point predicted worst."""
+    return f"/countries/{code}/votes-that-did-not-fit"

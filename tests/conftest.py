@@ -31,6 +31,9 @@ from app.migrate import recreate_schema
 
 # Tests run as "test": apps are built without a secret key, which a bare server refuses (app.config).
 os.environ.setdefault("UNGA_ENVIRONMENT", "test")
+# Admin saves in tests are rolled back: no background re-estimation of the ideal points after them.
+os.environ.setdefault("UNGA_IDEAL_POINTS_REFIT", "false")
+
 DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"
 REFERENCE = DATA / "states.toml"

@@ -37,6 +37,8 @@ SAMPLES: dict[str, tuple[str, bool]] = {
     "/series/{slug}.csv": ("/series/{series}.csv", True),
     "/trends.csv": ("/trends.csv", False),
     "/differences.csv": ("/differences.csv?kind=count", True),
+    "/ideal-points.csv": ("/ideal-points.csv?country=USA", True),
+    "/countries/{code}/ideal-points.csv": ("/countries/USA/ideal-points.csv", True),
 }
 
 

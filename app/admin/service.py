@@ -27,6 +27,7 @@ from app.admin.rollcall import (
     tally_of,
     totals_problem,
 )
+from app.ideal.refresh import refit_after_commit
 from app.ingest.reference import build_resolver
 from app.models import (
     Adoption,
@@ -248,8 +249,10 @@ def refresh_public(session: Session, resolution_id: int, before: GroupingKey, af
     in the same transaction: its search entry, and the series of recurring resolutions only if what
     they are grouped by changed (regrouping all 5,600 records takes 0.6 s; a save of votes, or of a
     record that is not grouped, such as an emergency session's, cannot change them). Country figures
-    need nothing: the in-memory vote matrix (app.countries.matrix) follows the data version."""
+    need nothing: the in-memory vote matrix (app.countries.matrix) follows the data version. The ideal
+    points are estimated again in the background once the save commits (a fit takes seconds)."""
     refresh_search_entry(session, resolution_id)
+    refit_after_commit(session)
     if before != after:
         refresh_series(session)
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     DecisionKind,
+    IdealFit,
     Membership,
     Resolution,
     State,
@@ -33,6 +34,8 @@ def data_version(session: Session) -> str:
         select(func.sum(State.version)).scalar_subquery(),
         select(func.count(VoteIntention.id)).scalar_subquery(),
         select(func.max(VoteIntention.updated_at)).scalar_subquery(),
+        # A new fit of the ideal points (stored in the background after imports and saves).
+        select(func.max(IdealFit.id)).scalar_subquery(),
     ]
     row = session.execute(
         select(

@@ -18,6 +18,7 @@ from app.cards.content import Share, country_share
 from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
+from app.ideal.views import CountrySection, country_section
 from app.ingest.names import fold
 from app.kit.csv import to_csv
 from app.models import RegionalGroup, State, StateStatus, VoteChoice
@@ -354,6 +355,7 @@ class CountryPage(_Context):
     # Statements of intended vote (from app.resolutions, where they are recorded), beside the record.
     intended: list[IntendedVote]
     symbol_url: Callable[[str], str]
+    ideal: CountrySection  # its ideal point by year (app.ideal), beside the chosen peers
 
 
 def _partner_rows(state: State, names: dict[int, tuple[str, str]], ranked: list[Ranked]) -> list[PartnerRow]:
@@ -577,6 +579,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         share=country_share(state, tallies),
         intended=intended_votes_of(session, state.id),
         symbol_url=symbol_path,
+        ideal=country_section(session, state, peers),
     )
 
 

@@ -12,6 +12,7 @@ from app.models.enums import (
     StateStatus,
     VoteChoice,
 )
+from app.models.ideal import IdealFit, IdealItem, IdealPoint
 from app.models.imports import ImportRun
 from app.models.resolution import DataSource, Resolution, ResolutionSubject, SourceDifference
 from app.models.series import Series, SeriesMember
@@ -27,6 +28,9 @@ __all__ = [
     "DataSource",
     "DecisionKind",
     "DifferenceKind",
+    "IdealFit",
+    "IdealItem",
+    "IdealPoint",
     "ImportRun",
     "LoginFailure",
     "Membership",

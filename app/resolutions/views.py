@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.cards.content import Share, resolution_share
+from app.ideal.views import ResolutionSurprises, resolution_surprises
 from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
@@ -263,6 +264,7 @@ class ResolutionPage(_Context):
     resolution_url: Callable[[Resolution], str]
     country_url: Callable[[str], str]
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
+    surprising: ResolutionSurprises  # the states whose vote was least expected (app.ideal)
 
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
@@ -312,6 +314,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         resolution_url=resolution_path,
         country_url=country_path,
         share=resolution_share(resolution),
+        surprising=resolution_surprises(session, resolution.id),
     )
 
 
