@@ -283,6 +283,9 @@ def save_entry(
             if resolution is None:
                 resolution = Resolution(kind=DecisionKind.RESOLUTION, published=False, subjects=[])
             resolution.source_id = source_id
+            # Shown among the record's sources: entered, or corrected, by an administrator.
+            kinds = (resolution.source_kinds or "").split()
+            resolution.source_kinds = " ".join([*kinds, "admin"] if "admin" not in kinds else kinds)
             _apply(resolution, facts, entry.votes)
             session.add(resolution)
             session.flush()

@@ -69,5 +69,8 @@ def record_sources(resolution: Resolution) -> list[tuple[str, str | None]]:
             ref = f" ({resolution.voeten_ref})" if resolution.voeten_ref else ""
             phrases.append((f"Voeten's data{rcid}{ref}", None))
         elif kind == SourceKind.ADMIN:
-            phrases.append(("entered by an administrator", None))
+            others = len(resolution.source_kinds.split()) > 1
+            phrases.append(
+                ("corrected by an administrator" if others else "entered by an administrator", None)
+            )
     return phrases
