@@ -11,6 +11,7 @@ from app.countries import queries as country_queries
 from app.deps import SessionDep
 from app.ideal import views
 from app.ideal.queries import PointOut
+from app.openapi import NOT_FOUND, UNPROCESSABLE
 from app.urls import IDEAL_POINTS_API_PATH
 
 router = APIRouter(tags=["ideal points"])
@@ -45,6 +46,7 @@ DESCRIPTION = (
     response_model=list[IdealPointOut],
     summary="Every state's ideal point, year by year",
     description=DESCRIPTION,
+    responses=UNPROCESSABLE,
 )
 def list_ideal_points(
     session: SessionDep, query: Annotated[views.PointsQuery, Query()]
@@ -57,6 +59,7 @@ def list_ideal_points(
     response_model=list[IdealPointOut],
     summary="A state's ideal point, year by year",
     description=DESCRIPTION,
+    responses={**NOT_FOUND, **UNPROCESSABLE},
 )
 def country_ideal_points(code: str, session: SessionDep) -> list[IdealPointOut]:
     state = country_queries.get_state(session, code)

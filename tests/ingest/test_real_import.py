@@ -25,7 +25,7 @@ def _votes(db: Session, symbol: str) -> dict[str, VoteChoice]:
 class TestFirstImport:
     def test_summary_counts_everything_once(self, first_import: ImportSummary) -> None:
         assert first_import.states_added == 200
-        assert first_import.resolutions_added == 8466  # 7,168 resolutions, 1,298 separate votes
+        assert first_import.resolutions_added == 8470  # 7,168 resolutions, 1,302 separate votes
         assert first_import.votes_written > 1_000_000
         # Separate votes keep Voeten's dates, which are often days off: a few fall before admission.
         assert first_import.outside_membership.total() == 142
@@ -174,13 +174,13 @@ class TestReimport:
     def test_second_run_changes_nothing(self, db: Session) -> None:
         summary = import_paths(db, [SOURCES], REFERENCE)
         assert not summary.changed_anything
-        assert summary.resolutions_unchanged == 8466
+        assert summary.resolutions_unchanged == 8470
         assert summary.votes_written == 0
 
     def test_search_index_still_covers_every_resolution(self, db: Session) -> None:
         import_paths(db, [SOURCES], REFERENCE)
         indexed = db.scalar(text("SELECT count(*) FROM resolution_fts"))
-        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8466
+        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8470
 
     def test_states_unchanged(self, db: Session) -> None:
         before = db.scalar(select(func.count()).select_from(State))
