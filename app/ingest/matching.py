@@ -29,7 +29,7 @@ do not hold; app.ingest.reconcile keeps it as such.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,17 +95,13 @@ def match_roll_calls(voeten: Sequence[RollCall], official: Sequence[RollCall]) -
     v_number = np.array([numbers.get(c.number, -1) if c.number else -1 for c in voeten])
     o_number = np.array([numbers.get(c.number, -2) if c.number else -2 for c in official])
 
-    order = np.argsort(o_day, kind="stable")
-    sorted_days = o_day[order]
+    # Compared block by block: each session's roll calls with that session's records, and with the
+    # emergency and special sessions' records of their dates (the only candidates the rules allow).
+    special = np.flatnonzero(o_session == -1)
+    special = special[np.argsort(o_day[special], kind="stable")]
     found: list[tuple[npt.NDArray[np.int64], ...]] = []
-    for first in range(0, len(voeten), _CHUNK):
-        rows = np.argsort(v_day, kind="stable")[first : first + _CHUNK]
-        low = np.searchsorted(sorted_days, v_day[rows].min() - WINDOW_DAYS, "left")
-        high = np.searchsorted(sorted_days, v_day[rows].max() + WINDOW_DAYS, "right")
-        cols = order[low:high]
-        if not len(cols):
-            continue
-        agree = sum(v_hot[c][rows] @ o_hot[c][cols].T for c in range(3))
+    for rows, cols in _blocks(v_session, v_day, o_session, o_day, special):
+        agree = np.matmul(v_hot[:, rows], o_hot[:, cols].transpose(0, 2, 1)).sum(0)
         common = v_voted[rows] @ o_voted[cols].T
         union = v_voted[rows].sum(1)[:, None] + o_voted[cols].sum(1)[None, :] - common
         differ = common - agree
@@ -153,6 +149,28 @@ def match_roll_calls(voeten: Sequence[RollCall], official: Sequence[RollCall]) -
         Match(int(v_index[i]), int(o_index[i]), int(differ_count[i]), int(one_sided_count[i]))
         for i in ranked[chosen].tolist()
     ]
+
+
+def _blocks(
+    v_session: npt.NDArray[np.int64],
+    v_day: npt.NDArray[np.int64],
+    o_session: npt.NDArray[np.int64],
+    o_day: npt.NDArray[np.int64],
+    special: npt.NDArray[np.intp],
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """(Voeten rows, candidate records) to compare: per session, at most _CHUNK rows at a time."""
+    special_days = o_day[special]
+    for session in np.unique(v_session).tolist():
+        members = np.flatnonzero(v_session == session)
+        members = members[np.argsort(v_day[members], kind="stable")]
+        regular = np.flatnonzero(o_session == session) if session >= 0 else np.empty(0, dtype=np.intp)
+        for first in range(0, len(members), _CHUNK):
+            rows = members[first : first + _CHUNK]
+            low = np.searchsorted(special_days, v_day[rows].min() - WINDOW_DAYS, "left")
+            high = np.searchsorted(special_days, v_day[rows].max() + WINDOW_DAYS, "right")
+            cols = np.concatenate([regular, special[low:high]])
+            if len(cols):
+                yield rows, cols
 
 
 def _assign(v_index: npt.NDArray[np.int64], o_index: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:

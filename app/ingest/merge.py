@@ -20,6 +20,7 @@ The rules (also stated on the About page):
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from app.models.enums import Adoption, DecisionKind, DifferenceKind, SessionKind
 from app.symbols import base_symbol, parse_symbol
 
 _COUNTED = ((YES, "yes"), (NO, "no"), (ABSTAIN, "abstain"))
+_SYMBOL_PREFIX = re.compile(r"^A/RES/\S+,?\s*")
 _VOTED = frozenset((YES, NO, ABSTAIN))
 # From this session on, Voeten's reference is a resolution number (before, it points into the Official
 # Records), so a different one is a difference worth showing.
@@ -103,15 +105,14 @@ def _field(record: Record | None, name: str) -> str:
 
 
 def _description(base: Record, voeten: Record | None, resolutions: Record | None) -> str:
-    """Voeten's short description and motion text (capitals, as Voeten wrote them), else DGACM's footnote."""
+    """Voeten's short description and motion text (capitals, as Voeten wrote them), else DGACM's footnote.
+    A part of Voeten's text that the UN's title already says ("A/RES/ES-10/19, Status of Jerusalem", or
+    the topic label "JERUSALEM") is left out."""
     if voeten is None:
         return resolutions.description if resolutions else base.description
-    parts = (
-        [voeten.title, voeten.description]
-        if voeten.title.casefold() != base.title.casefold()
-        else [voeten.description]
-    )
-    return ". ".join(p.strip().rstrip(".") for p in parts if p.strip())
+    title = base.title.casefold()
+    parts = [p.strip().rstrip(".") for p in (voeten.title, voeten.description) if p.strip()]
+    return ". ".join(p for p in dict.fromkeys(parts) if _SYMBOL_PREFIX.sub("", p).casefold() not in title)
 
 
 Totals = tuple[int | None, int | None, int | None, int | None]

@@ -59,5 +59,5 @@ def _voeten(by_format: dict[Format, list[InputFile]]) -> Iterator[Record]:
     for item in by_format.get(Format.VOETEN_ISSUES, []):
         add_issues(records, item.source, io.StringIO(item.text))
     for item in by_format.get(Format.VOETEN_VOTES, []):
-        add_votes(records, item.source, item.text)
+        add_votes(records, item.source, item.data, functools.partial(decode, item.path))
     yield from records.values()

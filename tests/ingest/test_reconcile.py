@@ -141,7 +141,7 @@ class TestMerge:
         assert r.important_vote is True
         assert ("Voeten issue", "Palestinian conflict") in r.subjects
         assert (r.voeten_rcid, r.voeten_ref, r.undl_id) == (5588, "ESS/10/19", 1)
-        assert r.description == "JERUSALEM. STATUS OF JERUSALEM, ISRAELI ACTIONS"
+        assert r.description == "STATUS OF JERUSALEM, ISRAELI ACTIONS"  # the label JERUSALEM adds nothing
         assert merged.sources == (SourceKind.UNDL, SourceKind.VOETEN)
         kinds = {(d.kind, d.state_id, d.item): (d.shown, d.other) for d in merged.differences}
         assert kinds[(DifferenceKind.DATE, None, "")] == ("2017-12-21", "2017-12-01")

@@ -35,6 +35,10 @@ def _quoted(text: str) -> str:
     return out.getvalue()
 
 
+def _add(records: dict[int, Record], text: str) -> int:
+    return add_votes(records, SOURCE, text.encode(), bytes.decode)
+
+
 def _small_roll_calls() -> dict[int, Record]:
     text = (
         "rcid,session,importantvote,date,unres,amend,para,short,descr\n"
@@ -48,7 +52,7 @@ class TestBothReadersAgree:
     def test_the_shipped_file_reads_the_same_quoted_or_plain(self) -> None:
         plain, quoted = _roll_calls(), _roll_calls()
         text = _real_votes()
-        assert add_votes(plain, SOURCE, text) == add_votes(quoted, SOURCE, _quoted(text)) == 869_937
+        assert _add(plain, text) == _add(quoted, _quoted(text)) == 869_937
         assert {rcid: (r.voter_names, r.choices) for rcid, r in plain.items()} == {
             rcid: (r.voter_names, r.choices) for rcid, r in quoted.items()
         }
@@ -59,7 +63,7 @@ class TestBothReadersAgree:
             "rcid,country,country_code,vote\n"
             "99001,France,FR,yes\n99002,France,FR,no\n99001,Namibia,NA,abstain\n99002,Cuba,CU,yes\n"
         )
-        assert add_votes(records, SOURCE, text) == 4
+        assert _add(records, text) == 4
         assert (records[99001].voter_names, records[99001].choices) == (["France", "Namibia"], "YA")
         assert (records[99002].voter_names, records[99002].choices) == (["France", "Cuba"], "NY")
 
@@ -82,4 +86,4 @@ class TestProblemsInAPlainFile:
     def test_error_names_the_line(self, rows: str, message: str) -> None:
         records = _small_roll_calls()
         with pytest.raises(IngestError, match=message):
-            add_votes(records, SOURCE, "rcid,country,country_code,vote\n" + rows)
+            _add(records, "rcid,country,country_code,vote\n" + rows)
