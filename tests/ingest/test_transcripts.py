@@ -311,7 +311,7 @@ class TestRealImport:
 
     def test_each_passage_is_kept_as_the_description_under_a_short_title(self, db: Session) -> None:
         passages = _passages(db)
-        assert len(passages) == 414  # of 418: four are matched to the UN's records, with the UN's titles
+        assert len(passages) == 415  # of 418: three matched the UN's records, whose titles they take
         assert all(len(r.title) <= 300 and r.title for r in passages)
         assert not [r.title for r in passages if "<d3>" in r.title + r.description or "_" in r.title]
 
