@@ -50,7 +50,7 @@ def make_folder(path: Path) -> Path:
     return path
 
 
-@dataclass
+@dataclass(eq=False)  # one server is one object: usable as a key
 class Cluster:
     """One PostgreSQL server: ``folder``/data and ``folder``/server.log, listening on 127.0.0.1:``port``."""
 
