@@ -164,19 +164,24 @@ class Proxy:
     folder: Path = ROOT / "nginx"
     process: subprocess.Popen[bytes] | None = None
 
-    def configuration(self) -> str:
-        values = {
-            "user": "user nobody nogroup;" if os.geteuid() == 0 else "",  # workers never run as root
-            "folder": str(self.folder),
-            "app_a": str(APP_PORTS["a"]),
-            "app_b": str(APP_PORTS["b"]),
-            "public_host": PUBLIC_HOST,
-            "cached_port": str(CACHED),
-            "direct_port": str(DIRECT),
+    def values(self) -> dict[str, str]:
+        """What fills the template's ${UNGA_...} names here (compose.yaml's proxy service has its own)."""
+        return {
+            "UNGA_PROXY_USER": "user nobody nogroup;" if os.geteuid() == 0 else "",  # workers never root
+            "UNGA_PROXY_FOLDER": str(self.folder),
+            "UNGA_PROXY_ACCESS_LOG": str(self.folder / "access.log"),
+            "UNGA_PROXY_ERROR_LOG": str(self.folder / "error.log"),
+            "UNGA_APP_A": f"127.0.0.1:{APP_PORTS['a']}",
+            "UNGA_APP_B": f"127.0.0.1:{APP_PORTS['b']}",
+            "UNGA_PUBLIC_HOST": PUBLIC_HOST,
+            "UNGA_CACHED_LISTEN": f"127.0.0.1:{CACHED}",
+            "UNGA_DIRECT_LISTEN": f"127.0.0.1:{DIRECT}",
         }
-        text = re.sub(r"\{\{ (\w+) \}\}", lambda m: values[m[1]], TEMPLATE.read_text())
-        assert "{{" not in text, "a placeholder the harness does not fill"
-        return text
+
+    def configuration(self) -> str:
+        # As the nginx image's envsubst does: ${NAME} for the names given, nothing else.
+        values = self.values()
+        return re.sub(r"\$\{(UNGA_\w+)\}", lambda m: values[m[1]], TEMPLATE.read_text())
 
     def start(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
