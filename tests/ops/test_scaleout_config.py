@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import socket
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
+import httpx2
 import pytest
 
 from app.config import PROJECT_ROOT
@@ -42,3 +47,48 @@ def test_nginx_accepts_the_configuration_the_harness_writes(tmp_path: Path) -> N
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
+def test_when_no_instance_answers_clients_get_a_clean_503_that_says_to_retry() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="unga-nginx-"))
+    folder.chmod(0o755)  # nginx's workers (nobody, when run as root) write their temporary files here
+    front, back = _free_port(), _free_port()
+    # Both instances "stopped": nothing listens on the ports the upstream names.
+    conf = Proxy(folder).configuration(
+        UNGA_CACHED_LISTEN=f"127.0.0.1:{front}",
+        UNGA_DIRECT_LISTEN=f"127.0.0.1:{back}",
+        UNGA_APP_A=f"127.0.0.1:{_free_port()}",
+        UNGA_APP_B=f"127.0.0.1:{_free_port()}",
+    )
+    (folder / "nginx.conf").write_text(conf)
+    nginx = subprocess.Popen(
+        ["nginx", "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf"),
+         "-g", "daemon off;"],
+    )  # fmt: skip
+    try:
+        for port in (front, back):
+            for method in ("GET", "POST"):
+                answer = _request(port, method)
+                assert answer.status_code == 503
+                assert answer.headers["retry-after"] == "5"
+                assert "please try again" in answer.text
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _request(port: int, method: str) -> httpx2.Response:
+    for _ in range(50):  # until nginx listens
+        try:
+            return httpx2.request(method, f"http://127.0.0.1:{port}/resolutions", timeout=5)
+        except httpx2.ConnectError:
+            time.sleep(0.05)
+    raise AssertionError(f"nginx did not listen on {port}")
