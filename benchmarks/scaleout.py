@@ -22,7 +22,8 @@ Then, in order (each part can be skipped with --skip):
    connections (pg_stat_activity) show the reads on the standby and the writes on the primary.
 2. propagation: an admin save, and when it shows: on the admin's next page (the primary), on the
    standby (replication lag), through the app alone, and through the proxy cache holding the page.
-3. throughput: the same wrk load through the proxy cache and without it, one after the other.
+3. throughput: the same wrk load through the proxy cache and without it, one after the other, both
+   warm (every URL asked beforehand).
 4. faults, each under wrk (reads) and an admin saving in a loop, bounded in time: the standby stopped
    and started; app instance b stopped and started; the primary stopped and started. What clients got
    is counted per phase from nginx's log (every answer, with the instance that gave it).
@@ -272,6 +273,10 @@ def _wait_for_port(port: int, timeout: float = 15) -> None:
 @contextmanager
 def running_site(args: argparse.Namespace) -> Iterator[Site]:
     """Start everything; stop everything when the block ends, however it ends."""
+    for port in (PRIMARY.port, STANDBY.port, *APP_PORTS.values(), CACHED, DIRECT):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:  # measuring someone else's server: no
+                raise SystemExit(f"127.0.0.1:{port} is taken: is another run still going?")
     ROOT.mkdir(parents=True, exist_ok=True)
     ROOT.chmod(0o755)  # the postgres user must reach its clusters' folders
     instances = {name: Instance(name, args.workers, PRIMARY, STANDBY) for name in APP_PORTS}
@@ -282,7 +287,7 @@ def running_site(args: argparse.Namespace) -> Iterator[Site]:
             PRIMARY.initdb()
         PRIMARY.start()
         PRIMARY.create_database(DATABASE)
-        print("Importing the real history into the primary (a minute or two the first time)...", flush=True)
+        print("Importing the real history into the primary (under a minute the first time)...", flush=True)
         import_history(PRIMARY.url(DATABASE))
         load.ensure_admin(PRIMARY.url(DATABASE))
         site.edit_url = load.edit_url(PRIMARY.url(DATABASE))
