@@ -148,13 +148,7 @@ class Instance:
 
     def stop(self) -> None:
         """SIGTERM: uvicorn finishes the requests in flight and closes its connections."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _stop(self.process, signal.SIGTERM, timeout=30)
         self.process = None
 
 
@@ -197,13 +191,7 @@ class Proxy:
             _wait_for_port(port)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: answers in flight are finished
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _stop(self.process, signal.SIGQUIT, timeout=15)  # graceful: answers in flight are finished
         self.process = None
 
     def answers(self, start: float, end: float, port: int | None = None) -> list[Answer]:
@@ -258,6 +246,18 @@ class Site:
     edit_url: str = ""
     read_paths: list[str] = field(default_factory=list)  # the public pages and API answers wrk asks for
     cold_paths: list[str] = field(default_factory=list)  # every resolution page: mostly first renders
+
+
+def _stop(process: subprocess.Popen[bytes] | None, how: signal.Signals, timeout: float) -> None:
+    """Ask a process to stop, and kill it if it has not within ``timeout`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(how)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for_port(port: int, timeout: float = 15) -> None:
