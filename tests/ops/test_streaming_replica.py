@@ -5,7 +5,7 @@ benchmarks/scaleout.py runs the whole site on).
 The two clusters live in a scratch folder on free loopback ports, never the shared server, and are
 removed when the module's tests end, failed or not. Where is shown by the servers themselves
 (pg_stat_replication, pg_stat_database, pg_is_in_recovery), not by the app. Skipped where PostgreSQL's
-server binaries are not installed; about 15 s where they are.
+server binaries are not installed; 10 to 30 s where they are (a busy machine).
 """
 
 from __future__ import annotations
