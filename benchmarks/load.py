@@ -138,7 +138,7 @@ class AdminEditor(threading.Thread):
     def run(self) -> None:
         with httpx2.Client(base_url=self.base, headers={"Origin": self.base}, timeout=60) as client:
             login = client.get("/admin/login")
-            token = _field(login.text, "csrf_token")
+            token = input_value(login.text, "csrf_token")
             signed_in = client.post(
                 "/admin/login",
                 data={"name": ADMIN, "password": PASSWORD, "csrf_token": token, "next": "/admin"},
@@ -150,7 +150,7 @@ class AdminEditor(threading.Thread):
             original, n = "", 0
             while not self.stop.is_set():
                 n += 1
-                form = _form(client.get(edit_url).text)
+                form = form_values(client.get(edit_url).text)
                 original = original or form["title"]
                 form.update({"title": original if n % 2 == 0 else original + " (edited)", "action": "save"})
                 started = time.perf_counter()
@@ -160,17 +160,17 @@ class AdminEditor(threading.Thread):
                 else:
                     self.failures.append(f"save answered {saved.status_code}")
             if n % 2:  # leave the title as it was
-                form = _form(client.get(edit_url).text)
+                form = form_values(client.get(edit_url).text)
                 form.update({"title": original, "action": "save"})
                 client.post(edit_url, data=form)
 
 
-def _field(html: str, name: str) -> str:
+def input_value(html: str, name: str) -> str:
     node = BeautifulSoup(html, "html.parser").select_one(f"input[name={name}]")
     return str(node["value"]) if node else ""
 
 
-def _form(html: str) -> dict[str, str]:
+def form_values(html: str) -> dict[str, str]:
     """The edit form's fields as a browser submits them (checked radios and boxes only)."""
     form = BeautifulSoup(html, "html.parser").select_one("form.admin-form")
     assert form is not None, "no edit form"

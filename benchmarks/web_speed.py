@@ -89,9 +89,11 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
-def wrk(base: str, paths: list[str], duration: int, connections: int, warm_up: int = 2) -> Result:
+def wrk(
+    base: str, paths: list[str], duration: int, connections: int, warm_up: int = 2, timeout: int = 2
+) -> Result:
     """``duration`` seconds of load, after ``warm_up`` seconds of the same load whose figures are dropped
-    (none if 0)."""
+    (none if 0). A request unanswered after ``timeout`` seconds counts as an error (wrk's own default)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join('"' + p.replace('"', '\\"') + '"' for p in paths)
         script.write(
@@ -99,6 +101,8 @@ def wrk(base: str, paths: list[str], duration: int, connections: int, warm_up: i
             "request = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
         )
     args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, base]
+    if timeout != 2:
+        args[4:4] = ["--timeout", f"{timeout}s"]
     if warm_up:
         subprocess.run([*args[:3], f"-d{warm_up}s", *args[4:]], capture_output=True, check=True)
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -112,7 +116,7 @@ def wrk(base: str, paths: list[str], duration: int, connections: int, warm_up: i
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
     requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
     # Errors: non-2xx answers and socket errors: connect, read, write, and timeouts (wrk gives up on a
-    # request after 2 s).
+    # request after ``timeout`` seconds).
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = sum(int(n) for n in socket.groups()) if socket else 0
     non_2xx = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
