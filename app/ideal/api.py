@@ -49,7 +49,7 @@ DESCRIPTION = (
     responses=UNPROCESSABLE,
 )
 def list_ideal_points(
-    session: SessionDep, query: Annotated[views.PointsQuery, Query()]
+    session: SessionDep, query: Annotated[views.PointsApiQuery, Query()]
 ) -> list[IdealPointOut]:
     return _out(views.filtered_points(session, query))
 

@@ -326,6 +326,17 @@ class PointsQuery(BaseModel):
         return self
 
 
+def _as_given(value: object) -> object:
+    return value
+
+
+class PointsApiQuery(PointsQuery):
+    """The API's filters: an empty number is refused as the schema says (a form sends empty fields, and
+    the CSV link takes them as absent; an API client has no reason to)."""
+
+    _none = field_validator("since", "until", mode="before")(_as_given)
+
+
 def filtered_points(session: Session, query: PointsQuery) -> list[PointOut]:
     return queries.points(session, codes=query.country or None, since=query.since, until=query.until)
 
