@@ -74,6 +74,11 @@ _OLD = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_SLASHES = re.compile(r" ?/+ ?")
+_OPENING = re.compile(r" ?\( ?")
+
+
 @dataclass(frozen=True)
 class Symbol:
     """A UN resolution or decision symbol, read from any of the forms in the module docstring."""
@@ -122,12 +127,12 @@ def parse_symbol(text: str) -> Symbol | None:
     ``A/RES/181 (II) A`` all read. Numbers that cannot exist (session 0, a resolution 0) are refused; the
     Library's one doubled slash (``A/RES/36//235IX``) is read as one.
     """
-    s = re.sub(r"\s+", " ", text.strip().upper())
+    s = _SPACES.sub(" ", text.strip().upper())
     if not s or len(s) > 64 or not s.isascii():
         return None
-    s = re.sub(r" ?/+ ?", "/", s)
-    s = re.sub(r" ?\( ?", " (", s).replace(" )", ")")
-    s = re.sub(r"\[ ?", "[", s).replace(" ]", "]")
+    s = _SLASHES.sub("/", s)
+    s = _OPENING.sub(" (", s).replace(" )", ")")
+    s = s.replace("[ ", "[").replace(" ]", "]")
     if s.startswith("RES/") or s.startswith("DEC/"):
         s = "A/" + s
     elif not s.startswith("A/"):

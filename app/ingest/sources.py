@@ -84,6 +84,9 @@ def discover(paths: list[Path]) -> list[InputFile]:
 
 def _read(path: Path) -> InputFile:
     raw = path.read_bytes()
+    # The file as stored identifies it (a recompressed copy reads as another version, and is found
+    # unchanged record by record): hashing the UN Digital Library's 330 MB once decompressed cost 0.3 s.
+    digest = hashlib.sha256(raw).hexdigest()
     if raw[:2] == b"\x1f\x8b":
         try:
             # zlib verifies the gzip trailer's checksum in C (the gzip module computes it apart, slower).
@@ -91,7 +94,6 @@ def _read(path: Path) -> InputFile:
         except zlib.error as exc:
             raise IngestError(str(path), None, f"damaged gzip file ({exc})") from None
     fmt = _sniff(path, raw[:65536].decode("utf-8-sig", "ignore"))
-    digest = hashlib.sha256(raw).hexdigest()
     version = _versions(path.parent).get(path.name, "")
     return InputFile(path, fmt, SourceFile(_SOURCE_KIND[fmt], path.name, digest, version), raw)
 

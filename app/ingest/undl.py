@@ -70,6 +70,7 @@ _CATALOGUE_SUFFIX = re.compile(
 # and its title, then the catalogue's subject heading in capitals.
 _AGENDA = re.compile(r"^(?P<document>A/\S+)\s+(?P<item>\d+[a-z]?)\s+(?P<title>.*)$")
 _HEADING = re.compile(r"\.\s+[^a-z]+$")
+_SUBJECTS = re.compile(r"\s*[|;]\s*")  # the bulk file's subject terms
 
 
 def clean_title(title: str) -> str:
@@ -261,7 +262,8 @@ def _record(source: SourceFile, line: int, get: Callable[[str], str]) -> Record:
         record.notes.append(
             f"The UN Digital Library gives the symbol as {raw_symbol}, which names no resolution."
         )
-    for term in re.split(r"\s*[|;]\s*", get("subjects")):
+    subjects = get("subjects")
+    for term in _SUBJECTS.split(subjects) if subjects else ():
         if term:
             record.subjects.add(("UNBIS", term[:300]))
     return record

@@ -40,7 +40,7 @@ class DataSource(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, 16))
     name: Mapped[str] = mapped_column(String(200), comment="file name as imported")
-    sha256: Mapped[str] = mapped_column(String(64), comment="of the decompressed content")
+    sha256: Mapped[str] = mapped_column(String(64), comment="of the file as read (compressed, if it was)")
     first_day: Mapped[dt.date | None] = mapped_column(comment="date of the earliest vote the file holds")
     last_day: Mapped[dt.date | None] = mapped_column(comment="date of the latest vote the file holds")
     records: Mapped[int | None] = mapped_column(comment="decisions the file holds")

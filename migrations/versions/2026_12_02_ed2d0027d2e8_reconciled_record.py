@@ -55,6 +55,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_source_difference_state_id'), ['state_id'], unique=False)
 
     with op.batch_alter_table('data_source', schema=None) as batch_op:
+        batch_op.alter_column('sha256', existing_type=sa.String(length=64), existing_nullable=False, comment='of the file as read (compressed, if it was)', existing_comment='of the decompressed content')
         batch_op.add_column(sa.Column('first_day', sa.Date(), nullable=True, comment='date of the earliest vote the file holds'))
         batch_op.add_column(sa.Column('last_day', sa.Date(), nullable=True, comment='date of the latest vote the file holds'))
         batch_op.add_column(sa.Column('records', sa.Integer(), nullable=True, comment='decisions the file holds'))
@@ -86,6 +87,7 @@ def downgrade() -> None:
         batch_op.drop_column('voeten_ref')
 
     with op.batch_alter_table('data_source', schema=None) as batch_op:
+        batch_op.alter_column('sha256', existing_type=sa.String(length=64), existing_nullable=False, comment='of the decompressed content', existing_comment='of the file as read (compressed, if it was)')
         batch_op.drop_column('records')
         batch_op.drop_column('last_day')
         batch_op.drop_column('first_day')
