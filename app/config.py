@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Where the workers of this machine share the pages they render (app/cache/shared.py); empty: a
     # folder in the system's temporary directory, named after the database and the code.
     page_cache_dir: Path | None = None
+    # Where the data package of the /data page is built, once per data version (app/opendata/files.py);
+    # empty: a folder in the system's temporary directory, named after the user.
+    download_dir: Path | None = None
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

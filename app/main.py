@@ -23,6 +23,7 @@ from app.db import get_read_sessionmaker
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware
 from app.headers import SecurityHeadersMiddleware
+from app.opendata import pages as opendata_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -75,6 +76,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_pages.router)
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
+    app.include_router(opendata_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too

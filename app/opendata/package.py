@@ -49,6 +49,7 @@ class WrittenFile:
 class PackageSummary:
     version: str
     created: dt.datetime | None
+    data_version: str  # the app's (app.cache.queries) at the snapshot the package was read from
     files: list[WrittenFile] = field(default_factory=list)
     descriptor_bytes: int = 0
     drafts_skipped: int = 0
@@ -71,7 +72,8 @@ def write_package(session: Session, folder: Path) -> PackageSummary:
     """Write every table and datapackage.json into ``folder`` (an existing, empty folder)."""
     ops_queries.consistent_snapshot(session)
     created = queries.last_change(session)
-    summary = PackageSummary(package_version(data_version(session), created), created)
+    version = data_version(session)
+    summary = PackageSummary(package_version(version, created), created, version)
     states = ops_queries.states_for_export(session)
     codes = {state.id: state.code for state in states}
     resolutions, separate = _decisions(session, summary)
