@@ -127,10 +127,13 @@ class DataPackage:
         for line, row in self._rows(fmt.MEMBERSHIPS):
             successor = row["successor"] or ""
             if successor and successor not in states:
-                raise IngestError(self._name(fmt.MEMBERSHIPS), line, f"the successor {successor} is not a state")
+                raise IngestError(
+                    self._name(fmt.MEMBERSHIPS), line, f"the successor {successor} is not a state"
+                )
+            membership = {"from": row["admitted_on"], "to": row["ended_on"], "successor": successor}
             self._state(states, fmt.MEMBERSHIPS, line, row)["memberships"].append(
-                {"from": row["admitted_on"], "to": row["ended_on"], "successor": successor, "note": row["note"] or ""}
-            )  # fmt: skip
+                membership | {"note": row["note"] or ""}
+            )
         for line, row in self._rows(fmt.SUSPENSIONS):
             self._state(states, fmt.SUSPENSIONS, line, row)["suspensions"].append(
                 {"from": row["starts_on"], "to": row["ends_on"], "note": row["note"] or ""}
@@ -158,14 +161,19 @@ class DataPackage:
     def _state(self, states: dict[str, Values], table: fmt.Table, line: int, row: Values) -> Values:
         state = states.get(row["state"])
         if state is None:
-            raise IngestError(self._name(table), line, f"the state {row['state']} is not in {fmt.STATES.path}")
+            raise IngestError(
+                self._name(table), line, f"the state {row['state']} is not in {fmt.STATES.path}"
+            )
         return state
 
     def _rows(self, table: fmt.Table) -> Iterator[tuple[int, Values]]:
         """The table's rows as values by column, typed and checked against its columns."""
         item = self.tables[table.name]
         for line, cells in _lines(item, table):
-            yield line, {c.name: _value(c, cell, item, line) for c, cell in zip(table.columns, cells, strict=True)}
+            yield (
+                line,
+                {c.name: _value(c, cell, item, line) for c, cell in zip(table.columns, cells, strict=True)},
+            )
 
 
 class _Decisions:
@@ -226,7 +234,9 @@ class _Decisions:
         except ValueError:
             allowed = ", ".join(k.value for k in SourceKind)
             raise IngestError(
-                self.package._name(table), line, f"sources: {row['sources']!r} names a source other than {allowed}"
+                self.package._name(table),
+                line,
+                f"sources: {row['sources']!r} names a source other than {allowed}",
             ) from None
         return record
 
@@ -241,7 +251,9 @@ class _Decisions:
     def _state_id(self, table: fmt.Table, line: int, code: str) -> int:
         state_id = self.state_ids.get(code)
         if state_id is None:
-            raise IngestError(self.package._name(table), line, f"the state {code!r} is not in {fmt.STATES.path}")
+            raise IngestError(
+                self.package._name(table), line, f"the state {code!r} is not in {fmt.STATES.path}"
+            )
         return state_id
 
     def _votes(self, table: fmt.Table, owners: fmt.Table) -> None:
@@ -253,7 +265,9 @@ class _Decisions:
             try:
                 decision_id = int(decision)
             except ValueError:
-                raise IngestError(str(item.path), line, f"{table.columns[0].name} is not a whole number") from None
+                raise IngestError(
+                    str(item.path), line, f"{table.columns[0].name} is not a whole number"
+                ) from None
             if decision_id != current:
                 self._owner(table, owners, line, decision_id)
                 row_letters = self.letters.setdefault(decision_id, bytearray(blank))
@@ -280,8 +294,12 @@ class _Decisions:
             state_id = self._state_id(table, line, row["state"]) if row["state"] else None
             self.differences.setdefault(decision_id, []).append(
                 Difference(
-                    SourceKind(row["source"]), DifferenceKind(row["kind"]), state_id, row["item"] or "",
-                    row["shown"] or "", row["other"] or "",
+                    SourceKind(row["source"]),
+                    DifferenceKind(row["kind"]),
+                    state_id,
+                    row["item"] or "",
+                    row["shown"] or "",
+                    row["other"] or "",
                 )  # fmt: skip
             )
 
@@ -335,7 +353,9 @@ def _read_listed(where: str, path: Path) -> InputFile:
 
 def _check_table(item: InputFile, table: fmt.Table) -> None:
     if item.format is not Format.PACKAGE_TABLE or fmt.HEADERS.get(_header(item)) is not table:
-        raise IngestError(str(item.path), 1, f"not the {table.name} table: its columns are {', '.join(table.header)}")
+        raise IngestError(
+            str(item.path), 1, f"not the {table.name} table: its columns are {', '.join(table.header)}"
+        )
 
 
 def _check_hash(item: InputFile, expected: object) -> None:
@@ -393,7 +413,9 @@ def _value(column: fmt.Column, cell: str, item: InputFile, line: int) -> object:
         try:
             return int(cell)
         except ValueError:
-            raise IngestError(str(item.path), line, f"{column.name}: {cell!r} is not a whole number") from None
+            raise IngestError(
+                str(item.path), line, f"{column.name}: {cell!r} is not a whole number"
+            ) from None
     if column.type == "boolean":
         if cell in _TRUE or cell in _FALSE:
             return cell in _TRUE
@@ -402,5 +424,7 @@ def _value(column: fmt.Column, cell: str, item: InputFile, line: int) -> object:
         try:
             return dt.date.fromisoformat(cell)
         except ValueError:
-            raise IngestError(str(item.path), line, f"{column.name}: {cell!r} is not a date (YYYY-MM-DD)") from None
+            raise IngestError(
+                str(item.path), line, f"{column.name}: {cell!r} is not a date (YYYY-MM-DD)"
+            ) from None
     return cell

@@ -137,11 +137,15 @@ _DECISION = (
         "boolean",
         "The US State Department's 'important vote' flag, from Voeten's data; empty where unknown.",
     ),
-    Column("official_yes", "integer", "The official number in favour, as the UN published it; empty if none."),
+    Column(
+        "official_yes", "integer", "The official number in favour, as the UN published it; empty if none."
+    ),
     Column("official_no", "integer", "The official number against; empty if none is published."),
     Column("official_abstain", "integer", "The official number abstaining; empty if none is published."),
     Column(
-        "official_non_voting", "integer", "The official number of non-voting members; empty if none is published."
+        "official_non_voting",
+        "integer",
+        "The official number of non-voting members; empty if none is published.",
     ),
     Column("yes", "integer", "States in favour in the roll call (the votes table).", required=True),
     Column("no", "integer", "States against in the roll call.", required=True),

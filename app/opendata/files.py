@@ -83,6 +83,7 @@ class PackageFiles:
     def current(self, served: str | None = None) -> BuiltPackage:
         """The package of the current data. ``served``: the data version the request is served under,
         if known; its package, if built, is the answer without a query."""
+        self._check_root()
         if served is not None and (found := self.built(served)) is not None:
             return found
         with self._open_session() as session:
@@ -98,9 +99,7 @@ class PackageFiles:
         known = self._known.get(version)
         if known is not None and known.folder.is_dir():
             return known
-        if not self._checked:
-            private_folder(self.root)  # files served from here must be ours alone
-            self._checked = True
+        self._check_root()
         folder = self._folder(version)
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -111,6 +110,12 @@ class PackageFiles:
             self._known.clear()
         self._known[version] = found
         return found
+
+    def _check_root(self) -> None:
+        """Files served from the root must be ours alone (checked once; raises PermissionError)."""
+        if not self._checked:
+            private_folder(self.root)
+            self._checked = True
 
     def _folder(self, version: str) -> Path:
         return self.root / hashlib.sha256(f"{self.space}|{version}".encode()).hexdigest()[:16]

@@ -102,7 +102,8 @@ def _decisions(
     """The published decisions, split into resolutions and separate votes. A decision the importer
     could not tell from one written before it (no symbol, Voeten roll-call id or Library record id to
     set them apart) is left out and named."""
-    resolutions, separate = [], []
+    resolutions: list[tuple[Resolution, SourceKind]] = []
+    separate: list[tuple[Resolution, SourceKind]] = []
     seen: set[tuple[str, str]] = set()
     for resolution, kind in queries.decisions(session):
         if not resolution.published:

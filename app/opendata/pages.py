@@ -36,7 +36,9 @@ def data_page(request: Request) -> Response:
 def data_file(name: str, request: Request) -> Response:
     package = _package()
     if package.file(name) is None:
-        raise HTTPException(404, f"The data package has no file named “{name[:80]}”: its files are listed at /data.")
+        raise HTTPException(
+            404, f"The data package has no file named “{name[:80]}”: its files are listed at /data."
+        )
     # The page cache sets the same ETag on public answers; an admin's browser (cookies) gets it here.
     etag = etag_for(package.data_version, cache_key(request.scope))
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}

@@ -19,8 +19,7 @@ def decisions(session: Session) -> Iterator[tuple[Resolution, SourceKind]]:
         .order_by(Resolution.id)
         .execution_options(yield_per=2_000)
     )
-    for resolution, kind in rows:
-        yield resolution, kind
+    yield from rows
 
 
 def vote_lines(
