@@ -191,6 +191,7 @@ class _Decisions:
     def build(self) -> list[Decision]:
         p = self.package
         keys: dict[tuple[str, str], int] = {}
+        rcids: dict[int, int] = {}
         for table in (fmt.RESOLUTIONS, fmt.SEPARATE_VOTES):
             source = p.tables[table.name].source
             for line, row in p._rows(table):
@@ -202,6 +203,10 @@ class _Decisions:
                         p._name(table), line, f"the same decision as the id {other} ({record.key[1]})"
                     )
                 keys[record.key] = row["id"]
+                rcid = record.voeten_rcid
+                if rcid is not None and (other := rcids.setdefault(rcid, row["id"])) != row["id"]:
+                    reason = f"Voeten's roll call {rcid} is the id {other}'s too"
+                    raise IngestError(p._name(table), line, reason)
                 self.found[row["id"]] = (table, record, row, line)
         self._votes(fmt.VOTES, fmt.RESOLUTIONS)
         self._votes(fmt.SEPARATE_VOTE_VOTES, fmt.SEPARATE_VOTES)

@@ -69,6 +69,15 @@ def _set_cell(line: int, column: str, old: str, new: str) -> Callable[[list[str]
     return change
 
 
+def _with_rcid(line: str) -> str:
+    """A resolution's row with the Voeten roll-call id 7."""
+    cells = next(csv.reader([line]))
+    cells[fmt.RESOLUTIONS.header.index("voeten_rcid")] = "7"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
 def _import(db: Session, *paths: Path) -> None:
     import_paths(db, list(paths), REFERENCE)
 
@@ -115,6 +124,14 @@ class TestBadPackages:
         _edit(folder, fmt.RESOLUTIONS, _set_cell(2, "yes", "141", "142"))
         with pytest.raises(
             IngestError, match=r"resolutions.csv.gz, line 2: the counts yes/no/abstain/non_voting 142/5/35/"
+        ):
+            _import(db, folder)
+
+    def test_a_roll_call_given_twice(self, db: Session, small_package: Path, tmp_path: Path) -> None:
+        folder = _copy(small_package, tmp_path)
+        _edit(folder, fmt.RESOLUTIONS, lambda lines: [lines[0], *(_with_rcid(line) for line in lines[1:3])])
+        with pytest.raises(
+            IngestError, match=r"resolutions.csv.gz, line 3: Voeten's roll call 7 is the id \d+'s too"
         ):
             _import(db, folder)
 
