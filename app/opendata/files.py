@@ -9,8 +9,9 @@ package. A request finds the package by the data version the page cache has alre
 database, and the first such request builds it (the others wait for that build). After a build, all but
 the two newest versions are removed: a download still reading an older file keeps its open file.
 
-Folders are named after the database, the code (app.cache.shared.namespace: another release may write
-other files) and the data version, in a folder of this user's alone (app.cache.shared.private_folder).
+Folders are named after the database and the code (app.cache.shared.namespace: another release may
+write other files) and the data version, in a folder of this user's alone (app.cache.shared.private_folder);
+another release's are removed a day after it last built one.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.cache.queries import data_version
-from app.cache.shared import namespace, private_folder
+from app.cache.shared import FORGET_AFTER, namespace, private_folder
 from app.config import get_settings
 from app.db import unit_of_work
 from app.ingest import package_format as fmt
@@ -118,7 +119,7 @@ class PackageFiles:
             self._checked = True
 
     def _folder(self, version: str) -> Path:
-        return self.root / hashlib.sha256(f"{self.space}|{version}".encode()).hexdigest()[:16]
+        return self.root / f"{self.space}-{hashlib.sha256(version.encode()).hexdigest()[:16]}"
 
     @contextmanager
     def _machine_lock(self) -> Iterator[None]:
@@ -148,19 +149,25 @@ class PackageFiles:
         return found
 
     def _sweep(self, newest: Path) -> None:
-        """Remove all but the KEEP newest packages, and builds abandoned by a process that died."""
+        """Remove all but the KEEP newest packages of this database and release; those of others once
+        nothing has built them for a day (an earlier release's); builds a killed process abandoned."""
         now = time.time()
-        packages = []
+        ours = []
         for entry in self.root.iterdir():
             try:
+                age = now - entry.stat().st_mtime
                 if entry.name.startswith(_BUILDING):
-                    if now - entry.stat().st_mtime > ABANDONED_AFTER:
+                    if age > ABANDONED_AFTER:
                         shutil.rmtree(entry, ignore_errors=True)
-                elif entry.is_dir() and entry != newest:
-                    packages.append((entry.stat().st_mtime, entry))
+                elif not entry.is_dir() or entry == newest:
+                    continue
+                elif entry.name.startswith(self.space + "-"):
+                    ours.append((entry.stat().st_mtime, entry))
+                elif age > FORGET_AFTER:
+                    shutil.rmtree(entry, ignore_errors=True)
             except OSError:
                 continue
-        for _, entry in sorted(packages, reverse=True)[KEEP - 1 :]:
+        for _, entry in sorted(ours, reverse=True)[KEEP - 1 :]:
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +46,11 @@ def test_built_once_per_data_version(scratch_url: ScratchFactory, tmp_path: Path
     assert other_worker.current().folder == first.folder
     assert other_worker.builds == 0
 
+    # Another release's packages: one built from a day ago goes with the next build, a recent one stays.
+    (stale := root / "0123456789abcdef-0123456789abcdef").mkdir()
+    os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    (recent := root / "fedcba9876543210-0123456789abcdef").mkdir()
+
     folders = [first.folder]
     for symbol in ("A/RES/ES-11/90", "A/RES/ES-11/91"):
         add_resolution(engine, symbol, "A resolution added later")
@@ -56,6 +63,7 @@ def test_built_once_per_data_version(scratch_url: ScratchFactory, tmp_path: Path
     # The newest versions stay for downloads under way; older ones go.
     assert [f.is_dir() for f in folders] == [False] * (len(folders) - KEEP) + [True] * KEEP
     assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == sorted(
-        f.name for f in folders[-KEEP:]
+        [recent.name, *(f.name for f in folders[-KEEP:])]
     )
+    assert not stale.exists()
     engine.dispose()
