@@ -63,6 +63,7 @@ class BuiltPackage:
     version: str  # the package's (datapackage.json)
     created: str  # when the record last changed, ISO 8601; "" if it is empty
     files: tuple[BuiltFile, ...]  # the descriptor, then the tables
+    source_versions: dict[str, str]  # by source kind: the upstream versions read, where known
 
     def file(self, name: str) -> BuiltFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -178,13 +179,15 @@ def _manifest(summary: PackageSummary) -> dict[str, object]:
         "version": summary.version,
         "created": created,
         "descriptor_bytes": summary.descriptor_bytes,
+        "source_versions": summary.source_versions,
         "tables": {f.table.name: {"rows": f.rows, "bytes": f.bytes} for f in summary.files},
     }
 
 
 def _from_manifest(folder: Path, manifest: dict[str, object]) -> BuiltPackage:
-    tables = manifest["tables"]
+    tables, versions = manifest["tables"], manifest.get("source_versions") or {}
     assert isinstance(tables, dict)
+    assert isinstance(versions, dict)
     descriptor = BuiltFile(
         fmt.DESCRIPTOR,
         "Data package descriptor",
@@ -203,6 +206,7 @@ def _from_manifest(folder: Path, manifest: dict[str, object]) -> BuiltPackage:
         str(manifest["version"]),
         str(manifest["created"]),
         (descriptor, *files),
+        {str(k): str(v) for k, v in versions.items()},
     )
 
 

@@ -52,6 +52,8 @@ class PackageSummary:
     data_version: str  # the app's (app.cache.queries) at the snapshot the package was read from
     files: list[WrittenFile] = field(default_factory=list)
     descriptor_bytes: int = 0
+    # Each source's upstream versions as the files read recorded them (provenance.toml), where known.
+    source_versions: dict[str, str] = field(default_factory=dict)
     drafts_skipped: int = 0
     # Decisions or links the package cannot carry (they could not be told apart on import).
     not_exported: list[str] = field(default_factory=list)
@@ -74,6 +76,10 @@ def write_package(session: Session, folder: Path) -> PackageSummary:
     created = queries.last_change(session)
     version = data_version(session)
     summary = PackageSummary(package_version(version, created), created, version)
+    summary.source_versions = {
+        kind.value: "; ".join(dict.fromkeys(version for _, version in files if version))
+        for kind, files in queries.source_versions(session).items()
+    }
     states = ops_queries.states_for_export(session)
     codes = {state.id: state.code for state in states}
     resolutions, separate = _decisions(session, summary)
@@ -337,6 +343,7 @@ def build_descriptor(summary: PackageSummary) -> dict[str, Any]:
                 "title": s.title,
                 "path": s.path,
                 "description": s.covers,
+                **({"version": v} if (v := summary.source_versions.get(s.kind.value)) else {}),
                 "licenses": [s.licence.descriptor()],
                 "citation": s.citation,
             }
