@@ -59,9 +59,6 @@ class PackageSummary:
     not_exported: list[str] = field(default_factory=list)
     left_out: list[int] = field(default_factory=list)  # the ids of such decisions
 
-    def rows(self, table: fmt.Table) -> int:
-        return next(f.rows for f in self.files if f.table is table)
-
 
 def package_version(version: str, created: dt.datetime | None) -> str:
     """The package's version: the day the record last changed and a digest of the app's data version

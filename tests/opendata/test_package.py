@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.cache.queries import data_version
 from app.ingest import package_format as fmt
+from app.ingest.run import import_paths
 from app.models import Resolution, Vote
 from app.opendata.files import BuiltPackage
-from app.opendata.package import package_version
+from app.opendata.package import package_version, write_package
+from tests.conftest import REFERENCE, SOURCES
+from tests.ops.conftest import ScratchFactory, migrated
 
 
 def _descriptor(package: BuiltPackage) -> dict[str, Any]:
@@ -131,3 +135,23 @@ def test_the_tables_hold_the_record(real_package: BuiltPackage, engine: Engine) 
     motions = [s for s in separate if s["parent_id"] == china["id"]]
     assert len(motions) >= 3
     assert all(s["voeten_ref"].startswith("R/26/2758") for s in motions)
+
+
+def test_drafts_are_left_out(scratch_url: ScratchFactory, tmp_path: Path) -> None:
+    """An unpublished decision is not public: neither it nor its votes, subjects or differences."""
+    engine = migrated(scratch_url("opendata_drafts"))
+    with Session(engine) as session:
+        import_paths(session, [SOURCES / "un_dgacm" / "ES-11.json.gz"], REFERENCE)
+        draft = session.scalars(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/1")).one()
+        draft.published = False
+        session.commit()
+        draft_id = draft.id
+    with Session(engine) as session:
+        summary = write_package(session, tmp_path)
+    engine.dispose()
+    assert summary.drafts_skipped == 1
+    package = {t.name: gzip.decompress((tmp_path / t.path).read_bytes()).decode() for t in fmt.TABLES}
+    assert "A/RES/ES-11/1," not in package["resolutions"]
+    assert "A/RES/ES-11/2," in package["resolutions"]
+    for table in ("votes", "subjects", "differences"):
+        assert not any(line.startswith(f"{draft_id},") for line in package[table].splitlines()), table
