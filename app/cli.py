@@ -68,6 +68,14 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
         f"{summary.resolutions_changed} changed, {summary.resolutions_unchanged} unchanged."
     )
     console.print(f"Votes written: {summary.votes_written:,}.")
+    if summary.separate_votes or summary.differences:
+        console.print(
+            f"Sources reconciled: {summary.separate_votes:,} of Voeten's roll calls match no UN record and "
+            f"are kept as separate votes; {summary.differences:,} difference(s) between the sources "
+            "recorded (listed at /differences)."
+        )
+    if summary.removed:
+        console.print(f"Removed {summary.removed:,} record(s) the sources no longer hold.")
     console.print(f"Member states: {summary.states_added} added, {summary.states_changed} changed.")
     if summary.states_kept:
         console.print(
@@ -134,11 +142,6 @@ def import_command(
         cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         reason = (str(cause).splitlines() or [type(cause).__name__])[0]
         console.print(f"[red]Import failed, nothing was changed.[/red] The database refused it: {reason}")
-        if "voeten_rcid" in reason:
-            console.print(
-                "A database imported before the import took Voeten's titled roll call as a resolution's "
-                "adoption (November 2026) pairs some roll calls differently; import into a new database."
-            )
         raise typer.Exit(1) from None
     _print_summary(summary, time.perf_counter() - started)
 

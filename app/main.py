@@ -32,6 +32,7 @@ from app.resolutions import pages as resolutions_pages
 from app.runtime import lifespan, serving_lifespan
 from app.series import api as series_api
 from app.series import pages as series_pages
+from app.sources import pages as sources_pages
 from app.trends import router as trends_router
 
 
@@ -77,6 +78,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
     app.include_router(opendata_pages.router)
+    app.include_router(sources_pages.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD
     if page_cache:  # inside the security headers, so cached answers carry them too

@@ -24,7 +24,7 @@ class NotFoundError(Exception):
 
 
 def find_resolution(session: Session, symbol: str) -> Resolution:
-    found = resolution_queries.get_resolution(session, normalize_symbol(symbol) or symbol.strip())
+    found = resolution_queries.lookup_symbol(session, normalize_symbol(symbol) or symbol.strip()).resolution
     if found is None:
         raise NotFoundError(f"There is no resolution with the symbol “{shown_symbol(symbol)}” in our data.")
     return found

@@ -18,7 +18,10 @@ is how each state voted. So two roll calls are taken to record the same vote whe
 
 Each of Voeten's roll calls goes to at most one record and each record takes at most one roll call: the
 pairs are taken best first (fewest differences, then the same number, then the nearest date), so that of
-several near-identical candidates (two votes with the same result on one day) the closest wins. A roll call
+several near-identical candidates (two votes with the same result on one day) the closest wins. Where a
+session's near-identical pairs almost all fall on the same day (Voeten's dates are exact from about
+2004), the dates are trusted there: a roll call then only matches a record of its own day, which keeps a
+near-unanimous vote on a paragraph from being taken for another near-unanimous resolution. A roll call
 left over is a separate vote (an amendment, a paragraph, a motion, a failed draft) or one the UN's records
 do not hold; app.ingest.reconcile keeps it as such.
 """
@@ -39,6 +42,12 @@ NEAR_IDENTICAL = 0.05
 LOOSE_DISAGREEMENT = 0.10
 LOOSE_ABSENT = 0.25
 SAME_TOTALS = 0.02
+# A session whose near-identical matches fall on the same day (within DATED_SLACK_DAYS) at least
+# DATED_SHARE of the time, over at least DATED_MIN_MATCHES of them, has trustworthy dates: there a roll call
+# can only match a record of the same day (or the next, if its number agrees too).
+DATED_SHARE = 0.9
+DATED_SLACK_DAYS = 1
+DATED_MIN_MATCHES = 10
 _CHUNK = 512  # Voeten roll calls compared at once: bounds the size of the score matrices
 
 
@@ -131,19 +140,49 @@ def match_roll_calls(voeten: Sequence[RollCall], official: Sequence[RollCall]) -
         np.concatenate(column) for column in zip(*found, strict=True)
     )
     ranked = np.lexsort((o_index, v_index, days_apart, same, share))  # the last key sorts first
+    initial = _assign(v_index[ranked], o_index[ranked])
+    # Where Voeten's dates are the UN's (most sessions from 2004), a vote days apart is another vote.
+    dated = _dated_sessions(v_session, v_index[ranked], share[ranked], days_apart[ranked], initial)
+    apart = days_apart[ranked]
+    # A day's slack where the number agrees too (a meeting past midnight: A/RES/62/249).
+    off = (apart > DATED_SLACK_DAYS) | ((apart > 0) & (same[ranked] == 0))
+    keep = ~(np.isin(v_session[v_index[ranked]], list(dated)) & off)
+    ranked = ranked[keep]
+    chosen = _assign(v_index[ranked], o_index[ranked])
+    return [
+        Match(int(v_index[i]), int(o_index[i]), int(differ_count[i]), int(one_sided_count[i]))
+        for i in ranked[chosen].tolist()
+    ]
+
+
+def _assign(v_index: npt.NDArray[np.int64], o_index: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Positions of the pairs taken, best first: each roll call and each record at most once."""
     taken_v: set[int] = set()
     taken_o: set[int] = set()
-    matches = []
-    for v, o, differ_n, one_sided_n in zip(
-        v_index[ranked].tolist(),
-        o_index[ranked].tolist(),
-        differ_count[ranked].tolist(),
-        one_sided_count[ranked].tolist(),
-        strict=True,
-    ):
+    chosen = []
+    for position, (v, o) in enumerate(zip(v_index.tolist(), o_index.tolist(), strict=True)):
         if v in taken_v or o in taken_o:
             continue
         taken_v.add(v)
         taken_o.add(o)
-        matches.append(Match(v, o, differ_n, one_sided_n))
-    return matches
+        chosen.append(position)
+    return np.array(chosen, dtype=np.intp)
+
+
+def _dated_sessions(
+    v_session: npt.NDArray[np.int64],
+    v_index: npt.NDArray[np.int64],
+    share: npt.NDArray[np.int64],
+    days_apart: npt.NDArray[np.int64],
+    chosen: npt.NDArray[np.intp],
+) -> set[int]:
+    """The sessions whose near-identical matches (a first assignment) almost all fall on the same day:
+    there Voeten's dates can be trusted, learnt from the data rather than assumed from a year."""
+    strong = chosen[share[chosen] <= round(1000 * NEAR_IDENTICAL)]
+    sessions = v_session[v_index[strong]]
+    dated = set()
+    for session in np.unique(sessions).tolist():
+        days = days_apart[strong][sessions == session]
+        if len(days) >= DATED_MIN_MATCHES and np.mean(days <= DATED_SLACK_DAYS) >= DATED_SHARE:
+            dated.add(int(session))
+    return dated

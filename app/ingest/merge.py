@@ -81,6 +81,7 @@ def official_decision(undl: Decision | None, dgacm: Decision | None, voeten: Dec
         *(_differences(decision, voeten, SourceKind.VOETEN) if voeten else []),
     ]
     decision.sources = tuple(d.record.source.kind for d in (undl, dgacm, voeten) if d)
+    decision.outside = roll_call.outside
     return decision
 
 
@@ -93,6 +94,7 @@ def separate_vote(voeten: Decision, parent: tuple[str, str] | None) -> Decision:
         record.notes = [n for n in record.notes if "no resolution symbol" not in n]
     decision = build_decision(record, voeten.letters)
     decision.parent = parent
+    decision.outside = voeten.outside
     return decision
 
 
@@ -163,9 +165,12 @@ def _differences(stored: Decision, other: Decision, source: SourceKind) -> list[
         for state_id in np.flatnonzero(a_bytes != b_bytes).tolist():
             a, b = mine[state_id], theirs[state_id]
             if a in _VOTED or b in _VOTED:
+                # Only the Library lists members without a vote; a member DGACM's or Voeten's lists do
+                # not name has no vote there, whatever the reason.
+                other_vote = b if b in _VOTED else ""
                 found.append(
                     Difference(
-                        source, DifferenceKind.VOTE, state_id=state_id, shown=_shown(a), other=_shown(b)
+                        source, DifferenceKind.VOTE, state_id=state_id, shown=_shown(a), other=other_vote
                     )
                 )
     for letter, item in _COUNTED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import cast
@@ -52,6 +52,7 @@ class Decision:
     differences: list[Difference] = field(default_factory=list)
     parent: tuple[str, str] | None = None
     sources: tuple[SourceKind, ...] = ()
+    outside: tuple[str, ...] = ()  # codes of states whose listed vote falls outside their membership
 
     @property
     def vote_count(self) -> int:
@@ -65,7 +66,6 @@ class Preparer:
     resolver: StateResolver
     codes: dict[int, str]  # state id -> code
     unmatched: dict[str, list[str]] = field(default_factory=dict)
-    outside_membership: Counter[str] = field(default_factory=Counter)
     duplicate_names: int = 0
     flagged: int = 0
     _unambiguous: dict[str, int] = field(default_factory=dict)  # names that mean one seat at any date
@@ -93,15 +93,18 @@ class Preparer:
             ids, letters, repeated = cast(list[int], found), record.choices, 0
         row = bytearray(self._blank_row(members if record.has_roll_call else frozenset()))
         deque(map(row.__setitem__, ids, letters.encode()), maxlen=0)
+        outside = []
         for state_id in cast(set[int], distinct) - members:
             if row[state_id] == ord(NON_VOTING):
                 # Listed without a vote on a date it was not a member (the Library lists Dominica on
                 # votes of the weeks before its admission): it had no vote to cast, so no row.
                 row[state_id] = ord(NO_VOTE)
             else:
-                self.outside_membership[self.codes[state_id]] += 1
+                outside.append(self.codes[state_id])
         self.duplicate_names += repeated
-        return build_decision(record, row.decode(), repeated)
+        decision = build_decision(record, row.decode(), repeated)
+        decision.outside = tuple(outside)
+        return decision
 
     def finish(self) -> None:
         """Raise if any name matched no state: every such name is listed, none is dropped."""

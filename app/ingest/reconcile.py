@@ -143,15 +143,18 @@ def _group(decision: Decision) -> tuple[int, str]:
 def _parents(
     lone: list[Decision], voeten: list[Decision], keys: dict[int, tuple[str, str]], merged: list[Decision]
 ) -> dict[int, tuple[str, str]]:
-    """The resolution each separate vote belongs to, where it can be told: the one Voeten's matched roll
-    calls of the same group (same reference but for the letter) became, the next one after it by
-    roll-call id (amendments and motions come before the vote on the whole text), else the nearest
-    before; failing that, from session 18, the resolution Voeten's number names, if it was adopted within
-    ``PARENT_WINDOW_DAYS``."""
+    """The resolution each separate vote belongs to, where it can be told: the one the matched roll call
+    with the same reference became (R/54/54D: paragraphs of A/RES/54/54 D); else the one Voeten's
+    matched roll calls of the same group (same reference but for the letter) became, the next one after
+    it by roll-call id (amendments and motions come before the vote on the whole text), else the nearest
+    before; failing that, from session 18, the resolution Voeten's number names (with its part, if the
+    UN has it), if it was adopted within ``PARENT_WINDOW_DAYS``."""
     groups: dict[tuple[int, str], list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+    same_ref: dict[tuple[int, str], tuple[str, str]] = {}
     for decision in voeten:
         if id(decision) in keys and decision.record.voeten_ref and decision.record.voeten_rcid is not None:
             groups[_group(decision)].append((decision.record.voeten_rcid, keys[id(decision)]))
+            same_ref[(decision.record.session_number, decision.record.voeten_ref)] = keys[id(decision)]
     by_base: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for decision in merged:
         base = base_symbol(decision.record.symbol) if decision.record.symbol else None
@@ -160,6 +163,10 @@ def _parents(
     parents = {}
     for decision in lone:
         r = decision.record
+        exact = same_ref.get((r.session_number, r.voeten_ref)) if r.voeten_ref else None
+        if exact is not None:  # R/54/54D, a paragraph of the text whose adoption is also R/54/54D
+            parents[id(decision)] = exact
+            continue
         siblings = sorted(groups.get(_group(decision), [])) if r.voeten_ref else []
         if siblings and r.voeten_rcid is not None:
             after = [key for rcid, key in siblings if rcid > r.voeten_rcid]
@@ -168,10 +175,10 @@ def _parents(
         numbered = r.session_kind is SessionKind.REGULAR and r.session_number >= FIRST_NUMBERED_SESSION
         base = base_symbol(r.symbol) if numbered else None
         near = sorted(
-            (abs((day - r.day).days), symbol)
+            (symbol != r.symbol, abs((day - r.day).days), symbol)
             for day, symbol in by_base.get(base or "", [])
             if abs((day - r.day).days) <= PARENT_WINDOW_DAYS
         )
         if near:
-            parents[id(decision)] = ("symbol", near[0][1])
+            parents[id(decision)] = ("symbol", near[0][2])
     return parents

@@ -8,10 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import refresh_planner_statistics
+from app.ingest.errors import IngestError
 from app.ingest.load import DecisionWriter, SourceCoverage
 from app.ingest.package import read_package
 from app.ingest.parse import iter_records
@@ -20,7 +21,7 @@ from app.ingest.reconcile import reconcile
 from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import InputFile, discover
-from app.models import ImportRun, Resolution, State
+from app.models import ImportRun, Resolution, SourceKind, State
 from app.resolutions.search import rebuild_search_index
 from app.series.refresh import refresh_series
 
@@ -105,6 +106,7 @@ def import_paths(
     else:
         prepared = [preparer.prepare(record) for record in iter_records(inputs)]
         preparer.finish()
+        _check_voeten_alone(session, inputs)
     report.stage("Reconciling sources")
     decisions = reconcile(prepared)
     report.stage("Importing votes")
@@ -140,8 +142,29 @@ def import_paths(
         separate_votes=sum(1 for d in decisions if d.record.kind.value != "resolution"),
         flagged=sum(1 for d in decisions if d.discrepancy),
         duplicate_names=preparer.duplicate_names,
-        outside_membership=preparer.outside_membership,
+        outside_membership=Counter(code for d in decisions for code in d.outside),
     )
+
+
+def _check_voeten_alone(session: Session, inputs: list[InputFile]) -> None:
+    """Voeten's roll calls are matched to the UN's records of the same import. Alone, on a database
+    that holds the UN's records, they would come back as the unmatched votes of before reconciliation."""
+    kinds = {item.source.kind for item in inputs}
+    if SourceKind.VOETEN not in kinds or kinds & {SourceKind.UNDL, SourceKind.DGACM}:
+        return
+    holds_un = session.scalar(
+        select(Resolution.id)
+        .where(or_(Resolution.source_kinds.contains("undl"), Resolution.source_kinds.contains("dgacm")))
+        .limit(1)
+    )
+    if holds_un is not None:
+        where = ", ".join(str(item.path) for item in inputs if item.source.kind is SourceKind.VOETEN)
+        raise IngestError(
+            where,
+            None,
+            "Voeten's data is matched to the UN's records read in the same import, and this database holds "
+            "the UN's records: import all the sources together (unga import data/sources)",
+        )
 
 
 def _read_reference(path: Path) -> bytes:

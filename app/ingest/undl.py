@@ -128,6 +128,10 @@ def _parse_columns(source: SourceFile, data: bytes) -> list[Record] | None:
     )
     if letters.null_count():
         return None  # an unknown vote: the row reader names its line
+    if len(frame) != data.count(b"\n") - (1 if data.endswith(b"\n") else 0):
+        # A quoted field spanning lines, a blank line, or quotes polars read otherwise than the csv
+        # module would (it does not fail on them): the row reader decides, and names any problem.
+        return None
     starts = (ids != ids.shift(1)).fill_null(True).arg_true().to_list()
     if ids.n_unique() != len(starts):
         return None  # a record's rows are not together: the row reader handles (or names) it

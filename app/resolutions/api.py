@@ -89,10 +89,13 @@ def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
 )
 def get_resolution(symbol: str, session: SessionDep) -> schemas.ResolutionOut:
     normalized = normalize_symbol(symbol) or symbol.strip()
-    resolution = queries.get_resolution(session, normalized)
-    if resolution is None:
+    found = queries.lookup_symbol(session, normalized)
+    if found.parts:
+        parts = ", ".join(p.symbol for p in found.parts)
+        raise HTTPException(404, f"{normalized} was voted in parts, each its own resolution: {parts}.")
+    if found.resolution is None:
         raise HTTPException(404, f"No resolution with the symbol {normalized!r}.")
-    return _detail(session, resolution)
+    return _detail(session, found.resolution)
 
 
 def _detail(session: SessionDep, resolution: Resolution) -> schemas.ResolutionOut:

@@ -11,7 +11,6 @@ from pydantic import BaseModel
 
 from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
-from app.models import Resolution
 from app.resolutions import queries, views
 from app.symbols import normalize_symbol
 from app.templating import get_templates
@@ -35,11 +34,6 @@ def _csv(body: str, filename: str) -> Response:
 @router.get("/")
 def home(request: Request, session: SessionDep) -> Response:
     return _render(request, "home.html", views.home_page(session))
-
-
-@router.get("/about")
-def about(request: Request) -> Response:
-    return get_templates().TemplateResponse(request, "about.html", {})
 
 
 @router.get("/resolutions.csv")
@@ -91,7 +85,7 @@ def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
 # The .csv routes come before the catch-all, which would otherwise read ".csv" as part of the symbol.
 @router.get("/resolutions/{symbol:path}/groups.csv")
 def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) -> Response:
-    resolution = _find(session, symbol)
+    resolution = _find(session, symbol).resolution
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
     filename = resolution.symbol.replace("/", "_").replace(" ", "_") + "_groups.csv"
@@ -100,7 +94,7 @@ def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) ->
 
 @router.get("/resolutions/{symbol:path}.csv")
 def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Response:
-    resolution = _find(session, symbol)
+    resolution = _find(session, symbol).resolution
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
     filename = resolution.symbol.replace("/", "_").replace(" ", "_") + ".csv"
@@ -109,17 +103,24 @@ def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Respon
 
 @router.get("/resolutions/{symbol:path}")
 def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
-    found = _find(session, symbol)
+    lookup = _find(session, symbol)
+    wanted = normalize_symbol(symbol) or symbol.strip()
+    if lookup.parts:
+        if symbol != wanted:
+            return RedirectResponse(symbol_path(wanted), status_code=301)
+        return _render(request, "resolutions/parts.html", views.parts_page(wanted, lookup.parts))
+    found = lookup.resolution
     if found is None:
         return _symbol_not_found(request, session, symbol)
-    if symbol != found.symbol:
-        # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite.
+    if symbol != found.symbol and not (symbol == wanted and wanted != found.symbol):
+        # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite. A symbol
+        # without the part that alone was voted (A/RES/181(II), for 181 (II) A) shows that part.
         return RedirectResponse(resolution_path(found), status_code=301)
     return _render(request, "resolutions/detail.html", views.resolution_page(session, found))
 
 
-def _find(session: SessionDep, symbol: str) -> Resolution | None:
-    return queries.get_resolution(session, normalize_symbol(symbol) or symbol.strip())
+def _find(session: SessionDep, symbol: str) -> queries.SymbolLookup:
+    return queries.lookup_symbol(session, symbol)
 
 
 def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Response:

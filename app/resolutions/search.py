@@ -14,8 +14,8 @@ import re
 from sqlalchemy import Float, Integer, Subquery, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
-# Symbol and title count most, then the description, agenda item and subject terms (SQLite column order:
-# symbol, title, body). PostgreSQL puts symbol and title in weight A and the rest in B.
+# Symbol and title count most, then the description, agenda item, Voeten's reference and subject terms
+# (SQLite column order: symbol, title, body). PostgreSQL puts symbol and title in weight A, the rest in B.
 _BM25 = "bm25(resolution_fts, 10.0, 5.0, 1.0)"
 # More words than this adds nothing to a search and only costs time.
 MAX_TERMS = 24
@@ -27,7 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SQLITE_INSERT = """
     INSERT INTO resolution_fts (rowid, symbol, title, body)
     SELECT r.id, r.symbol, r.title,
-           r.description || ' ' || r.agenda_title || ' ' || coalesce(s.terms, '')
+           r.description || ' ' || r.agenda_title || ' ' || r.voeten_ref || ' ' || coalesce(s.terms, '')
     FROM resolution AS r
     LEFT JOIN (
         SELECT resolution_id, group_concat(term, ' ') AS terms FROM resolution_subject {only}
@@ -44,7 +44,8 @@ _POSTGRES_INSERT = """
            setweight(to_tsvector('simple', r.symbol || ' ' || replace(r.symbol, '/', ' ')), 'A')
            || setweight(to_tsvector('english', r.title), 'A')
            || setweight(to_tsvector('english',
-                  r.description || ' ' || r.agenda_title || ' ' || coalesce(s.terms, '')), 'B')
+                  r.description || ' ' || r.agenda_title || ' ' || r.voeten_ref || ' '
+                  || coalesce(s.terms, '')), 'B')
     FROM resolution AS r
     LEFT JOIN (
         SELECT resolution_id, string_agg(term, ' ') AS terms FROM resolution_subject {only}

@@ -15,14 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.cards.content import Share, resolution_share
-from app.models import Adoption, DecisionKind, Resolution
+from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
 from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
 from app.resolutions.queries import Headlines, IntendedVote, ResolutionFilters, RollCallEntry
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.series.queries import SeriesLink, series_of
-from app.symbols import normalize_symbol, undocs_url
+from app.sources import queries as source_queries
+from app.sources import service as source_service
+from app.symbols import base_symbol, normalize_symbol, undocs_url
 from app.urls import (
     country_path,
     groups_csv_path,
@@ -105,12 +107,34 @@ class ListQuery(BaseModel):
 
 
 def symbol_target(session: Session, q: str) -> str | None:
-    """The page of the resolution whose symbol ``q`` is (``ES-10/24``, ``A/RES/74/7``), if there is one."""
+    """The page of the resolution whose symbol ``q`` is (``ES-10/24``, ``A/RES/74/7``, ``181(II)``), or
+    of the list of its parts, if there is one."""
     symbol = normalize_symbol(q)
     if symbol is None:
         return None
-    resolution = queries.get_resolution(session, symbol)
-    return resolution_path(resolution) if resolution else None
+    found = queries.lookup_symbol(session, symbol)
+    if found.resolution is not None:
+        return resolution_path(found.resolution)
+    base = base_symbol(symbol)
+    return symbol_path(base) if found.parts and base else None
+
+
+class PartsPage(_Context):
+    """A resolution voted in parts, each its own record (A/RES/39/148 A to K)."""
+
+    symbol: str
+    document_url: str | None
+    parts: list[Resolution]
+    resolution_url: Callable[[Resolution], str]
+
+
+def parts_page(symbol: str, parts: list[Resolution]) -> PartsPage:
+    return PartsPage(
+        symbol=symbol,
+        document_url=undocs_url(symbol),
+        parts=parts,
+        resolution_url=resolution_path,
+    )
 
 
 class HomePage(_Context):
@@ -220,7 +244,13 @@ class ResolutionPage(_Context):
     p5_split: GroupSplit | None
     permanent: list[RollCallEntry]
     separate: list[Resolution]
+    parent: Resolution | None  # for a separate vote: the resolution it was part of the voting on
     parent_url: str | None
+    parts: list[Resolution]  # the other parts of the same resolution, voted separately
+    record_sources: list[tuple[str, str | None]]  # where this record comes from: (words, link)
+    differences: list[str]  # what other sources record differently (date, symbol, counts), in words
+    vote_differences: list[str]  # ... and each state's vote
+    differs_by_code: dict[str, str]  # state code -> the sentence about its vote
     subjects: list[tuple[str, str, str]]  # (vocabulary, term, list URL filtered by it)
     vote_map: VoteMap | None
     series: SeriesLink | None  # the series of recurring resolutions this vote belongs to
@@ -240,10 +270,13 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
     separate = queries.separate_votes(session, resolution)
     intended = queries.intended_votes(session, resolution.id)
-    parent = None
-    if resolution.kind is not DecisionKind.RESOLUTION and resolution.symbol:
-        main = queries.get_resolution(session, resolution.symbol)
-        parent = resolution_path(main) if main else None
+    parent = (
+        queries.parent_of(session, resolution) if resolution.kind is not DecisionKind.RESOLUTION else None
+    )
+    found = source_queries.differences_of(session, resolution)
+    votes = [d for d in found if d.kind is DifferenceKind.VOTE]
+    base = base_symbol(resolution.symbol) if resolution.symbol else None
+    parts = queries.parts_of(session, base) if base and base != resolution.symbol else []
     return ResolutionPage(
         resolution=resolution,
         heading=resolution.symbol or resolution.title or f"Recorded vote {resolution.id}",
@@ -260,7 +293,13 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         p5_split=p5_split(entries),
         permanent=service.permanent_members(entries),
         separate=separate,
-        parent_url=parent,
+        parent=parent,
+        parent_url=resolution_path(parent) if parent else None,
+        parts=[p for p in parts if p.id != resolution.id],
+        record_sources=source_service.record_sources(resolution),
+        differences=[source_service.describe(d) for d in found if d.kind is not DifferenceKind.VOTE],
+        vote_differences=[source_service.describe(d) for d in votes],
+        differs_by_code={d.code: source_service.describe(d) for d in votes},
         subjects=_subjects(resolution),
         vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
         series=series_of(session, resolution.id),

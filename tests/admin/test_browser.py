@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def _clean(engine: Engine) -> None:
     with Session(engine) as session:
-        session.execute(delete(Resolution).where(Resolution.symbol == "A/RES/ES-11/7"))
+        session.execute(delete(Resolution).where(Resolution.symbol == "A/RES/ES-11/9"))
         session.execute(delete(DataSource).where(DataSource.kind == SourceKind.ADMIN))
         for model in (AuditEvent, AdminSession, LoginFailure, AdminUser):
             session.execute(delete(model))
@@ -64,7 +64,7 @@ def _signed_in(browser: Browser, base_url: str, name: str, password: str) -> Pag
 def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) -> None:
     ada = _signed_in(browser, base_url, "ada", PASSWORD)
     ada.click("text=Enter a resolution")
-    ada.fill("#f-symbol", "es-11/7")
+    ada.fill("#f-symbol", "es-11/9")
     ada.fill("#f-title", "Advancing a comprehensive, just and lasting peace in Ukraine")
     ada.fill("#f-adopted_on", "2026-02-24")
     ada.fill("#f-official_yes", "107")
@@ -81,14 +81,14 @@ def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) ->
     ada.click("button[value=save]")
     ada.wait_for_url(re.compile(r".*/admin/resolutions/\d+\?saved=1"))
     assert "2 of 193 members' votes known" in " ".join(ada.inner_text("main").split())
-    assert ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/7").status == 404  # a draft
+    assert ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/9").status == 404  # a draft
 
     ada.click("button:has-text('Publish')")
-    body = ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/7").json()
+    body = ada.request.get(f"{base_url}/api/resolutions/A/RES/ES-11/9").json()
     assert body["official_totals"]["yes"] == 107
     assert body["roll_call_complete"] is False
     public = ada.context.new_page()
-    public.goto(f"{base_url}/resolutions/A/RES/ES-11/7")
+    public.goto(f"{base_url}/resolutions/A/RES/ES-11/9")
     text = " ".join(public.inner_text("main").split())
     assert "107" in text
     assert "51" in text

@@ -26,7 +26,7 @@ from app.models import (
     VoteIntention,
 )
 from tests.admin.conftest import PASSWORD, csrf_from, one, post_form, sign_in, soup
-from tests.admin.test_entry import ES_11_7, NEW, _error, _resolution, _save
+from tests.admin.test_entry import NEW, UKRAINE_2026, _error, _resolution, _save
 
 
 def _form_values(html: str) -> dict[str, str]:
@@ -46,8 +46,8 @@ def _form_values(html: str) -> dict[str, str]:
 
 
 def _entered(admin_client: TestClient, db: Session) -> Resolution:
-    assert _save(admin_client, ES_11_7).status_code == 303
-    return _resolution(db, "A/RES/ES-11/7")
+    assert _save(admin_client, UKRAINE_2026).status_code == 303
+    return _resolution(db, "A/RES/ES-11/9")
 
 
 class TestEdit:
@@ -68,7 +68,7 @@ class TestEdit:
         assert resolution.tally_yes == 2
         edit = db.scalars(select(AuditEvent).where(AuditEvent.action == "edit")).one()
         before, after = json.loads(edit.before_json or ""), json.loads(edit.after_json or "")
-        assert before["title"] == ES_11_7["title"]
+        assert before["title"] == UKRAINE_2026["title"]
         assert after["title"] == "Corrected title"
         assert "GBR" not in before["votes"]
         assert after["votes"]["GBR"] == "Y"
@@ -206,7 +206,7 @@ class TestIntentionsPublishDelete:
         corrected = {"state": "FRA", "intended": "Y", "statement": "Statement", "stated_on": "2026-02-28"}
         assert post_form(admin_client, f"{page}/intentions", corrected, page=page).status_code == 303
         assert data_version(db) != cached  # a corrected note is seen by the page cache
-        public = soup(client.get("/resolutions/A/RES/ES-11/7"))
+        public = soup(client.get("/resolutions/A/RES/ES-11/9"))
         # The official vote stays where it was counted; the intention is a mark beside it.
         usa = one(public, ".vote-group-abstain li[data-code=USA]")
         assert one(usa, ".intended-mark").get_text() == "(intended: against)"
@@ -215,7 +215,7 @@ class TestIntentionsPublishDelete:
         items = {li["id"]: li.get_text(" ", strip=True) for li in statements.select("li")}
         assert "Letter of 27 Feb <b>2026</b>" in items["intended-USA"]
         assert "not in the roll call" in items["intended-FRA"]
-        data = client.get("/api/resolutions/A/RES/ES-11/7").json()
+        data = client.get("/api/resolutions/A/RES/ES-11/9").json()
         assert data["tally"] == {"yes": 1, "no": 0, "abstain": 1, "non_voting": 0}
         assert {v["country"]: v["vote"] for v in data["votes"]} == {"ISR": "yes", "USA": "abstain"}
         assert data["intended_votes"] == [
@@ -238,8 +238,8 @@ class TestIntentionsPublishDelete:
         ]
         country = soup(client.get("/countries/USA"))
         listed = one(country, "section.intended li")
-        assert "A/RES/ES-11/7" in listed.get_text()
-        assert one(listed, "a.symbol")["href"] == "/resolutions/A/RES/ES-11/7"
+        assert "A/RES/ES-11/9" in listed.get_text()
+        assert one(listed, "a.symbol")["href"] == "/resolutions/A/RES/ES-11/9"
 
     def test_publish_unpublish_delete(
         self, admin_client: TestClient, client: TestClient, db: Session
@@ -247,13 +247,13 @@ class TestIntentionsPublishDelete:
         resolution = _entered(admin_client, db)
         page = f"/admin/resolutions/{resolution.id}"
         post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
-        assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 200
+        assert client.get("/api/resolutions/A/RES/ES-11/9").status_code == 200
         refused = post_form(admin_client, f"{page}/delete", {"version": "2"}, page=page)
         assert refused.status_code == 400
         post_form(admin_client, f"{page}/publish", {"publish": "0", "version": "2"}, page=page)
-        assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 404
+        assert client.get("/api/resolutions/A/RES/ES-11/9").status_code == 404
         assert post_form(admin_client, f"{page}/delete", {"version": "3"}, page=page).status_code == 303
-        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/7")) is None
+        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/9")) is None
         actions = [
             e.action
             for e in db.scalars(
@@ -275,7 +275,7 @@ class TestAuditPages:
         filtered = soup(admin_client.get("/admin/audit?action=create&entity=resolution"))
         assert [
             r.select("td")[3].get_text(" ", strip=True) for r in filtered.select(".audit-table tbody tr")
-        ] == [f"resolution {resolution.id} A/RES/ES-11/7"]
+        ] == [f"resolution {resolution.id} A/RES/ES-11/9"]
         assert admin_client.get("/admin/audit?page=0").status_code == 400
 
     def test_resolution_page_shows_its_history(self, admin_client: TestClient, db: Session) -> None:

@@ -1,4 +1,4 @@
-"""Entering a resolution through the forms: the ES-11/7 example end to end, paste and per-state entry,
+"""Entering a resolution through the forms: the ES-11/9 example end to end, paste and per-state entry,
 the checks, drafts and publishing, and bad input."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from app.models import AuditEvent, DataSource, Resolution, SourceKind, State, Vo
 from tests.admin.conftest import ORIGIN, csrf_from, one, post_form, soup
 from tests.admin.test_rollcall import ES_11_6
 
-ES_11_7: dict[str, Any] = {
-    "symbol": "es-11/7",
+UKRAINE_2026: dict[str, Any] = {
+    "symbol": "es-11/9",
     "title": "Advancing a comprehensive, just and lasting peace in Ukraine",
     "adopted_on": "2026-02-24",
     "meeting_record": "A/ES-11/PV.25",
@@ -59,9 +59,9 @@ class TestUkraineExample:
     """24 February 2026, eleventh emergency special session: 107-12-51, only two votes known."""
 
     def test_end_to_end(self, admin_client: TestClient, client: TestClient, db: Session) -> None:
-        response = _save(admin_client, ES_11_7)
+        response = _save(admin_client, UKRAINE_2026)
         assert response.status_code == 303, soup(response).select(".field-error")
-        resolution = _resolution(db, "A/RES/ES-11/7")
+        resolution = _resolution(db, "A/RES/ES-11/9")
         assert resolution.published is False
         assert (resolution.session_kind.value, resolution.session_number) == ("emergency_special", 11)
         assert resolution.roll_call_complete is False
@@ -71,7 +71,7 @@ class TestUkraineExample:
         assert source.kind is SourceKind.ADMIN
 
         # A draft is not public...
-        assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 404
+        assert client.get("/api/resolutions/A/RES/ES-11/9").status_code == 404
         # ...until it is published.
         page = admin_client.get(response.headers["location"])
         assert "2 of 193 members' votes known" in " ".join(page.text.split())
@@ -83,7 +83,7 @@ class TestUkraineExample:
         )
         assert published.status_code == 303
 
-        body = client.get("/api/resolutions/A/RES/ES-11/7").json()
+        body = client.get("/api/resolutions/A/RES/ES-11/9").json()
         assert body["official_totals"] == {"yes": 107, "no": 12, "abstain": 51, "non_voting": None}
         assert body["roll_call_complete"] is False
         assert body["session"] == "11th emergency special session"
@@ -94,11 +94,11 @@ class TestUkraineExample:
     def test_public_page_shows_official_totals(
         self, admin_client: TestClient, client: TestClient, db: Session
     ) -> None:
-        _save(admin_client, ES_11_7)
-        resolution = _resolution(db, "A/RES/ES-11/7")
+        _save(admin_client, UKRAINE_2026)
+        resolution = _resolution(db, "A/RES/ES-11/9")
         resolution.published = True
         db.flush()
-        page = client.get("/resolutions/A/RES/ES-11/7")
+        page = client.get("/resolutions/A/RES/ES-11/9")
         if page.status_code == 404:
             pytest.skip("the public resolution page is not in this tree yet")
         text = " ".join(soup(page).get_text().split())
@@ -109,7 +109,7 @@ class TestUkraineExample:
 
 class TestRollCallEntry:
     def test_paste_is_read_into_the_table(self, admin_client: TestClient, db: Session) -> None:
-        data = {**ES_11_7, "symbol": "A/RES/ES-11/6", "adopted_on": "2023-02-23", "paste": ES_11_6}
+        data = {**UKRAINE_2026, "symbol": "A/RES/ES-11/6", "adopted_on": "2023-02-23", "paste": ES_11_6}
         data = {k: v for k, v in data.items() if not k.startswith("vote-")}
         response = post_form(
             admin_client, NEW, {**data, "symbol": "A/RES/ES-11/99", "action": "check"}, page=NEW
@@ -130,7 +130,7 @@ class TestRollCallEntry:
     ) -> None:
         before = _counts(db)
         data = {
-            **ES_11_7,
+            **UKRAINE_2026,
             "paste": "In favour: Israel, Narnia\nAgainst: Atlantis\nAbstaining: United States of America",
         }
         response = _save(admin_client, data)
@@ -142,13 +142,13 @@ class TestRollCallEntry:
 
     def test_per_state_table_complete_roll_call(self, admin_client: TestClient, db: Session) -> None:
         one(soup(admin_client.get(NEW)), "form.admin-form")
-        check = post_form(admin_client, NEW, {**ES_11_7, "action": "check"}, page=NEW)
+        check = post_form(admin_client, NEW, {**UKRAINE_2026, "action": "check"}, page=NEW)
         codes = sorted({str(i["name"])[5:] for i in soup(check).select("input[type=radio][name^=vote-]")})
         assert len(codes) == 193
         votes = {f"vote-{c}": "Y" for c in codes[:150]} | {f"vote-{c}": "N" for c in codes[150:160]}
         votes |= {f"vote-{c}": "A" for c in codes[160:190]}  # the last three did not vote
         data = {
-            **{k: v for k, v in ES_11_7.items() if not k.startswith("vote-")},
+            **{k: v for k, v in UKRAINE_2026.items() if not k.startswith("vote-")},
             **votes,
             "official_yes": "150",
             "official_no": "10",
@@ -156,7 +156,7 @@ class TestRollCallEntry:
             "roll_call_complete": "1",
         }
         assert _save(admin_client, data).status_code == 303
-        resolution = _resolution(db, "A/RES/ES-11/7")
+        resolution = _resolution(db, "A/RES/ES-11/9")
         assert resolution.roll_call_complete
         tally = (
             resolution.tally_yes,
@@ -171,45 +171,45 @@ class TestRollCallEntry:
     def test_mismatch_needs_a_reason_which_is_then_public(
         self, admin_client: TestClient, client: TestClient, db: Session
     ) -> None:
-        data = {**ES_11_7, "roll_call_complete": "1", "vote-ISR": "Y"}
+        data = {**UKRAINE_2026, "roll_call_complete": "1", "vote-ISR": "Y"}
         response = _save(admin_client, data)
         assert response.status_code == 400
         assert "official total is 107" in _error(response, "discrepancy")
         reason = "Only two votes transcribed so far; the rest are from the meeting record."
         assert _save(admin_client, {**data, "discrepancy": reason}).status_code == 303
-        resolution = _resolution(db, "A/RES/ES-11/7")
+        resolution = _resolution(db, "A/RES/ES-11/9")
         resolution.published = True
         db.flush()
-        assert client.get("/api/resolutions/A/RES/ES-11/7").json()["discrepancy"] == reason
+        assert client.get("/api/resolutions/A/RES/ES-11/9").json()["discrepancy"] == reason
 
     def test_incomplete_roll_call_cannot_exceed_the_official_totals(self, admin_client: TestClient) -> None:
-        response = _save(admin_client, {**ES_11_7, "official_no": "0", "vote-RUS": "N"})
+        response = _save(admin_client, {**UKRAINE_2026, "official_no": "0", "vote-RUS": "N"})
         assert response.status_code == 400
         assert "against" in _error(response, "discrepancy")
 
     def test_no_state_twice(self, admin_client: TestClient, db: Session) -> None:
         before = _counts(db)
-        response = _save(admin_client, {**ES_11_7, "paste": "In favour: Israel\nAgainst: Israel"})
+        response = _save(admin_client, {**UKRAINE_2026, "paste": "In favour: Israel\nAgainst: Israel"})
         assert "Listed more than once: Israel" in _error(response, "paste")
         token_page = NEW
         both = post_form(
-            admin_client, NEW, {**ES_11_7, "action": "save", "vote-ISR": ["Y", "N"]}, page=token_page
+            admin_client, NEW, {**UKRAINE_2026, "action": "save", "vote-ISR": ["Y", "N"]}, page=token_page
         )
         assert "Listed twice: ISR" in _error(both, "roll_call")
         assert _counts(db) == before
 
     def test_no_votes_from_non_members(self, admin_client: TestClient) -> None:
-        data = {**ES_11_7, "adopted_on": "2005-01-10", "symbol": "A/RES/59/999", "vote-SSD": "Y"}
+        data = {**UKRAINE_2026, "adopted_on": "2005-01-10", "symbol": "A/RES/59/999", "vote-SSD": "Y"}
         response = _save(admin_client, data)
         assert "Not members on that date: South Sudan" in _error(response, "roll_call")
 
     def test_no_votes_from_suspended_members(self, admin_client: TestClient) -> None:
-        data = {**ES_11_7, "adopted_on": "1980-01-10", "symbol": "A/RES/34/999", "vote-ZAF": "N"}
+        data = {**UKRAINE_2026, "adopted_on": "1980-01-10", "symbol": "A/RES/34/999", "vote-ZAF": "N"}
         response = _save(admin_client, data)
         assert "Article 19" in _error(response, "roll_call")
 
     def test_unknown_state_code(self, admin_client: TestClient) -> None:
-        response = _save(admin_client, {**ES_11_7, "vote-XYZ": "Y", "vote-ISR": "Q"})
+        response = _save(admin_client, {**UKRAINE_2026, "vote-XYZ": "Y", "vote-ISR": "Q"})
         assert "Unknown entries: ISR" in _error(response, "roll_call")
 
     def test_without_a_vote(self, admin_client: TestClient, db: Session) -> None:
@@ -252,19 +252,22 @@ class TestBadInput:
         self, admin_client: TestClient, db: Session, field: str, value: str, message: str
     ) -> None:
         before = _counts(db)
-        response = _save(admin_client, {**ES_11_7, field: value})
+        response = _save(admin_client, {**UKRAINE_2026, field: value})
         assert response.status_code == 400
         assert message in _error(response, field)
         page = soup(response)
-        assert one(page, "#f-title").get_text() == (value if field == "title" else ES_11_7["title"])
+        assert one(page, "#f-title").get_text() == (value if field == "title" else UKRAINE_2026["title"])
         if field == "symbol":
             assert one(page, "#f-symbol")["value"] == value
         assert _counts(db) == before
 
     def test_markup_and_sql_are_text(self, admin_client: TestClient, client: TestClient, db: Session) -> None:
         title = '<script>alert("x")</script> \'; DROP TABLE resolution; --'
-        assert _save(admin_client, {**ES_11_7, "title": title, "agenda_item": "<b>5</b>"}).status_code == 303
-        resolution = _resolution(db, "A/RES/ES-11/7")
+        assert (
+            _save(admin_client, {**UKRAINE_2026, "title": title, "agenda_item": "<b>5</b>"}).status_code
+            == 303
+        )
+        resolution = _resolution(db, "A/RES/ES-11/9")
         assert resolution.title == title
         for path in (
             f"/admin/resolutions/{resolution.id}",
@@ -278,8 +281,8 @@ class TestBadInput:
         assert heading.get_text().endswith(title)
         resolution.published = True
         db.flush()
-        assert client.get("/api/resolutions/A/RES/ES-11/7").json()["title"] == title
-        public = client.get("/resolutions/A/RES/ES-11/7")
+        assert client.get("/api/resolutions/A/RES/ES-11/9").json()["title"] == title
+        public = client.get("/resolutions/A/RES/ES-11/9")
         if public.status_code == 200:
             assert "<script>alert" not in public.text
         assert (
@@ -287,7 +290,7 @@ class TestBadInput:
         ) > 190  # the tables are all still there
 
     def test_oversized_request(self, admin_client: TestClient) -> None:
-        response = post_form(admin_client, NEW, {**ES_11_7, "paste": "x" * 2_100_000}, page=NEW)
+        response = post_form(admin_client, NEW, {**UKRAINE_2026, "paste": "x" * 2_100_000}, page=NEW)
         assert response.status_code == 413
         assert "at most 2,000,000 bytes" in response.text
 
@@ -296,7 +299,7 @@ class TestBadInput:
 
         def body(size: int) -> Iterator[bytes]:
             # A generator makes the client send Transfer-Encoding: chunked, with no Content-Length.
-            yield urlencode({**ES_11_7, "action": "save", "csrf_token": token}).encode() + b"&paste="
+            yield urlencode({**UKRAINE_2026, "action": "save", "csrf_token": token}).encode() + b"&paste="
             for _ in range(size // 65_536):
                 yield b"x" * 65_536
 
@@ -304,13 +307,13 @@ class TestBadInput:
         response = admin_client.post(NEW, content=body(4_000_000), headers=headers, follow_redirects=False)
         assert response.status_code == 413
         assert "at most 2,000,000 bytes" in response.text
-        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/7")) is None
+        assert db.scalar(select(Resolution).where(Resolution.symbol == "A/RES/ES-11/9")) is None
         # A chunked form within the limit is read as usual.
         small = admin_client.post(NEW, content=body(0), headers=headers, follow_redirects=False)
         assert small.status_code == 303
 
     def test_oversized_paste(self, admin_client: TestClient) -> None:
-        response = _save(admin_client, {**ES_11_7, "paste": "In favour: " + "Israel, " * 8000})
+        response = _save(admin_client, {**UKRAINE_2026, "paste": "In favour: " + "Israel, " * 8000})
         assert "At most 50,000" in _error(response, "paste")
 
     def test_choice_values_are_choices(self) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from tests.admin.conftest import ORIGIN, csrf_from
-from tests.admin.test_entry import ES_11_7, NEW
+from tests.admin.test_entry import NEW, UKRAINE_2026
 
 NASTY = st.sampled_from(
     [
@@ -25,7 +25,7 @@ NASTY = st.sampled_from(
         "-1",
         "1e3",
         "２０２６-０２-２４",
-        "A/RES/ES-11/7\n",
+        "A/RES/ES-11/9\n",
         "In favour: Israel\nAgainst: Israel",
         "x" * 70_000,
         "0000-00-00",
@@ -62,7 +62,7 @@ def _check(response: Any) -> None:
 @given(changes=st.dictionaries(st.sampled_from(FIELDS), TEXT, max_size=6))
 def test_new_resolution_form(admin_client: TestClient, changes: dict[str, str]) -> None:
     token = csrf_from(admin_client.get("/admin").text)
-    data = {**ES_11_7, "symbol": "A/RES/ES-11/98", "action": "check", **changes, "csrf_token": token}
+    data = {**UKRAINE_2026, "symbol": "A/RES/ES-11/98", "action": "check", **changes, "csrf_token": token}
     _check(admin_client.post(NEW, data=data, headers=ORIGIN, follow_redirects=False))
 
 

@@ -17,7 +17,7 @@ from app.ingest.reference import load_reference, sync_states
 from app.ingest.run import ImportSummary
 from app.models import AuditEvent, State, StateStatus
 from tests.admin.conftest import ORIGIN, one, post_form, soup
-from tests.admin.test_entry import ES_11_7, _error, _save
+from tests.admin.test_entry import UKRAINE_2026, _error, _save
 from tests.conftest import REFERENCE
 
 
@@ -55,7 +55,7 @@ class TestStates:
         assert state.name == "State of Israel"
         paste = "In favour: State of Israel\nAbstaining: United States of America"
         assert (
-            _save(admin_client, {**ES_11_7, "paste": paste, "vote-ISR": "", "vote-USA": ""}).status_code
+            _save(admin_client, {**UKRAINE_2026, "paste": paste, "vote-ISR": "", "vote-USA": ""}).status_code
             == 303
         )
         event = db.scalars(select(AuditEvent).where(AuditEvent.action == "rename")).one()
@@ -70,7 +70,7 @@ class TestStates:
     def test_suspension_bars_voting(self, admin_client: TestClient, db: Session) -> None:
         data = {"starts_on": "2026-01-01", "ends_on": "", "note": "Article 19: arrears (A/80/999)"}
         assert _change(admin_client, "VEN", "suspension", data).status_code == 303
-        response = _save(admin_client, {**ES_11_7, "vote-VEN": "Y"})
+        response = _save(admin_client, {**UKRAINE_2026, "vote-VEN": "Y"})
         assert "Article 19" in _error(response, "roll_call")
         overlapping = _change(admin_client, "VEN", "suspension", {**data, "starts_on": "2026-02-01"})
         assert "Overlaps" in _error(overlapping, "suspend-starts_on")
@@ -86,7 +86,7 @@ class TestStates:
         )
         assert _change(admin_client, "TUV", "membership-end", data).status_code == 303
         assert _state(db, "TUV").status is StateStatus.FORMER
-        response = _save(admin_client, {**ES_11_7, "vote-TUV": "Y"})
+        response = _save(admin_client, {**UKRAINE_2026, "vote-TUV": "Y"})
         assert "Not members on that date: Tuvalu" in _error(response, "roll_call")
         again = _change(admin_client, "TUV", "membership-end", data)
         assert "no open membership" in _error(again, "end-ended_on")
@@ -111,15 +111,15 @@ class TestStates:
         assert response.status_code == 303
         assert _state(db, "XKX").status is StateStatus.MEMBER
         check = post_form(
-            admin_client, "/admin/resolutions/new", {**ES_11_7, "action": "check"}, page="/admin"
+            admin_client, "/admin/resolutions/new", {**UKRAINE_2026, "action": "check"}, page="/admin"
         )
         assert len(soup(check).select("input[name^=vote-][value=Y]")) == 194
         paste = "In favour: Israel, Testland\nAbstaining: United States of America"
         assert (
-            _save(admin_client, {**ES_11_7, "paste": paste, "vote-ISR": "", "vote-USA": ""}).status_code
+            _save(admin_client, {**UKRAINE_2026, "paste": paste, "vote-ISR": "", "vote-USA": ""}).status_code
             == 303
         )
-        before = {**ES_11_7, "symbol": "A/RES/80/997", "adopted_on": "2025-12-01", "vote-XKX": "Y"}
+        before = {**UKRAINE_2026, "symbol": "A/RES/80/997", "adopted_on": "2025-12-01", "vote-XKX": "Y"}
         assert "Not members on that date: Testland" in _error(_save(admin_client, before), "roll_call")
 
 
@@ -197,7 +197,7 @@ class TestCorrections:
         assert json.loads(event.after_json or "")["names"][1][0] == "Kingdom of Eswatini"
         # The new spelling is matched in pasted roll calls at once.
         paste = "In favour: Israel, Kingdom of Eswatini\nAbstaining: United States of America"
-        saved = _save(admin_client, {**ES_11_7, "paste": paste, "vote-ISR": "", "vote-USA": ""})
+        saved = _save(admin_client, {**UKRAINE_2026, "paste": paste, "vote-ISR": "", "vote-USA": ""})
         assert saved.status_code == 303
 
     def test_remove_a_name(self, admin_client: TestClient, db: Session) -> None:
@@ -214,9 +214,9 @@ class TestCorrections:
         url = _row_url(admin_client, "TUV", "memberships")
         late = {"admitted_on": "2026-03-01", "ended_on": "", "successor": "", "note": "Test correction"}
         assert _post_row(admin_client, url, late, "TUV").status_code == 303
-        response = _save(admin_client, {**ES_11_7, "vote-TUV": "Y"})
+        response = _save(admin_client, {**UKRAINE_2026, "vote-TUV": "Y"})
         assert "Not members on that date: Tuvalu" in _error(response, "roll_call")
-        check = post_form(admin_client, "/admin/resolutions/new", {**ES_11_7, "action": "check"})
+        check = post_form(admin_client, "/admin/resolutions/new", {**UKRAINE_2026, "action": "check"})
         assert not soup(check).select("input[name=vote-TUV]")
         event = _audit(db, "edit_membership")
         assert json.loads(event.before_json or "")["memberships"][0][0] == "2000-09-05"
@@ -244,12 +244,12 @@ class TestCorrections:
     def test_correct_and_remove_a_suspension(self, admin_client: TestClient, db: Session) -> None:
         data = {"starts_on": "2026-01-01", "ends_on": "", "note": "Article 19: arrears (A/80/999)"}
         assert _change(admin_client, "VEN", "suspension", data).status_code == 303
-        assert "Article 19" in _error(_save(admin_client, {**ES_11_7, "vote-VEN": "Y"}), "roll_call")
+        assert "Article 19" in _error(_save(admin_client, {**UKRAINE_2026, "vote-VEN": "Y"}), "roll_call")
         url = _row_url(admin_client, "VEN", "suspensions")
         short = {**data, "ends_on": "2026-01-31"}
         assert _post_row(admin_client, url, short, "VEN").status_code == 303
         # The suspension ended before the vote: Venezuela's vote counts.
-        saved = _save(admin_client, {**ES_11_7, "symbol": "A/RES/ES-11/97", "vote-VEN": "Y"})
+        saved = _save(admin_client, {**UKRAINE_2026, "symbol": "A/RES/ES-11/97", "vote-VEN": "Y"})
         assert saved.status_code == 303
         assert _audit(db, "edit_suspension").after_json is not None
         backwards = _post_row(admin_client, url, {**data, "ends_on": "2025-12-01"}, "VEN")

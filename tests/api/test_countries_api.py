@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from app.admin.accounts import create_account
 from tests.admin.conftest import PASSWORD, post_form, sign_in
-from tests.admin.test_entry import ES_11_7, _resolution, _save
+from tests.admin.test_entry import UKRAINE_2026, _resolution, _save
 
 
 def test_list_has_193_members_and_historical_states(client: TestClient) -> None:
@@ -48,22 +48,22 @@ def test_statements_of_intended_vote(client: TestClient, db: Session) -> None:
     create_account(db, "ada", PASSWORD)
     with TestClient(client.app) as admin:
         assert sign_in(admin, "ada", PASSWORD).status_code == 303
-        assert _save(admin, ES_11_7).status_code == 303
-        page = f"/admin/resolutions/{_resolution(db, 'A/RES/ES-11/7').id}"
+        assert _save(admin, UKRAINE_2026).status_code == 303
+        page = f"/admin/resolutions/{_resolution(db, 'A/RES/ES-11/9').id}"
         note = {"state": "USA", "intended": "N", "statement": "Letter of 27 Feb", "stated_on": "2026-02-27"}
         assert post_form(admin, f"{page}/intentions", note, page=page).status_code == 303
         assert client.get("/api/countries/USA").json()["intended_votes"] == []  # still a draft
         post_form(admin, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
     assert client.get("/api/countries/USA").json()["intended_votes"] == [
         {
-            "symbol": "A/RES/ES-11/7",
+            "symbol": "A/RES/ES-11/9",
             "date": "2026-02-24",
             "name": "United States of America",
             "official_vote": "abstain",
             "intended_vote": "no",
             "statement": "Letter of 27 Feb",
             "stated_on": "2026-02-27",
-            "url": "/api/resolutions/A/RES/ES-11/7",
+            "url": "/api/resolutions/A/RES/ES-11/9",
         }
     ]
     assert client.get("/api/countries/ISR").json()["intended_votes"] == []

@@ -43,7 +43,7 @@ class TestResolution:
 class TestList:
     def test_filters_and_pagination(self, client: TestClient) -> None:
         body = client.get("/api/resolutions", params={"session": 74, "per_page": 10, "page": 2}).json()
-        assert body["total"] == 266
+        assert body["total"] == 272
         assert len(body["results"]) == 10
         assert body["page"] == 2
 

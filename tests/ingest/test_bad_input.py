@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -89,37 +89,45 @@ class TestCommandLine:
         assert "broken.json.gz, line 2: not valid JSON" in result.output
         assert _counts(engine) == before
 
-    def test_a_write_the_database_refuses_is_a_clear_error(self, engine: Engine) -> None:
-        """A database imported before the Voeten importer took the titled roll call as A/RES/61/11's
-        adoption holds the two roll calls the other way round; re-importing then breaks the unique
-        roll-call id. The command says so (no traceback) and changes nothing."""
-
-        def swap() -> None:
-            with engine.begin() as conn:
-                rows = conn.execute(
-                    text("SELECT id, voeten_rcid FROM resolution WHERE symbol = 'A/RES/61/11' ORDER BY id")
-                ).all()
-                assert len(rows) == 2
-                (a, rcid_a), (b, rcid_b) = rows
-                conn.execute(text("UPDATE resolution SET voeten_rcid = NULL WHERE id = :id"), {"id": a})
-                conn.execute(
-                    text("UPDATE resolution SET voeten_rcid = :r WHERE id = :id"), {"r": rcid_a, "id": b}
-                )
-                conn.execute(
-                    text("UPDATE resolution SET voeten_rcid = :r WHERE id = :id"), {"r": rcid_b, "id": a}
-                )
-
-        swap()
+    def test_a_write_the_database_refuses_is_a_clear_error(self, engine: Engine, tmp_path: Path) -> None:
+        """The database refuses a write (here a trigger refuses new resolutions): the command says so,
+        without a traceback, and changes nothing."""
+        postgres = engine.dialect.name == "postgresql"
+        refuse = (
+            [
+                "CREATE FUNCTION refuse_in_test() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'no new resolutions in this test'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_in_test BEFORE INSERT ON resolution "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_in_test()",
+            ]
+            if postgres
+            else [
+                "CREATE TRIGGER refuse_in_test BEFORE INSERT ON resolution "
+                "BEGIN SELECT RAISE(ABORT, 'no new resolutions in this test'); END"
+            ]
+        )
+        allow = (
+            ["DROP TRIGGER refuse_in_test ON resolution", "DROP FUNCTION refuse_in_test()"]
+            if postgres
+            else ["DROP TRIGGER refuse_in_test"]
+        )
+        path = tmp_path / "new.json.gz"
+        path.write_bytes(gzip.compress(_dgacm_line("A/RES/ES-11/92", ["FRANCE"]).encode()))
+        with engine.begin() as conn:
+            for statement in refuse:
+                conn.exec_driver_sql(statement)
         try:
             before = _counts(engine)
-            result = CliRunner().invoke(cli, ["import", "--quiet", str(SOURCES / "voeten")])
+            result = CliRunner().invoke(cli, ["import", "--quiet", str(path)])
             assert result.exit_code == 1
             assert "Import failed, nothing was changed" in result.output
-            assert "voeten_rcid" in result.output
+            assert "no new resolutions in this test" in " ".join(result.output.split())
             assert "Traceback" not in result.output
             assert _counts(engine) == before
         finally:
-            swap()
+            with engine.begin() as conn:
+                for statement in allow:
+                    conn.exec_driver_sql(statement)
 
     def test_second_import_says_nothing_changed(self, engine: Engine) -> None:
         result = CliRunner().invoke(cli, ["import", "--quiet", str(SOURCES / "un_dgacm" / "ES-10.json.gz")])

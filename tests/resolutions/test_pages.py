@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from app.ingest.run import import_paths
 from app.models import DecisionKind, Resolution
 from app.resolutions import service
 from app.resolutions.vote_map import DISCLAIMER
+from tests.conftest import REFERENCE
 from tests.resolutions.conftest import StatementCounter, one, soup
 
 ES_10_24 = "/resolutions/A/RES/ES-10/24"
@@ -25,6 +29,26 @@ def _figures(html: str, scope: str = ".outcome") -> dict[str, str]:
         kind: one(page, f"{scope} .t-{kind} strong").get_text()
         for kind in ("yes", "no", "abstain", "nonvoting")
     }
+
+
+def _import_dgacm(
+    db: Session, folder: Path, symbol: str, totals: tuple[int, int, int], yes: list[str], abstain: list[str]
+) -> None:
+    row = {
+        "symbol": symbol,
+        "title": "A test resolution",
+        "adoption_date": "4\u00a0June 2026",
+        "adoption_type": "By a recorded vote",
+        "pv": "A/80/PV.99",
+        "MS_in_favour_count": str(totals[0]),
+        "MS_against_count": str(totals[1]),
+        "MS_abstaining_count": str(totals[2]),
+        "MS_in_favour": yes,
+        "MS_against": [],
+        "MS_abstaining": abstain,
+    }
+    (folder / "test.json").write_text(json.dumps(row) + "\n", "utf-8")
+    import_paths(db, [folder / "test.json"], REFERENCE)
 
 
 class TestResolutionPage:
@@ -109,21 +133,25 @@ class TestResolutionPage:
         # Former Soviet republics without a seat of their own take the USSR's vote on the map.
         assert any(t.startswith("Union of Soviet Socialist Republics:") for t in titles)
 
-    def test_official_totals_that_differ(self, client: TestClient) -> None:
-        page = soup(client.get("/resolutions/A/RES/77/293").text)
+    def test_official_totals_that_differ(self, client: TestClient, db: Session, tmp_path: Path) -> None:
+        # Every vote in the shipped sources now has a roll call that agrees with its totals (the Library's
+        # fills DGACM's gaps), so a DGACM record of the kind the extract has held is made up for the test.
+        _import_dgacm(
+            db, tmp_path, "A/RES/80/998", totals=(3, 0, 1), yes=["FRANCE", "GERMANY"], abstain=["CHILE"]
+        )
+        page = soup(client.get("/resolutions/A/RES/80/998").text)
         notice = one(page, ".notice.discrepancy").get_text(" ", strip=True)
-        assert "official 59, roll call 58" in notice
-        assert "59 abstaining" in notice
+        assert "official 3, roll call 2" in notice
+        assert "3 in favour" in notice
 
-    def test_incomplete_roll_call(self, client: TestClient) -> None:
-        response = client.get("/resolutions/A/RES/75/254%20A-C")
+    def test_incomplete_roll_call(self, client: TestClient, db: Session, tmp_path: Path) -> None:
+        _import_dgacm(db, tmp_path, "A/RES/80/999", totals=(168, 2, 0), yes=[], abstain=[])
+        response = client.get("/resolutions/A/RES/80/999")
         page = soup(response.text)
         assert _figures(response.text)["yes"] == "168"
         notice = one(page, ".notice.incomplete").get_text(" ", strip=True)
         assert "Incomplete roll call" in notice
         assert "does not say how any state voted" in notice
-        record = one(page, ".facts a[href^='https://undocs.org/A/75/PV']")
-        assert record["href"] == "https://undocs.org/A/75/PV.48"
         assert page.select_one("svg.map") is None
 
     def test_adopted_without_a_vote(self, client: TestClient) -> None:
@@ -138,12 +166,9 @@ class TestResolutionPage:
         assert response.headers["location"] == ES_10_24
 
     def test_separate_votes(self, client: TestClient, db: Session) -> None:
-        with_page = select(Resolution.symbol).where(
-            Resolution.kind == DecisionKind.RESOLUTION, Resolution.symbol.like("A/RES/%")
-        )
         amendment = db.scalars(
             select(Resolution)
-            .where(Resolution.kind == DecisionKind.AMENDMENT, Resolution.symbol.in_(with_page))
+            .where(Resolution.kind == DecisionKind.AMENDMENT, Resolution.parent_id.is_not(None))
             .order_by(Resolution.id)
         ).first()
         assert amendment is not None
@@ -151,8 +176,9 @@ class TestResolutionPage:
         assert response.status_code == 200
         page = soup(response.text)
         assert "amendment" in one(page, ".eyebrow").get_text()
-        main_page = soup(client.get(f"/resolutions/{amendment.symbol}", follow_redirects=True).text)
-        links = [a["href"] for a in main_page.select("#sep-h + .table-scroll a")]
+        parent = db.get_one(Resolution, amendment.parent_id)
+        main_page = soup(client.get(f"/resolutions/{parent.symbol}", follow_redirects=True).text)
+        links = [a["href"] for a in main_page.select("#sep-h ~ .table-scroll a")]
         assert f"/votes/{amendment.id}" in links
 
     def test_context_is_typed(self, client: TestClient) -> None:
@@ -170,7 +196,7 @@ class TestStatementCount:
         assert client.get(ES_10_24).status_code == 200
         # resolution, its subjects, roll call, other votes, state names, source, statements of intended
         # vote, its series: a fixed number, whatever the size of the roll call
-        assert statements.count <= 8, statements.statements
+        assert statements.count <= 9, statements.statements
 
     def test_list_and_home(self, client: TestClient, statements: StatementCounter) -> None:
         assert client.get("/resolutions", params={"q": "nuclear weapons", "session": "40"}).status_code == 200
@@ -190,7 +216,7 @@ class TestList:
     def test_newest_first_with_pager(self, client: TestClient) -> None:
         response = client.get("/resolutions")
         page = soup(response.text)
-        assert self._count(response.text) == 7096
+        assert self._count(response.text) == 7168
         dates = [one(r, ".meta").get_text() for r in page.select(".results .result")]
         assert len(dates) == 50
         assert one(page, '.pager a[rel="next"]')["href"] == "/resolutions?page=2"
@@ -198,17 +224,19 @@ class TestList:
         assert self._symbols(second.text)[0] not in self._symbols(response.text)
 
     def test_session_and_years_narrow(self, client: TestClient) -> None:
-        assert self._count(client.get("/resolutions", params={"session": "74"}).text) == 266
+        assert (
+            self._count(client.get("/resolutions", params={"session": "74"}).text) == 272
+        )  # the Library has six after December 2019
         es10 = client.get("/resolutions", params={"session": "ES-10"}).text
         assert all(s.startswith("A/RES/ES-10/") for s in self._symbols(es10))
         years = client.get("/resolutions", params={"year_from": "1975", "year_to": "1975"}).text
         dates = [one(r, ".meta").get_text() for r in soup(years).select(".result")]
         assert dates
         assert all("1975" in d for d in dates)
-        assert 0 < self._count(years) < 7096
+        assert 0 < self._count(years) < 7168
 
     def test_topic_subject_adoption_and_margin(self, client: TestClient) -> None:
-        total = 7096
+        total = 7168
         topic = self._count(client.get("/resolutions", params={"topic": "Human rights"}).text)
         subject = self._count(client.get("/resolutions", params={"subject": "palestine question"}).text)
         without = client.get("/resolutions", params={"adoption": "without"}).text
@@ -264,7 +292,7 @@ class TestList:
         assert response.headers["content-type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.text)))
         assert rows[0] == service.LIST_CSV_HEADER
-        assert len(rows) == 1 + 266
+        assert len(rows) == 1 + 272
 
 
 class TestSearch:
@@ -423,7 +451,7 @@ class TestHomeAboutFeed:
         response = client.get("/")
         page = soup(response.text)
         figures = [li.get_text(" ", strip=True) for li in page.select(".headlines li")]
-        assert figures[0] == "7,096 resolutions"
+        assert figures[0] == "7,168 resolutions"
         assert figures[2] == "193 member states"
         assert figures[3].endswith("1946–2026")
         latest = page.select("section[aria-labelledby=latest-h] .result")

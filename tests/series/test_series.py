@@ -1,10 +1,9 @@
 """Series of recurring resolutions, on the real data: the grouping, the pages, the JSON and the CSV.
 
 Figures checked against the data first: the Cuba embargo text was voted every year from 1992
-(A/RES/47/19: 58-3-71 in Voeten's rows, one yes fewer than the official 59-3-71) to 2025 (A/RES/80/4),
-except 2018 (not in Voeten's data: its session 73 starts on 16 October, after the vote) and 2020 (the
-75th session voted in June 2021); the United States voted no each time but in 2016 (A/RES/71/5), when it
-abstained.
+(A/RES/47/19: 59-3-71 in the UN Digital Library; Voeten's rows have one yes fewer) to 2025 (A/RES/80/4),
+2018 included (A/RES/73/8, which Voeten's data lacks), except 2020 (the 75th session voted in June 2021);
+the United States voted no each time but in 2016 (A/RES/71/5), when it abstained.
 """
 
 from __future__ import annotations
@@ -96,9 +95,12 @@ class TestGrouping:
         assert symbols[0] == "A/RES/47/19"
         assert symbols[-1] == "A/RES/80/4"
         assert (series.first_year, series.last_year) == (1992, latest_cuba.year)
-        # Every Cuba text in the data, from both sources: 32 votes (none for 2018 or 2020 in the data).
-        assert {"A/RES/61/11", "A/RES/71/5", "A/RES/72/4", "A/RES/74/7", "A/RES/75/289"} <= set(symbols)
-        assert len(symbols) == series.member_count == 32
+        # Every Cuba text in the data: 33 votes (the Library has 2018's, which Voeten's data lacks; there
+        # was no vote in 2020).
+        assert {"A/RES/61/11", "A/RES/71/5", "A/RES/72/4", "A/RES/73/8", "A/RES/74/7", "A/RES/75/289"} <= set(
+            symbols
+        )
+        assert len(symbols) == series.member_count == 33
 
     def test_other_known_series(self, db: Session) -> None:
         golan = _series_of(db, "A/RES/80/73")
@@ -139,10 +141,10 @@ class TestSeriesPage:
         page = soup(response.text)
         assert "embargo" in one(page, "h1").get_text()
         rows = page.select("table.series-years tbody tr")
-        assert len(rows) == 32
+        assert len(rows) == 33
         first = [td.get_text(strip=True) for td in rows[0].select("td.num")]
-        assert (one(rows[0], "th").get_text(), first[:3]) == ("1992", ["58", "3", "71"])
-        assert len(page.select("svg.tally-chart g rect")) >= 32
+        assert (one(rows[0], "th").get_text(), first[:3]) == ("1992", ["59", "3", "71"])
+        assert len(page.select("svg.tally-chart g rect")) >= 33
         usa = one(page, "#switch-USA")
         changes = [li.get_text(" ", strip=True) for li in usa.select("ul.changes li")]
         assert changes == ["2016 : ✗ Against → – Abstaining", "2017 : – Abstaining → ✗ Against"]
@@ -150,9 +152,9 @@ class TestSeriesPage:
 
     def test_json_twin(self, client: TestClient) -> None:
         body = client.get("/api" + CUBA).json()
-        assert body["resolutions"] == 32
+        assert body["resolutions"] == 33
         assert body["first_year"] == 1992
-        assert body["years"][0]["tally"] == {"yes": 58, "no": 3, "abstain": 71, "non_voting": 47}
+        assert body["years"][0]["tally"] == {"yes": 59, "no": 3, "abstain": 71, "non_voting": 46}
         usa = next(s for s in body["switchers"] if s["country"] == "USA")
         assert usa["changes"] == [
             {"year": 2016, "symbol": "A/RES/71/5", "before": "no", "after": "abstain"},
@@ -163,7 +165,7 @@ class TestSeriesPage:
         response = client.get(CUBA + ".csv")
         assert response.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert len(rows) == 32
+        assert len(rows) == 33
         assert rows[24]["symbol"] == "A/RES/71/5"
         assert rows[24]["title"].startswith("Necessity of ending")
 
@@ -195,5 +197,5 @@ class TestIndex:
         page = soup(client.get("/resolutions/A/RES/71/5").text)
         block = one(page, ".part-of-series")
         assert one(block, "a")["href"] == CUBA
-        assert "32 resolutions since 1992" in block.get_text()
-        assert "vote 25 of 32" in block.get_text()
+        assert "33 resolutions since 1992" in block.get_text()
+        assert "vote 25 of 33" in block.get_text()
