@@ -230,6 +230,7 @@ def export_command(
     """Export all published data as a data package (CSV files and datapackage.json, the files of the
     /data page). Import it back, into an empty database, with: unga import FOLDER"""
     from app.ingest.package_format import DESCRIPTOR
+    from app.opendata.views import human_size
     from app.ops.export import ExportError, export_all
 
     started = time.perf_counter()
@@ -242,10 +243,10 @@ def export_command(
     size = sum(f.bytes for f in summary.files) + summary.descriptor_bytes
     console.print(
         f"Exported version {summary.version} to {folder} in {time.perf_counter() - started:.1f} s: "
-        f"{DESCRIPTOR} and {len(summary.files)} tables, {size / 1e6:.1f} MB."
+        f"{DESCRIPTOR} and {len(summary.files)} tables, {human_size(size)}."
     )
     for written in summary.files:
-        console.print(f"  {written.table.path:<32} {written.rows:>10,} rows {written.bytes / 1e6:>8.2f} MB")
+        console.print(f"  {written.table.path:<32} {written.rows:>10,} rows {human_size(written.bytes):>10}")
     if summary.drafts_skipped:
         console.print(f"{summary.drafts_skipped} unpublished draft(s) left out: they are not public.")
     if summary.not_exported:

@@ -70,8 +70,8 @@ def _build_figures(url: str, repeat: int) -> None:
     for name, (rows, size) in sizes.items():
         total += size
         shown = "" if rows is None else f"{rows:>10,} rows"
-        print(f"  {name:<32}{shown:>16} {size / 1e6:8.2f} MB")
-    print(f"  {'all files':<32}{'':>16} {total / 1e6:8.2f} MB")
+        print(f"  {name:<32}{shown:>16} {size / 1e3:9.1f} kB")
+    print(f"  {'all files':<32}{'':>16} {total / 1e3:9.1f} kB")
     engine.dispose()
 
 
@@ -91,6 +91,7 @@ def _serve_figures(url: str, port: int, repeat: int) -> None:
             "UNGA_REQUEST_LOG": "false",
         }
         command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port)]
+        command.append("--no-access-log")
         server = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"
