@@ -28,7 +28,7 @@ def _package() -> BuiltPackage:
 
 @router.get(DATA_PATH)
 def data_page(request: Request) -> Response:
-    context = views.data_page(_package())
+    context = views.data_page(_package(), str(request.base_url))
     return get_templates().TemplateResponse(request, "data/index.html", dict(context))
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from app.ingest import package_format as fmt
 from app.opendata.files import BuiltFile, BuiltPackage
 from app.opendata.sources import PROJECT_LICENCE, SOURCES, Licence, Source
-from app.urls import data_file_path
+from app.urls import absolute_url, data_file_path
 
 # What a file is served as: the compressed tables as what they are (not Content-Encoding: gzip, which
 # would make browsers save a decompressed file under a .gz name), the descriptor as JSON to read.
@@ -35,7 +35,7 @@ class DataPage(BaseModel):
     as_of: dt.date | None  # the day the record last changed
     files: list[FileLink]
     descriptor_url: str
-    votes_url: str
+    votes_url: str  # absolute, for the example to copy
     total_size: str
     sources: tuple[Source, ...]
     project_licence: Licence
@@ -62,14 +62,14 @@ def _link(built: BuiltFile) -> FileLink:
     )
 
 
-def data_page(package: BuiltPackage) -> DataPage:
+def data_page(package: BuiltPackage, base_url: str) -> DataPage:
     as_of = dt.datetime.fromisoformat(package.created).date() if package.created else None
     return DataPage(
         version=package.version,
         as_of=as_of,
         files=[_link(f) for f in package.files],
         descriptor_url=data_file_path(fmt.DESCRIPTOR),
-        votes_url=data_file_path(fmt.VOTES.path),
+        votes_url=absolute_url(base_url, data_file_path(fmt.VOTES.path)),
         total_size=human_size(sum(f.bytes for f in package.files)),
         sources=SOURCES,
         project_licence=PROJECT_LICENCE,

@@ -36,6 +36,7 @@ class TestPage:
         votes = next(r for r in rows if "votes.csv.gz" in r.get_text())
         assert int(votes.select("td")[-2].get_text().replace(",", "")) > 900_000
         assert real_package.version in soup.get_text()
+        assert 'pandas.read_csv("http://testserver/data/votes.csv.gz")' in soup.get_text()
 
     def test_licences_and_citations(self, client: TestClient, real_package: BuiltPackage) -> None:
         text = " ".join(_soup(client, "/data").get_text(" ").split())
