@@ -116,12 +116,17 @@ def _names(names: list[str], shown: int = 30) -> str:
 def import_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files or folders: DGACM JSON Lines, Voeten CSV, UN Digital Library CSV"),
+        typer.Argument(
+            help="Files or folders: DGACM JSON Lines, Voeten CSV, UN Digital Library CSV, or a data "
+            "package written by `unga export`"
+        ),
     ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     states: Annotated[
         Path | None,
-        typer.Option(help="Member-state reference file (default: data/states.toml; an export has its own)"),
+        typer.Option(
+            help="Member-state reference file (default: data/states.toml; a data package carries its own)"
+        ),
     ] = None,
     no_ideal_points: Annotated[
         bool, typer.Option("--no-ideal-points", help="Do not estimate the ideal points after the import")
@@ -290,8 +295,10 @@ def unlock_admin(
 def export_command(
     folder: Annotated[Path, typer.Argument(help="A new or empty folder")],
 ) -> None:
-    """Export all published data to the open formats `unga import` reads (DGACM JSON Lines, Voeten CSV,
-    states.toml). Import it back with: unga import --states FOLDER/states.toml FOLDER"""
+    """Export all published data as a data package (CSV files and datapackage.json, the files of the
+    /data page). Import it back, into an empty database, with: unga import FOLDER"""
+    from app.ingest.package_format import DESCRIPTOR
+    from app.opendata.views import human_size
     from app.ops.export import ExportError, export_all
 
     started = time.perf_counter()
@@ -301,17 +308,19 @@ def export_command(
     except ExportError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
+    size = sum(f.bytes for f in summary.files) + summary.descriptor_bytes
     console.print(
-        f"Exported {summary.states} states, {summary.dgacm_lines} DGACM resolutions, "
-        f"{summary.voeten_roll_calls} Voeten roll calls and {summary.votes:,} listed votes to {folder} "
-        f"in {time.perf_counter() - started:.1f} s."
+        f"Exported version {summary.version} to {folder} in {time.perf_counter() - started:.1f} s: "
+        f"{DESCRIPTOR} and {len(summary.files)} tables, {human_size(size)}."
     )
+    for written in summary.files:
+        console.print(f"  {written.table.path:<32} {written.rows:>10,} rows {human_size(written.bytes):>10}")
     if summary.drafts_skipped:
-        console.print(f"{summary.drafts_skipped} unpublished draft(s) left out (the formats have no drafts).")
+        console.print(f"{summary.drafts_skipped} unpublished draft(s) left out: they are not public.")
     if summary.not_exported:
         console.print(
-            f"[yellow]{len(summary.not_exported)} decision(s) fit no open format and were left out:[/yellow] "
-            + ", ".join(summary.not_exported[:20])
+            f"[yellow]Left out, as an import could not tell them apart or link them "
+            f"({len(summary.not_exported)}):[/yellow] " + ", ".join(summary.not_exported[:20])
         )
 
 

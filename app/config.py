@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # Re-estimate the ideal points (app.ideal) in a background thread after each admin save that changes
     # a recorded vote; the test suite turns it off (its saves are rolled back).
     ideal_points_refit: bool = True
+    # Where the data package of the /data page is built, once per data version (app/opendata/files.py);
+    # empty: a folder in the system's temporary directory, named after the user.
+    download_dir: Path | None = None
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

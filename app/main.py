@@ -29,6 +29,7 @@ from app.headers import SecurityHeadersMiddleware
 from app.hosts import AllowedHostsMiddleware
 from app.ideal import api as ideal_api
 from app.ideal import pages as ideal_pages
+from app.opendata import pages as opendata_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
@@ -96,6 +97,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(ideal_pages.router)
     app.include_router(quiz_pages.router)
     app.include_router(trends_router)
+    app.include_router(opendata_pages.router)
     app.include_router(sources_pages.router)
     app.mount(docs.ASSETS_URL, docs.assets())
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

@@ -90,6 +90,13 @@ def compare_path(a: str, b: str) -> str:
     return COMPARE_PATH + "?" + urlencode({"a": a, "b": b})
 
 
+DATA_PATH = "/data"  # the record as files (a data package: app/opendata)
+
+
+def data_file_path(name: str) -> str:
+    return f"{DATA_PATH}/{name}"
+
+
 SERIES_PATH = "/series"  # series of recurring resolutions
 QUIZ_PATH = "/which-state-votes-like-you"
 

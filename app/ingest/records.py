@@ -10,7 +10,14 @@ from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
 # Whose record a stored row is, when an import meets a row another write made: an admin's save is kept
 # against any import; otherwise the UN's sources rank above Voeten's. Which source supplies each field of
 # a decision the sources share is decided field by field in app.ingest.merge.
-PRECEDENCE = {SourceKind.ADMIN: 4, SourceKind.DGACM: 3, SourceKind.UNDL: 2, SourceKind.VOETEN: 1}
+# A data package (app.ingest.package) holds the reconciled record: it ranks with the UN's sources.
+PRECEDENCE = {
+    SourceKind.ADMIN: 4,
+    SourceKind.DGACM: 3,
+    SourceKind.PACKAGE: 3,
+    SourceKind.UNDL: 2,
+    SourceKind.VOETEN: 1,
+}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.db import refresh_planner_statistics
 from app.ingest.errors import IngestError
 from app.ingest.load import DecisionWriter, SourceCoverage
+from app.ingest.package import read_package
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Decision, Preparer
 from app.ingest.reconcile import reconcile
@@ -86,20 +87,26 @@ def import_paths(
     report = reporter or Reporter()
     report.stage("Reading files")
     inputs = discover(paths)
+    # A data package (app.ingest.package) carries its own member states and already reconciled decisions.
+    package = read_package(inputs)
+    inputs = package.inputs if package else inputs
     reference_bytes = _read_reference(reference_path)
     fingerprint = _fingerprint(inputs, reference_bytes)
     if _already_imported(session, fingerprint):
         return ImportSummary(files=[str(item.path) for item in inputs], resolutions_unchanged=_count(session))
-    reference = load_reference(reference_path)
+    reference = package.reference() if package else load_reference(reference_path)
     report.stage("Member states")
     synced = sync_states(session, reference)
     states_added, states_changed = synced.added, synced.changed
     codes = dict(session.execute(select(State.id, State.code)).all())
-    preparer = Preparer(build_resolver(session), codes)
     report.stage("Reading votes")
-    prepared = [preparer.prepare(record) for record in iter_records(inputs)]
-    preparer.finish()
-    _check_voeten_alone(session, inputs)
+    preparer = Preparer(build_resolver(session), codes)
+    if package:
+        prepared = package.decisions({code: state_id for state_id, code in codes.items()})
+    else:
+        prepared = [preparer.prepare(record) for record in iter_records(inputs)]
+        preparer.finish()
+        _check_voeten_alone(session, inputs)
     report.stage("Reconciling sources")
     decisions = reconcile(prepared)
     report.stage("Importing votes")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from app.ingest import package_format
 from app.ingest.errors import IngestError
 from app.ingest.records import SourceFile
 from app.ingest.undl import UNDL_MARKERS
@@ -29,6 +30,9 @@ class Format(StrEnum):
     VOETEN_VOTES = "Voeten/unvotes votes (CSV)"
     VOETEN_ISSUES = "Voeten/unvotes issues (CSV)"
     UNDL = "UN Digital Library voting data (CSV)"
+    # Written by `unga export` (app.opendata), read back by app.ingest.package.
+    PACKAGE = "UNGA Votes data package (datapackage.json)"
+    PACKAGE_TABLE = "UNGA Votes data package table (CSV)"
 
 
 _SOURCE_KIND = {
@@ -37,6 +41,8 @@ _SOURCE_KIND = {
     Format.VOETEN_VOTES: SourceKind.VOETEN,
     Format.VOETEN_ISSUES: SourceKind.VOETEN,
     Format.UNDL: SourceKind.UNDL,
+    Format.PACKAGE: SourceKind.PACKAGE,
+    Format.PACKAGE_TABLE: SourceKind.PACKAGE,
 }
 
 
@@ -79,10 +85,11 @@ def discover(paths: list[Path]) -> list[InputFile]:
     # Two at a time: decompressing and hashing release the GIL, and the UN Digital Library's file alone
     # (330 MB once decompressed) takes as long as all the others.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="import-read") as pool:
-        return list(pool.map(_read, dict.fromkeys(files)))
+        return list(pool.map(read_input, dict.fromkeys(files)))
 
 
-def _read(path: Path) -> InputFile:
+def read_input(path: Path) -> InputFile:
+    """One file read, decompressed, hashed and identified."""
     raw = path.read_bytes()
     # The file as stored identifies it (a recompressed copy reads as another version, and is found
     # unchanged record by record): hashing the UN Digital Library's 330 MB once decompressed cost 0.3 s.
@@ -93,7 +100,7 @@ def _read(path: Path) -> InputFile:
             raw = zlib.decompress(raw, wbits=zlib.MAX_WBITS | 16)
         except zlib.error as exc:
             raise IngestError(str(path), None, f"damaged gzip file ({exc})") from None
-    fmt = _sniff(path, raw[:65536].decode("utf-8-sig", "ignore"))
+    fmt = _package_descriptor(path, raw) or _sniff(path, raw[:65536].decode("utf-8-sig", "ignore"))
     version = _versions(path.parent).get(path.name, "")
     return InputFile(path, fmt, SourceFile(_SOURCE_KIND[fmt], path.name, digest, version), raw)
 
@@ -118,11 +125,35 @@ def _sniff(path: Path, text: str) -> Format:
         return Format.VOETEN_VOTES
     if header == ISSUE_COLUMNS:
         return Format.VOETEN_ISSUES
+    if header in package_format.HEADERS:
+        return Format.PACKAGE_TABLE
+    if (table := package_format.closest_table(header)) is not None:
+        raise IngestError(str(path), 1, package_format.header_mismatch(table, header))
     if lowered & UNDL_MARKERS:
         return Format.UNDL
     raise IngestError(
         str(path), 1, "unrecognised format: not a DGACM extract, Voeten CSV or UN Digital Library CSV"
     )
+
+
+def _package_descriptor(path: Path, raw: bytes) -> Format | None:
+    """A data package's descriptor (datapackage.json: one JSON object over many lines), if this is one.
+    Only a package ``unga export`` wrote is accepted: other packages have other tables."""
+    if raw.lstrip()[:1] != b"{" or len(raw) > 16_000_000:
+        return None
+    try:
+        content = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(content, dict) or "resources" not in content:
+        return None
+    if content.get("name") != package_format.PACKAGE_NAME:
+        raise IngestError(
+            str(path),
+            None,
+            f"a data package, but not one of this site's (its name is not {package_format.PACKAGE_NAME!r})",
+        )
+    return Format.PACKAGE
 
 
 def _first_line(text: str) -> str:

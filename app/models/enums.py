@@ -98,6 +98,8 @@ class SourceKind(enum.StrEnum):
     VOETEN = "voeten"
     UNDL = "undl"
     ADMIN = "admin"
+    # A data package written by `unga export` (app.opendata): the reconciled record, imported as it is.
+    PACKAGE = "package"
 
     @property
     def label(self) -> str:
@@ -110,4 +112,5 @@ _SOURCE_LABELS = {
     SourceKind.VOETEN: "Voeten's data",
     SourceKind.UNDL: "the UN Digital Library",
     SourceKind.ADMIN: "an administrator",
+    SourceKind.PACKAGE: "a data package of this site's record",
 }
