@@ -1,0 +1,339 @@
+"""The overview, and entering, correcting and publishing resolutions and their roll calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.admin import queries, service
+from app.admin.audit import changes
+from app.admin.auth import AdminDep, FormDep
+from app.admin.forms import RawForm, raw_form, read_date, text_problem
+from app.admin.routes.common import CHOICES, first, form_version, render
+from app.deps import RowId, SessionDep
+from app.ingest.names import StateResolver
+from app.ingest.reference import build_resolver
+from app.models import Resolution, VoteChoice
+from app.resolutions import queries as resolution_queries
+from app.resolutions.service import display_tally, session_label
+from app.symbols import normalize_symbol
+from app.urls import resolution_path
+
+router = APIRouter()
+
+
+# Overview ----------------------------------------------------------------------------------------------
+
+
+@router.get("")
+def dashboard(request: Request, admin: AdminDep, session: SessionDep) -> Response:
+    return render(
+        request,
+        "dashboard.html",
+        admin,
+        drafts=queries.recent_resolutions(session, drafts_only=True),
+        recent=queries.recent_resolutions(session, drafts_only=False),
+    )
+
+
+@router.get("/resolutions/find")
+def find_resolution(
+    request: Request, admin: AdminDep, session: SessionDep, symbol: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    normalized = normalize_symbol(symbol) if not text_problem(symbol, 100) else None
+    found = queries.resolution_id_by_symbol(session, normalized) if normalized else None
+    if found is None:
+        return render(
+            request,
+            "dashboard.html",
+            admin,
+            404,
+            drafts=queries.recent_resolutions(session, drafts_only=True),
+            recent=queries.recent_resolutions(session, drafts_only=False),
+            errors={"symbol": f"No resolution {normalized or symbol!r} in the database."},
+            symbol=symbol,
+        )
+    return RedirectResponse(f"/admin/resolutions/{found}", 303)
+
+
+# Entering and editing a resolution ---------------------------------------------------------------------
+
+
+def _blank_form() -> RawForm:
+    return RawForm(values={"adoption": "recorded_vote", "roll_call_complete": "1"}, choices={})
+
+
+def _form_from(resolution: Resolution, votes: dict[str, VoteChoice]) -> RawForm:
+    def n(v: int | None) -> str:
+        return "" if v is None else str(v)
+
+    values = {
+        "symbol": resolution.symbol,
+        "title": resolution.title,
+        "adopted_on": resolution.adopted_on.isoformat(),
+        "meeting_record": resolution.meeting_record,
+        "draft_symbol": resolution.draft_symbol,
+        "agenda_item": resolution.agenda_item,
+        "subjects": "\n".join(sorted({s.term for s in resolution.subjects})),
+        "adoption": resolution.adoption.value,
+        "official_yes": n(resolution.official_yes),
+        "official_no": n(resolution.official_no),
+        "official_abstain": n(resolution.official_abstain),
+        "official_non_voting": n(resolution.official_non_voting),
+        "roll_call_complete": "1" if resolution.roll_call_complete else "",
+        "discrepancy": resolution.discrepancy,
+        "version": str(resolution.version),
+    }
+    return RawForm(values=values, choices={code: c.value for code, c in votes.items()})
+
+
+def _form_page(
+    request: Request,
+    admin: Any,
+    session: SessionDep,
+    entry: service.Entry | None,
+    raw: RawForm,
+    resolution: Resolution | None,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    members = entry.members if entry else []
+    if entry is None:
+        day, _ = read_date(raw.get("adopted_on"))
+        if day is not None:
+            members = queries.members_on(session, build_resolver(session), day)
+    choices = entry.choices if entry else raw.choices
+    counts = {value: sum(1 for m in members if choices.get(m.code) == value) for value, _ in CHOICES}
+    return render(
+        request,
+        "resolution_form.html",
+        admin,
+        status,
+        resolution=resolution,
+        values=raw.values,
+        choices=choices,
+        members=members,
+        counts=counts,
+        unknown=sum(1 for m in members if m.code not in choices),
+        vote_choices=CHOICES,
+        entry=entry,
+        errors=entry.errors if entry else {},
+        **extra,
+    )
+
+
+@router.get("/resolutions/new")
+def new_resolution(request: Request, admin: AdminDep, session: SessionDep) -> Response:
+    return _form_page(request, admin, session, None, _blank_form(), None)
+
+
+@router.post("/resolutions/new")
+def create_resolution(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
+    raw = raw_form(form)
+    entry = service.read_entry(session, raw)
+    if entry.errors or first(form, "action") != "save":
+        return _form_page(
+            request, admin, session, entry, raw, None, 400 if entry.errors else 200, checked=True
+        )
+    try:
+        resolution = service.save_entry(session, admin.actor, entry, None, None)
+    except service.SymbolTakenError:
+        entry.errors["symbol"] = "A resolution with this symbol was saved meanwhile."
+        return _form_page(request, admin, session, entry, raw, None, 409)
+    return RedirectResponse(f"/admin/resolutions/{resolution.id}?saved=1", 303)
+
+
+def _load(session: SessionDep, resolution_id: int) -> Resolution:
+    resolution = queries.resolution_by_id(session, resolution_id)
+    if resolution is None:
+        raise HTTPException(404, "No such resolution.")
+    return resolution
+
+
+@router.get("/resolutions/{resolution_id}")
+def show_resolution(
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, saved: str = ""
+) -> Response:
+    return _resolution_page(request, admin, session, _load(session, resolution_id), saved=bool(saved))
+
+
+def _resolution_page(
+    request: Request, admin: Any, session: SessionDep, resolution: Resolution, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    votes = queries.votes_by_code(session, resolution.id)
+    history = [
+        (event, changes(event.before_json, event.after_json))
+        for event in queries.audit_for(session, "resolution", str(resolution.id))
+    ]
+    members = queries.members_on(session, _resolver(session), resolution.adopted_on)
+    names = {m.code: m.name for m in members}
+    return render(
+        request,
+        "resolution.html",
+        admin,
+        status,
+        resolution=resolution,
+        session_label=session_label(resolution),
+        shown=display_tally(resolution),
+        known=len(votes),
+        votes=sorted(votes.items(), key=lambda kv: names.get(kv[0], kv[0]).casefold()),
+        names=names,
+        members=members,
+        history=history,
+        intended=resolution_queries.intended_votes(session, resolution.id),
+        vote_choices=CHOICES,
+        public_path=resolution_path(resolution),
+        **extra,
+    )
+
+
+def _resolver(session: SessionDep) -> StateResolver:
+    return build_resolver(session)
+
+
+@router.get("/resolutions/{resolution_id}/edit")
+def edit_resolution(request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep) -> Response:
+    resolution = _load(session, resolution_id)
+    raw = _form_from(resolution, queries.votes_by_code(session, resolution.id))
+    return _form_page(request, admin, session, None, raw, resolution)
+
+
+@router.post("/resolutions/{resolution_id}/edit")
+def update_resolution(
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    resolution = _load(session, resolution_id)
+    raw = raw_form(form)
+    loaded = form_version(raw.get("version"))
+    entry = service.read_entry(session, raw, resolution.id)
+    if loaded != resolution.version:
+        return _conflict(request, admin, session, entry, raw, resolution, loaded)
+    if entry.errors or first(form, "action") != "save":
+        return _form_page(
+            request, admin, session, entry, raw, resolution, 400 if entry.errors else 200, checked=True
+        )
+    try:
+        service.save_entry(session, admin.actor, entry, resolution, loaded)
+    except service.ConflictError:
+        session.refresh(resolution)
+        return _conflict(request, admin, session, entry, raw, resolution, loaded)
+    except service.SymbolTakenError:
+        entry.errors["symbol"] = "A resolution with this symbol was saved meanwhile."
+        return _form_page(request, admin, session, entry, raw, resolution, 409)
+    return RedirectResponse(f"/admin/resolutions/{resolution.id}?saved=1", 303)
+
+
+def _conflict(
+    request: Request,
+    admin: Any,
+    session: SessionDep,
+    entry: service.Entry,
+    raw: RawForm,
+    resolution: Resolution,
+    loaded: int | None,
+) -> HTMLResponse:
+    """409: show who changed what since the admin loaded the form, keep everything the admin typed, and
+    carry the current version so that saving again deliberately replaces the other change."""
+    events = [
+        (event, changes(event.before_json, event.after_json))
+        for event in queries.audit_for(session, "resolution", str(resolution.id))
+        if loaded is None or _event_version(event.after_json) > loaded
+    ]
+    raw.values["version"] = str(resolution.version)
+    return _form_page(
+        request, admin, session, entry, raw, resolution, 409, conflict={"loaded": loaded, "events": events}
+    )
+
+
+def _event_version(after_json: str | None) -> int:
+    try:
+        value = json.loads(after_json or "{}").get("version", 0)
+    except ValueError:
+        return 0
+    return value if isinstance(value, int) else 0
+
+
+@router.post("/resolutions/{resolution_id}/publish")
+def publish(
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    resolution = _load(session, resolution_id)
+    try:
+        service.set_published(
+            session,
+            admin.actor,
+            resolution,
+            first(form, "publish") == "1",
+            form_version(first(form, "version")),
+        )
+    except service.ConflictError:
+        session.refresh(resolution)
+        return _conflict_page(request, admin, session, resolution)
+    return RedirectResponse(f"/admin/resolutions/{resolution.id}", 303)
+
+
+def _conflict_page(
+    request: Request, admin: AdminDep, session: SessionDep, resolution: Resolution
+) -> Response:
+    """409: another admin saved this resolution after the form was loaded."""
+    return _resolution_page(
+        request,
+        admin,
+        session,
+        resolution,
+        409,
+        notice="Someone changed this resolution meanwhile: check it and try again.",
+    )
+
+
+@router.post("/resolutions/{resolution_id}/delete")
+def delete(
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    resolution = _load(session, resolution_id)
+    if resolution.published:
+        return _resolution_page(
+            request, admin, session, resolution, 400, notice="Only drafts can be deleted: unpublish it first."
+        )
+    try:
+        service.delete_draft(session, admin.actor, resolution, form_version(first(form, "version")))
+    except service.ConflictError:
+        return _conflict_page(request, admin, session, resolution)
+    return RedirectResponse("/admin", 303)
+
+
+@router.post("/resolutions/{resolution_id}/intentions")
+def add_intention(
+    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, form: FormDep
+) -> Response:
+    resolution = _load(session, resolution_id)
+    members = {m.code: m for m in queries.members_on(session, _resolver(session), resolution.adopted_on)}
+    code, intended = first(form, "state"), first(form, "intended")
+    statement, stated_raw = first(form, "statement").strip(), first(form, "stated_on").strip()
+    errors: dict[str, str] = {}
+    if code not in members:
+        errors["state"] = "Choose a state that was a member on the date of the vote."
+    if intended not in {c.value for c in VoteChoice}:
+        errors["intended"] = "Choose the vote the state says it intended."
+    if problem := text_problem(statement, 2000, multiline=True):
+        errors["statement"] = problem
+    elif not statement:
+        errors["statement"] = "Say what the state said, and where (e.g. the meeting record)."
+    stated_on: dt.date | None = None
+    if stated_raw:
+        stated_on, problem = read_date(stated_raw[:20])
+        if problem:
+            errors["stated_on"] = problem
+        elif stated_on is not None and stated_on < resolution.adopted_on:
+            errors["stated_on"] = "A statement about a vote comes after the vote."
+    if errors:
+        typed = {"state": code, "intended": intended, "statement": statement, "stated_on": stated_raw}
+        return _resolution_page(request, admin, session, resolution, 400, errors=errors, typed=typed)
+    service.add_intention(
+        session, admin.actor, resolution, members[code].state_id, VoteChoice(intended), statement, stated_on
+    )
+    return RedirectResponse(f"/admin/resolutions/{resolution.id}#intentions", 303)

@@ -1,0 +1,136 @@
+"""Signing in and out, and the list of signed-in sessions."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.admin.audit import Actor, record
+from app.admin.auth import (
+    AdminDep,
+    AdminOrNone,
+    FormDep,
+    active_sessions,
+    check_password,
+    client_address,
+    end_session,
+    revoke_session,
+    set_signin_cookie,
+    signin_token,
+    start_session,
+    throttle_wait,
+)
+from app.admin.forms import text_problem
+from app.admin.passwords import MAX_LENGTH
+from app.admin.routes.common import first, render, safe_next
+from app.deps import SessionDep
+
+router = APIRouter()
+
+
+# Signing in and out ------------------------------------------------------------------------------------
+
+
+def _login_page(
+    request: Request, status: int, message: str = "", name: str = "", next_: str = "/admin"
+) -> Response:
+    token, new_cookie = signin_token(request)
+    response = render(
+        request,
+        "login.html",
+        None,
+        status,
+        signin_csrf=token,
+        message=message,
+        name=name,
+        next=safe_next(next_),
+    )
+    if new_cookie:
+        set_signin_cookie(request, response, new_cookie)
+    return response
+
+
+@router.get("/login")
+def login_form(
+    request: Request, admin: AdminOrNone, next: Annotated[str, Query(max_length=300)] = "/admin"
+) -> Response:
+    if admin is not None:
+        return RedirectResponse(safe_next(next), 303)
+    return _login_page(request, 200, next_=next)
+
+
+@router.post("/login")
+def login_submit(request: Request, session: SessionDep, form: FormDep) -> Response:
+    name, password, next_ = first(form, "name").strip(), first(form, "password"), first(form, "next")
+    if not name or not password or len(name) > 80 or len(password) > MAX_LENGTH or text_problem(name, 80):
+        return _login_page(request, 400, "Give your account name and password.", name[:80], next_)
+    wait = throttle_wait(session, client_address(request), name)
+    if wait:
+        record(
+            session,
+            Actor(None, name, client_address(request)),
+            "sign_in_refused",
+            "admin_user",
+            name,
+            f"throttled for {wait} s",
+        )
+        minutes = math.ceil(wait / 60)
+        when = f"{wait} seconds" if wait < 60 else f"{minutes} minute{'s' if minutes > 1 else ''}"
+        response = _login_page(request, 429, f"Too many failed sign-ins. Try again in {when}.", name, next_)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = check_password(session, request, name, password)
+    if user is None:
+        return _login_page(request, 400, "Wrong account name or password.", name, next_)
+    response = RedirectResponse(safe_next(next_), 303)
+    start_session(session, request, response, user)
+    record(
+        session,
+        Actor(user.id, user.name, client_address(request)),
+        "sign_in",
+        "admin_user",
+        user.id,
+        user.name,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(admin: AdminDep, session: SessionDep) -> Response:
+    response = RedirectResponse("/admin/login", 303)
+    end_session(session, admin, response)
+    record(session, admin.actor, "sign_out", "admin_user", admin.user_id, admin.name)
+    return response
+
+
+# Sessions ----------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions")
+def sessions(request: Request, admin: AdminDep, session: SessionDep, revoked: str = "") -> Response:
+    """Every account's live sessions (admins are equals: any of them may end a stolen session)."""
+    rows = active_sessions(session)
+    return render(
+        request,
+        "sessions.html",
+        admin,
+        mine=[(s, name) for s, name in rows if s.user_id == admin.user_id],
+        others=[(s, name) for s, name in rows if s.user_id != admin.user_id],
+        revoked=bool(revoked),
+    )
+
+
+@router.post("/sessions/revoke")
+def revoke(admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
+    target = first(form, "session")
+    ended = revoke_session(session, admin.actor, target) if len(target) == 64 else None
+    if ended is None:
+        raise HTTPException(404, "No such session: it may have ended already.")
+    if ended.id == admin.session_id:
+        response = RedirectResponse("/admin/login", 303)
+        end_session(session, admin, response)
+        return response
+    return RedirectResponse("/admin/sessions?revoked=1", 303)
