@@ -11,6 +11,7 @@ from app.models.enums import (
     StateStatus,
     VoteChoice,
 )
+from app.models.report import ErrorReport, ReportStatus
 from app.models.resolution import DataSource, Resolution, ResolutionSubject
 from app.models.series import Series, SeriesMember
 from app.models.state import Membership, State, StateAlias, StateName, Suspension
@@ -24,9 +25,11 @@ __all__ = [
     "Base",
     "DataSource",
     "DecisionKind",
+    "ErrorReport",
     "LoginFailure",
     "Membership",
     "RegionalGroup",
+    "ReportStatus",
     "Resolution",
     "ResolutionSubject",
     "Series",

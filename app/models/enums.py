@@ -70,3 +70,4 @@ class SourceKind(enum.StrEnum):
     VOETEN = "voeten"
     UNDL = "undl"
     ADMIN = "admin"
+    PROVISIONAL = "provisional"  # reviewed records from the day's reports (data/sources/provisional)
