@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.admin.rollcall import DatedName
+from app.admin.symbol_checks import KnownSession
+from app.collation import name_key
 from app.countries.queries import name_on
 from app.ingest.names import StateResolver
 from app.models import (
@@ -17,9 +20,12 @@ from app.models import (
     DataSource,
     DecisionKind,
     LoginFailure,
+    Membership,
     Resolution,
+    SessionKind,
     SourceKind,
     State,
+    StateName,
     Suspension,
     Vote,
     VoteChoice,
@@ -182,7 +188,43 @@ def members_on(session: Session, resolver: StateResolver, day: dt.date) -> list[
     members = [
         Member(state_id, code, state_name, state_id in suspended) for state_id, code, state_name in rows
     ]
-    return sorted(members, key=lambda m: m.name.casefold())
+    return sorted(members, key=lambda m: name_key(m.name))
+
+
+def known_sessions(session: Session) -> dict[tuple[SessionKind, int], KnownSession]:
+    """The special and emergency special sessions recorded, with the date of each one's first vote."""
+    rows = session.execute(
+        select(Resolution.session_kind, Resolution.session_number, func.min(Resolution.adopted_on))
+        .where(Resolution.session_kind != SessionKind.REGULAR)
+        .group_by(Resolution.session_kind, Resolution.session_number)
+    ).all()
+    return {(kind, number): KnownSession(_date(first)) for kind, number, first in rows}
+
+
+def _date(value: dt.date | str) -> dt.date:
+    # SQLite returns MIN over a date column as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def dated_names(session: Session) -> dict[int, list[DatedName]]:
+    """Every seat's names with the periods they were used in. A dissolved state's last name ends with
+    its membership (the reference data leaves it open: Czechoslovakia, the GDR, Yugoslavia)."""
+    ended: dict[int, dt.date | None] = {}
+    for state_id, end in session.execute(
+        select(Membership.state_id, Membership.ended_on).order_by(Membership.admitted_on)
+    ):
+        ended[state_id] = end  # the last period's end (None while a member)
+    out: dict[int, list[DatedName]] = {}
+    for state_id, name, start, end in session.execute(
+        select(StateName.state_id, StateName.name, StateName.valid_from, StateName.valid_to).order_by(
+            StateName.valid_from
+        )
+    ):
+        last_day = ended.get(state_id)
+        if end is None and last_day is not None:
+            end = last_day
+        out.setdefault(state_id, []).append(DatedName(name, start, end))
+    return out
 
 
 def state_labels(session: Session, day: dt.date) -> dict[int, tuple[str, str]]:
@@ -261,4 +303,4 @@ def state_code(session: Session, state_id: int) -> str:
 
 
 def all_states(session: Session) -> list[State]:
-    return sorted(session.scalars(select(State)), key=lambda s: s.name.casefold())
+    return sorted(session.scalars(select(State)), key=lambda s: name_key(s.name))

@@ -95,7 +95,7 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     "No lists found: the text needs headings such as 'In favour:', 'Against:' and "
                     "'Abstaining:'."
                 )
-            matched = match_paste(pasted, resolver, day)
+            matched = match_paste(pasted, resolver, day, queries.dated_names(session))
             for choice, found in matched.understood.items():
                 entry.understood[choice.label] = found
             entry.unmatched = matched.unmatched
@@ -106,6 +106,11 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     + "; ".join(matched.unmatched[:30])
                     + ". Correct the spelling and check again."
                 )
+            if matched.wrong_date:
+                problems.append(
+                    "Not the name of a member on that date (a state the seat no longer stood for): "
+                    + " ".join(matched.wrong_date[:30])
+                )
             if matched.repeated:
                 problems.append("Listed more than once: " + "; ".join(matched.repeated[:30]) + ".")
             if problems:
@@ -114,15 +119,24 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
             for state_id, choice in matched.votes.items():
                 choices[codes[state_id]] = choice.value
             if pasted.totals:
+                # "adopted by 93 votes to 18, with 65 abstentions": fills empty totals, and must agree
+                # with totals typed in the fields.
                 for name, value in zip(
                     ("official_yes", "official_no", "official_abstain"), pasted.totals, strict=True
                 ):
-                    if not raw.values.get(name, "").strip():
+                    typed = raw.values.get(name, "").strip()
+                    if not typed:
                         raw.values[name] = str(value)
+                    elif typed != str(value):
+                        problems.append(
+                            f"The pasted text says {value} where the totals say {typed} "
+                            f"({name.removeprefix('official_').replace('_', '-')}): correct one of them."
+                        )
+                        entry.errors[name] = f"The pasted text says {value}."
             if not problems:
                 raw.values["paste"] = ""  # now in the table below, where it can be corrected
 
-    facts, fact_errors = read_facts(raw)
+    facts, fact_errors = read_facts(raw, queries.known_sessions(session))
     entry.facts = facts
     entry.errors.update(fact_errors)
     votes = {id_of[code]: VoteChoice(c) for code, c in choices.items() if code in id_of}
@@ -130,6 +144,12 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
     if facts is not None:
         member_ids = frozenset(m.state_id for m in members)
         suspended = frozenset(m.state_id for m in members if m.suspended)
+        announced = [v for v in vars(facts.official).values() if v is not None]
+        if members and sum(announced) > len(members):
+            entry.errors.setdefault(
+                "official_yes",
+                f"The totals add up to {sum(announced)}, more than the {len(members)} members on that date.",
+            )
         if facts.adoption is Adoption.WITHOUT_VOTE:
             if votes:
                 table_errors.append("A resolution adopted without a vote has no roll call: clear the table.")
@@ -147,7 +167,7 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     "or say here why they differ: the reason is shown publicly."
                 )
         entry.choices = {labels[s][0]: c.value for s, c in votes.items()}
-        existing = queries.resolution_id_by_symbol(session, facts.symbol)
+        existing = queries.resolution_id_by_symbol(session, facts.symbol) if facts.symbol else None
         if existing is not None and existing != resolution_id:
             entry.errors["symbol"] = "A resolution with this symbol already exists."
     entry.votes = votes

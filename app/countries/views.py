@@ -17,13 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.cards.content import Share, country_share
+from app.collation import name_key
 from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
 from app.ingest.names import fold
-from app.models import RegionalGroup, State, StateStatus, VoteChoice
+from app.models import RegionalGroup, Resolution, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
 from app.resolutions.queries import IntendedVote, intended_votes_of
+from app.resolutions.tally import ShownTally, tally_of
 from app.templating import format_date
 from app.urls import (
     COMPARE_API_PATH,
@@ -526,7 +528,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         predecessors=[
             Link(label=p.name, url=country_path(p.code)) for p in queries.predecessors(session, state)
         ],
-        aliases=sorted({a.alias for a in state.aliases} - {n.name for n in state.names}, key=str.casefold),
+        aliases=sorted({a.alias for a in state.aliases} - {n.name for n in state.names}, key=name_key),
         totals=totals,
         years=_year_rows(m, state, query, peers, where),
         bars=bars,
@@ -633,6 +635,7 @@ class FeedPage(_Context):
     page_url: str
     feed_url: str
     resolution_url: Callable[..., str]
+    tally: Callable[[Resolution], ShownTally]
 
 
 def feed_page(session: Session, state: State, base_url: str) -> FeedPage:
@@ -646,6 +649,7 @@ def feed_page(session: Session, state: State, base_url: str) -> FeedPage:
         page_url=country_path(state.code),
         feed_url=country_feed_path(state.code),
         resolution_url=resolution_path,
+        tally=tally_of(session),
     )
 
 

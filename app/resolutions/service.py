@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.models import Resolution, SessionKind, VoteChoice
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.queries import MemberEntry, RollCallEntry
+from app.resolutions.tally import ShownTally
 from app.symbols import from_roman, to_roman
 
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -161,7 +162,16 @@ LIST_CSV_HEADER = [
     "abstain",
     "non_voting",
     "url",
+    "roll_call_complete",
+    "votes_known",
+    "members",
 ]
+
+
+def roll_call_columns(tally: ShownTally) -> list[object]:
+    """How much of the roll call is known, for CSV rows: the yes/no/abstain columns of an incomplete
+    roll call hold the official totals (non-voting empty where not published)."""
+    return ["yes" if tally.complete else "no", tally.known, tally.members]
 
 
 def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list[list[object]]:
@@ -176,6 +186,14 @@ def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list
         ]
         for e in entries
     ]
+
+
+NOT_KNOWN = "Not known"  # the vote column of a member whose vote an incomplete roll call lacks
+
+
+def unknown_rows(resolution: Resolution, unknown: list[MemberEntry]) -> list[list[object]]:
+    day = resolution.adopted_on.isoformat()
+    return [[resolution.symbol, day, m.code, m.name, m.regional_group.value, NOT_KNOWN] for m in unknown]
 
 
 _DOCUMENT_SYMBOL = re.compile(r"^A/(?:ES-\d+/|S-\d+/)?(?:\d+/)?PV\.\d+")

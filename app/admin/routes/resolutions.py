@@ -14,6 +14,7 @@ from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, raw_form, read_date, text_problem
 from app.admin.routes.common import CHOICES, first, form_version, render
+from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
@@ -180,7 +181,7 @@ def _resolution_page(
         session_label=session_label(resolution),
         shown=display_tally(resolution),
         known=len(votes),
-        votes=sorted(votes.items(), key=lambda kv: names.get(kv[0], kv[0]).casefold()),
+        votes=sorted(votes.items(), key=lambda kv: name_key(names.get(kv[0], kv[0]))),
         names=names,
         members=members,
         history=history,
