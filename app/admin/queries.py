@@ -140,6 +140,10 @@ def resolution_id_by_symbol(session: Session, symbol: str) -> int | None:
     )
 
 
+def resolution_id_by_page_key(session: Session, key: str) -> int | None:
+    return session.scalar(select(Resolution.id).where(Resolution.page_key == key))
+
+
 def recent_resolutions(session: Session, *, drafts_only: bool, limit: int = 30) -> list[Resolution]:
     """Drafts, or what admins entered or changed most recently."""
     query = select(Resolution).where(Resolution.kind == DecisionKind.RESOLUTION)

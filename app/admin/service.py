@@ -34,6 +34,7 @@ from app.models import (
     DecisionKind,
     Resolution,
     ResolutionSubject,
+    SessionKind,
     SourceKind,
     Vote,
     VoteChoice,
@@ -205,6 +206,9 @@ def snapshot(resolution: Resolution, votes: dict[str, str]) -> dict[str, Any]:
         ],
         "roll_call_complete": resolution.roll_call_complete,
         "discrepancy": resolution.discrepancy,
+        "provisional": resolution.provisional,
+        "source_note": resolution.source_note,
+        "page_key": resolution.page_key,
         "published": resolution.published,
         "version": resolution.version,
         "votes": dict(sorted(votes.items())),
@@ -223,6 +227,21 @@ def _admin_source(session: Session) -> DataSource:
         session.add(source)
         session.flush()
     return source
+
+
+def page_key(facts: Facts, n: int = 1) -> str:
+    """The address of a record whose symbol is not yet known: its session and date (ES-11/2026-02-24),
+    with a number after the first on one day (ES-11/2026-02-24/2)."""
+    prefixes = {SessionKind.EMERGENCY_SPECIAL: "ES-", SessionKind.SPECIAL: "S-"}
+    key = f"{prefixes.get(facts.session_kind, '')}{facts.session_number}/{facts.adopted_on.isoformat()}"
+    return key if n == 1 else f"{key}/{n}"
+
+
+def free_page_key(session: Session, facts: Facts) -> str:
+    n = 1
+    while queries.resolution_id_by_page_key(session, page_key(facts, n)) is not None:
+        n += 1
+    return page_key(facts, n)
 
 
 class ConflictError(Exception):
@@ -252,6 +271,8 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
     resolution.tally_abstain, resolution.tally_non_voting = abstain, non_voting
     resolution.roll_call_complete = facts.roll_call_complete
     resolution.discrepancy = facts.discrepancy
+    resolution.provisional = facts.provisional
+    resolution.source_note = facts.source_note
     kept = [s for s in resolution.subjects if s.term in facts.subjects]
     have = {s.term for s in kept}
     resolution.subjects = kept + [
@@ -261,6 +282,25 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
     ]
     payload = [repr(facts), sorted((k, v.value) for k, v in votes.items())]
     resolution.content_hash = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+def write_entry(session: Session, resolution: Resolution, entry: Entry, source_id: int) -> None:
+    """Write a checked form into a resolution (new or loaded) with its roll call; flushed, not audited.
+    Shared by the admin's save and the import of provisional records (app.ingest.provisional)."""
+    facts = entry.facts
+    assert facts is not None
+    resolution.source_id = source_id
+    _apply(resolution, facts, entry.votes)
+    if resolution.page_key is None and not facts.symbol:
+        resolution.page_key = free_page_key(session, facts)
+    session.add(resolution)
+    session.flush()
+    queries.delete_votes(session, resolution.id)
+    if entry.votes:
+        session.execute(
+            insert(Vote),
+            [{"resolution_id": resolution.id, "state_id": s, "choice": c} for s, c in entry.votes.items()],
+        )
 
 
 def refresh_public(session: Session, resolution_id: int, before: GroupingKey, after: GroupingKey) -> None:
@@ -296,22 +336,12 @@ def save_entry(
         )
     try:
         with session.begin_nested():
-            source_id = _admin_source(session).id
             if resolution is None:
-                resolution = Resolution(kind=DecisionKind.RESOLUTION, published=False, subjects=[])
-            resolution.source_id = source_id
-            _apply(resolution, facts, entry.votes)
-            session.add(resolution)
-            session.flush()
-            queries.delete_votes(session, resolution.id)
-            if entry.votes:
-                session.execute(
-                    insert(Vote),
-                    [
-                        {"resolution_id": resolution.id, "state_id": s, "choice": c}
-                        for s, c in entry.votes.items()
-                    ],
+                # A draft: published_at is set when it is first published (what "new" is ordered by).
+                resolution = Resolution(
+                    kind=DecisionKind.RESOLUTION, published=False, published_at=None, subjects=[]
                 )
+            write_entry(session, resolution, entry, _admin_source(session).id)
             record(
                 session,
                 actor,
@@ -341,6 +371,8 @@ def set_published(
     try:
         with session.begin_nested():
             resolution.published = published
+            if published and resolution.published_at is None:
+                resolution.published_at = utcnow()
             session.flush()
             record(
                 session,

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import refresh_planner_statistics
+from app.ingest import provisional
 from app.ingest.load import DecisionWriter
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Preparer
+from app.ingest.provisional import ProvisionalResult
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import discover
 from app.models import State
@@ -47,10 +49,12 @@ class ImportSummary:
     flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
     duplicate_names: int = 0
     outside_membership: Counter[str] = field(default_factory=Counter)
+    provisional: ProvisionalResult = field(default_factory=ProvisionalResult)
 
     @property
     def changed_anything(self) -> bool:
-        return any((self.states_added, self.states_changed, self.resolutions_added, self.resolutions_changed))
+        changed = (self.states_added, self.states_changed, self.resolutions_added, self.resolutions_changed)
+        return any(changed) or self.provisional.changed_anything
 
 
 def import_paths(
@@ -62,7 +66,8 @@ def import_paths(
     """
     report = reporter or Reporter()
     report.stage("Reading files")
-    inputs = discover(paths)
+    record_files, paths = provisional.split_paths(paths)
+    inputs = discover(paths) if paths or not record_files else []
     reference = load_reference(reference_path)
     report.stage("Member states")
     synced = sync_states(session, reference)
@@ -76,7 +81,11 @@ def import_paths(
         preparer.finish()
         report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
-    changed = any((written.added, written.changed, states_added, states_changed))
+    report.stage("Provisional records")
+    recorded = provisional.ProvisionalResult()
+    provisional.import_files(session, record_files, recorded)
+    provisional.replace_provisional(session, recorded)
+    changed = any((written.added, written.changed, states_added, states_changed, recorded.changed_anything))
     report.stage("Search index")
     rebuild_search_index(session, skip_if_filled=not changed)
     report.stage("Series of recurring resolutions")
@@ -85,7 +94,7 @@ def import_paths(
         report.stage("Planner statistics")
         refresh_planner_statistics(session)
     return ImportSummary(
-        files=[str(item.path) for item in inputs],
+        files=[str(item.path) for item in inputs] + [str(path) for path in record_files],
         states_added=states_added,
         states_changed=states_changed,
         states_kept=synced.kept,
@@ -98,4 +107,5 @@ def import_paths(
         flagged=preparer.flagged,
         duplicate_names=preparer.duplicate_names,
         outside_membership=preparer.outside_membership,
+        provisional=recorded,
     )

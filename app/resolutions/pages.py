@@ -15,7 +15,7 @@ from app.models import Resolution
 from app.resolutions import queries, views
 from app.symbols import normalize_symbol
 from app.templating import get_templates
-from app.urls import resolution_path, symbol_path
+from app.urls import page_name, resolution_path, symbol_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -94,7 +94,7 @@ def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) ->
     resolution = _find(session, symbol)
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
-    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + "_groups.csv"
+    filename = page_name(resolution).replace("/", "_").replace(" ", "_") + "_groups.csv"
     return _csv(views.groups_csv(session, resolution), filename)
 
 
@@ -103,7 +103,7 @@ def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Respon
     resolution = _find(session, symbol)
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
-    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + ".csv"
+    filename = page_name(resolution).replace("/", "_").replace(" ", "_") + ".csv"
     return _csv(views.roll_call_csv(session, resolution), filename)
 
 
@@ -112,7 +112,7 @@ def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
     found = _find(session, symbol)
     if found is None:
         return _symbol_not_found(request, session, symbol)
-    if symbol != found.symbol:
+    if symbol != page_name(found):
         # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite.
         return RedirectResponse(resolution_path(found), status_code=301)
     return _render(request, "resolutions/detail.html", views.resolution_page(session, found))

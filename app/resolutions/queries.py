@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.pagination import PageParams
 from app.resolutions import search
+from app.urls import PAGE_KEY_PREFIX
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,17 @@ def get_resolution(session: Session, symbol: str, *, include_drafts: bool = Fals
     """The adoption record of a resolution by its UN symbol."""
     if search.has_control_chars(symbol):
         return None
+    # A record whose symbol was not known when it was entered is found by its page key (app.urls), also
+    # once the symbol is known.
+    found = (
+        Resolution.page_key == symbol.removeprefix(PAGE_KEY_PREFIX)
+        if symbol.startswith(PAGE_KEY_PREFIX)
+        else Resolution.symbol == symbol
+    )
     query = (
         select(Resolution)
         .options(selectinload(Resolution.subjects))
-        .where(Resolution.symbol == symbol, Resolution.kind == DecisionKind.RESOLUTION)
+        .where(found, Resolution.kind == DecisionKind.RESOLUTION)
     )
     if not include_drafts:
         query = query.where(Resolution.published.is_(True))
