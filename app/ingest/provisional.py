@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.admin.audit import Actor, record
 from app.admin.record_file import RecordFileError, is_record_file, read_records
@@ -118,7 +118,9 @@ def _write(
     assert entry.facts is not None
     key = key or page_key(entry.facts)
     fingerprint = _fingerprint(entry)
-    row = session.scalar(select(Resolution).where(Resolution.page_key == key))
+    row = session.scalar(
+        select(Resolution).options(selectinload(Resolution.subjects)).where(Resolution.page_key == key)
+    )
     if row is not None and (not row.provisional or row.symbol):
         return  # the official record has replaced it (or an admin gave it its symbol)
     if row is not None and row.imported_hash == fingerprint:
@@ -174,9 +176,9 @@ def replace_provisional(session: Session, result: ProvisionalResult) -> None:
     """Give each provisional record the official record of the same vote, if an import has brought it."""
     pending = list(
         session.scalars(
-            select(Resolution).where(
-                Resolution.provisional.is_(True), Resolution.kind == DecisionKind.RESOLUTION
-            )
+            select(Resolution)
+            .options(selectinload(Resolution.subjects))
+            .where(Resolution.provisional.is_(True), Resolution.kind == DecisionKind.RESOLUTION)
         )
     )
     for row in pending:
@@ -221,7 +223,7 @@ def _replace(session: Session, row: Resolution, official: Resolution, result: Pr
         setattr(row, name, value)
     row.provisional = False
     session.flush()
-    session.expire(row, ["subjects"])
+    session.refresh(row, ["subjects"])  # moved over from the official row above
     label = f"{row.page_key or row.id} -> {row.symbol} ({symbol_path(row.symbol)})"
     result.replaced.append(label)
     record(

@@ -85,6 +85,7 @@ class ResolutionFilters:
     topic: str = ""  # one of Voeten's issue categories
     subject: str = ""  # a UNBIS thesaurus term, matched whole and without regard to case
     max_margin: int | None = None  # |yes - no| of a recorded vote
+    on: dt.date | None = None  # the day of the vote (a search for "24 February 2026")
     # "relevance" orders by search rank when there is a query, newest first otherwise.
     sort: SortOrder = "relevance"
 
@@ -260,6 +261,8 @@ def _filtered(filters: ResolutionFilters) -> Select[Resolution]:
         query = query.where(Resolution.adopted_on >= dt.date(filters.year_from, 1, 1))
     if filters.year_to is not None:
         query = query.where(Resolution.adopted_on <= dt.date(filters.year_to, 12, 31))
+    if filters.on is not None:
+        query = query.where(Resolution.adopted_on == filters.on)
     if filters.topic:
         query = query.where(_subject_filter(TOPIC_VOCABULARY, filters.topic))
     if filters.subject:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import re
@@ -129,6 +130,22 @@ def parse_session(text: str) -> tuple[SessionKind, int] | None:
     else:
         return None
     return (kind, number) if 1 <= number <= 200 else None
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d/%m/%Y")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A date as people write it in a search box (2026-02-24, 24 February 2026, February 24, 2026)."""
+    text = " ".join(text.split())
+    if not 8 <= len(text) <= 20:
+        return None
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def nearest_symbols(wanted: str, candidates: list[str], limit: int = 5) -> list[str]:

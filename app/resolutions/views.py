@@ -77,18 +77,22 @@ class ListQuery(BaseModel):
 
     def filters(self) -> ResolutionFilters:
         parsed = service.parse_session(self.session) if self.session else None
+        # A search for a date ("2026-02-24", "24 February 2026") finds the votes of that day, whose
+        # records carry no date in their words: a provisional record has no symbol to search for.
+        day = service.parse_day(self.q)
         adoption = {"recorded": Adoption.RECORDED_VOTE, "without": Adoption.WITHOUT_VOTE}.get(self.adoption)
         return ResolutionFilters(
             session=parsed[1] if parsed else None,
             session_kind=parsed[0] if parsed else None,
             year_from=self.year_from,
             year_to=self.year_to,
-            q=self.q,
+            q="" if day else self.q,
+            on=day,
             topic=self.topic,
             subject=self.subject,
             adoption=adoption,
             max_margin=self.margin,
-            sort=self.sort or ("relevance" if self.q else "date"),
+            sort=self.sort or ("relevance" if self.q and not day else "date"),
         )
 
     def params(self, **changes: object) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.admin import queries, service
+from app.admin import queries, record_file, service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, raw_form, read_date, text_problem
@@ -66,30 +66,6 @@ def find_resolution(
 
 def _blank_form() -> RawForm:
     return RawForm(values={"adoption": "recorded_vote", "roll_call_complete": "1"}, choices={})
-
-
-def _form_from(resolution: Resolution, votes: dict[str, VoteChoice]) -> RawForm:
-    def n(v: int | None) -> str:
-        return "" if v is None else str(v)
-
-    values = {
-        "symbol": resolution.symbol,
-        "title": resolution.title,
-        "adopted_on": resolution.adopted_on.isoformat(),
-        "meeting_record": resolution.meeting_record,
-        "draft_symbol": resolution.draft_symbol,
-        "agenda_item": resolution.agenda_item,
-        "subjects": "\n".join(sorted({s.term for s in resolution.subjects})),
-        "adoption": resolution.adoption.value,
-        "official_yes": n(resolution.official_yes),
-        "official_no": n(resolution.official_no),
-        "official_abstain": n(resolution.official_abstain),
-        "official_non_voting": n(resolution.official_non_voting),
-        "roll_call_complete": "1" if resolution.roll_call_complete else "",
-        "discrepancy": resolution.discrepancy,
-        "version": str(resolution.version),
-    }
-    return RawForm(values=values, choices={code: c.value for code, c in votes.items()})
 
 
 def _form_page(
@@ -199,8 +175,24 @@ def _resolver(session: SessionDep) -> StateResolver:
 @router.get("/resolutions/{resolution_id}/edit")
 def edit_resolution(request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep) -> Response:
     resolution = _load(session, resolution_id)
-    raw = _form_from(resolution, queries.votes_by_code(session, resolution.id))
+    raw = record_file.form_values(resolution, queries.votes_by_code(session, resolution.id))
     return _form_page(request, admin, session, None, raw, resolution)
+
+
+@router.get("/resolutions/{resolution_id}/export.toml")
+def export_resolution(resolution_id: RowId, admin: AdminDep, session: SessionDep) -> Response:
+    """The record as a file in the form's shape (app/admin/record_file.py), which ``unga import`` reads:
+    how a provisional record entered here goes into data/sources/provisional for review."""
+    resolution = _load(session, resolution_id)
+    raw = record_file.form_values(resolution, queries.votes_by_code(session, resolution.id))
+    name = (
+        (resolution.symbol or resolution.page_key or str(resolution.id)).replace("/", "_").replace(" ", "_")
+    )
+    return Response(
+        record_file.to_toml([(raw, resolution.page_key)]),
+        media_type="application/toml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.toml"'},
+    )
 
 
 @router.post("/resolutions/{resolution_id}/edit")
