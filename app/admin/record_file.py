@@ -117,12 +117,16 @@ def _record(number: int, item: Any) -> FileRecord:
     return FileRecord(number, RawForm(values=values, choices=dict(votes)), page_key)
 
 
-def form_values(resolution: Resolution, votes: dict[str, VoteChoice]) -> RawForm:
-    """A stored resolution as its form would show it (also what an export writes)."""
+def form_values(
+    resolution: Resolution, votes: dict[str, VoteChoice], subjects: list[str] | None = None
+) -> RawForm:
+    """A stored resolution as its form would show it (also what an export writes). ``subjects``: its
+    terms, where its subjects relationship is not loaded."""
 
     def n(v: int | None) -> str:
         return "" if v is None else str(v)
 
+    terms = set(subjects) if subjects is not None else {s.term for s in resolution.subjects}
     values = {
         "symbol": resolution.symbol,
         "session": "" if resolution.symbol else session_code(resolution),
@@ -131,7 +135,7 @@ def form_values(resolution: Resolution, votes: dict[str, VoteChoice]) -> RawForm
         "meeting_record": resolution.meeting_record,
         "draft_symbol": resolution.draft_symbol,
         "agenda_item": resolution.agenda_item,
-        "subjects": "\n".join(sorted({s.term for s in resolution.subjects})),
+        "subjects": "\n".join(sorted(terms)),
         "adoption": resolution.adoption.value,
         "official_yes": n(resolution.official_yes),
         "official_no": n(resolution.official_no),

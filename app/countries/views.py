@@ -255,6 +255,28 @@ class NameRow(BaseModel):
     valid_to: dt.date | None
 
 
+class SuspensionRow(BaseModel):
+    """A period in which the state could not vote (Article 19 arrears, a credentials decision)."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None
+    note: str
+
+
+def name_rows(state: State) -> list[NameRow]:
+    """The state's names; a dissolved state's last name ends with its membership, not "today"
+    (the reference data leaves the last name of Czechoslovakia, the GDR or Yugoslavia open)."""
+    ended = [m.ended_on for m in state.memberships if m.ended_on is not None]
+    dissolved = (
+        bool(ended) and len(ended) == len(state.memberships) and state.status is not StateStatus.MEMBER
+    )
+    last_day = max(ended) if dissolved else None
+    return [
+        NameRow(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to or last_day)
+        for n in sorted(state.names, key=lambda n: n.valid_from)
+    ]
+
+
 class MembershipRow(BaseModel):
     admitted_on: dt.date
     ended_on: dt.date | None
@@ -322,6 +344,7 @@ class CountryPage(_Context):
     status: str
     group: str
     names: list[NameRow]
+    suspensions: list[SuspensionRow]  # shown on the page: the API has carried them all along
     memberships: list[MembershipRow]
     predecessors: list[Link]
     aliases: list[str]
@@ -514,7 +537,11 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         state=state,
         status=STATUS_LABELS[state.status],
         group=_group_label(state.regional_group),
-        names=[NameRow(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to) for n in state.names],
+        names=name_rows(state),
+        suspensions=[
+            SuspensionRow(starts_on=s.starts_on, ends_on=s.ends_on, note=s.note)
+            for s in sorted(state.suspensions, key=lambda s: s.starts_on)
+        ],
         memberships=[
             MembershipRow(
                 admitted_on=m.admitted_on,

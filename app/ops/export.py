@@ -31,6 +31,8 @@ from typing import Any, TextIO
 import tomli_w
 from sqlalchemy.orm import Session
 
+from app.admin.forms import RawForm
+from app.admin.record_file import form_values, to_toml
 from app.ingest.names import fold
 from app.ingest.voeten import (
     ISSUE_COLUMNS,
@@ -48,6 +50,7 @@ ROLL_CALLS_FILE = Path("voeten") / "un_roll_calls.csv.gz"
 VOTES_FILE = Path("voeten") / "un_votes.csv.gz"
 ISSUES_FILE = Path("voeten") / "un_roll_call_issues.csv.gz"
 STATES_FILE = Path("states.toml")
+PROVISIONAL_FILE = Path("provisional") / "records.toml"  # records with no symbol yet: the admin form's shape
 VOETEN_ISSUE = "Voeten issue"
 # Keyed by the one-letter codes the vote table holds (VoteChoice values).
 _LISTS: dict[str, str] = {
@@ -71,6 +74,7 @@ class ExportSummary:
     votes: int = 0
     drafts_skipped: int = 0
     not_exported: list[str] = field(default_factory=list)  # decisions no open format can carry
+    provisional: int = 0  # records written in the admin form's shape (app.admin.record_file)
 
 
 def export_all(session: Session, folder: Path) -> ExportSummary:
@@ -86,6 +90,8 @@ def export_all(session: Session, folder: Path) -> ExportSummary:
     summary.states = len(states)
     spellings = _spellings(states)
     subjects = queries.subjects_by_resolution(session)
+    codes = {state.id: state.code for state in states}
+    provisional: list[tuple[RawForm, str | None]] = []
     with ExitStack() as files:
         dgacm = files.enter_context(_gzip_text(folder / DGACM_FILE))
         roll_calls, votes, issues = (
@@ -100,6 +106,11 @@ def export_all(session: Session, folder: Path) -> ExportSummary:
                 summary.drafts_skipped += 1
                 continue
             terms = subjects.get(resolution.id, [])
+            if source is SourceKind.PROVISIONAL or (resolution.page_key and not resolution.symbol):
+                votes_by_code = {codes[state_id]: VoteChoice(choice) for state_id, choice in roll_call}
+                raw = form_values(resolution, votes_by_code, [term for _, term in terms])
+                provisional.append((raw, resolution.page_key))
+                continue
             if source is not SourceKind.VOETEN and _fits_dgacm(resolution):
                 line = _dgacm_line(resolution, terms, roll_call, spellings)
                 dgacm.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -124,6 +135,10 @@ def export_all(session: Session, folder: Path) -> ExportSummary:
                         issues.writerow((resolution.voeten_rcid, "", term))
             if source is not SourceKind.VOETEN:
                 summary.votes += sum(1 for _, choice in roll_call if choice in _LISTS)
+    if provisional:
+        (folder / PROVISIONAL_FILE).parent.mkdir(exist_ok=True)
+        (folder / PROVISIONAL_FILE).write_text(to_toml(provisional), encoding="utf-8")
+        summary.provisional = len(provisional)
     return summary
 
 

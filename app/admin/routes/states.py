@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -11,17 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.admin import queries, service
+from app.admin import queries, service, state_forms
 from app.admin import states as states_service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
-from app.admin.forms import read_state_date, text_problem
 from app.admin.routes.common import first, form_version, render
 from app.config import get_settings
 from app.deps import RowId, SessionDep
 from app.ingest.errors import IngestError
 from app.ingest.reference import load_reference
-from app.models import RegionalGroup
 
 router = APIRouter()
 
@@ -29,7 +25,7 @@ router = APIRouter()
 # Member states -----------------------------------------------------------------------------------------
 
 
-GROUPS = [g for g in RegionalGroup if g is not RegionalGroup.NONE]
+GROUPS = state_forms.GROUPS
 
 
 @router.get("/states")
@@ -39,27 +35,8 @@ def states(request: Request, admin: AdminDep, session: SessionDep) -> Response:
 
 @router.post("/states")
 def add_state(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
-    typed = {key: first(form, key).strip() for key in ("code", "name", "iso2", "group", "admitted_on")}
-    errors: dict[str, str] = {}
-    for key, value in typed.items():
-        if problem := text_problem(value, 120):
-            errors[key] = problem
-    code, name, iso2 = typed["code"].upper(), " ".join(typed["name"].split()), typed["iso2"].upper()
-    if "code" not in errors and not re.fullmatch(r"[A-Z]{3}", code):
-        errors["code"] = "Three letters: the ISO 3166-1 alpha-3 code."
-    elif "code" not in errors and queries.state_by_code(session, code) is not None:
-        errors["code"] = "A state with this code exists already."
-    if "name" not in errors and not name:
-        errors["name"] = "Give the name as the UN writes it."
-    if "iso2" not in errors and iso2 and not re.fullmatch(r"[A-Z]{2}", iso2):
-        errors["iso2"] = "Two letters, or leave it empty."
-    group = next((g for g in GROUPS if g.value == typed["group"]), None)
-    if group is None:
-        errors["group"] = "Choose the regional group."
-    admitted_on, problem = read_state_date(typed["admitted_on"])
-    if problem:
-        errors["admitted_on"] = problem
-    if errors or group is None or admitted_on is None:
+    read = state_forms.new_state_form(session, form)
+    if read.values is None:
         return render(
             request,
             "states.html",
@@ -67,11 +44,12 @@ def add_state(request: Request, admin: AdminDep, session: SessionDep, form: Form
             400,
             states=queries.all_states(session),
             groups=GROUPS,
-            typed=typed,
-            errors=errors,
+            typed=read.typed,
+            errors=read.errors,
         )
-    states_service.add_state(session, admin.actor, code, name, iso2, group, admitted_on)
-    return RedirectResponse(f"/admin/states/{code}", 303)
+    v = read.values
+    states_service.add_state(session, admin.actor, v.code, v.name, v.iso2, v.group, v.admitted_on)
+    return RedirectResponse(f"/admin/states/{v.code}", 303)
 
 
 def _state_page(
@@ -102,54 +80,7 @@ def state_page(request: Request, code: str, admin: AdminDep, session: SessionDep
     return _state_page(request, admin, session, code)
 
 
-STATE_FIELDS = (
-    "name",
-    "valid_from",
-    "valid_to",
-    "admitted_on",
-    "ended_on",
-    "successor",
-    "note",
-    "starts_on",
-    "ends_on",
-)
 ROW_KINDS = {"names": "name", "memberships": "membership", "suspensions": "suspension"}
-
-
-def _state_form(form: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
-    """The member-state form fields as typed, and a message for each that no field may hold."""
-    typed = {key: first(form, key) for key in STATE_FIELDS}
-    errors: dict[str, str] = {}
-    for key, value in typed.items():
-        if problem := text_problem(value, 2000 if key == "note" else 120, multiline=key == "note"):
-            errors[key] = problem
-    return typed, errors
-
-
-def _state_date(typed: dict[str, str], key: str, errors: dict[str, str], *, required: bool) -> dt.date | None:
-    day, problem = read_state_date(typed[key], required=required)
-    if problem and key not in errors:
-        errors[key] = problem
-    return day
-
-
-def _suspension_dates(typed: dict[str, str], errors: dict[str, str]) -> tuple[dt.date | None, dt.date | None]:
-    """A suspension's dates; its note (reason and source) is required."""
-    starts_on = _state_date(typed, "starts_on", errors, required=True)
-    ends_on = _state_date(typed, "ends_on", errors, required=False)
-    if not typed["note"].strip() and "note" not in errors:
-        errors["note"] = "Give the reason and the source (e.g. Article 19, A/80/xxx)."
-    return starts_on, ends_on
-
-
-def _successor(session: SessionDep, typed: dict[str, str], errors: dict[str, str]) -> Any:
-    code = typed["successor"].strip().upper()
-    if not code or "successor" in errors:
-        return None
-    successor = queries.state_by_code(session, code)
-    if successor is None:
-        errors["successor"] = "No state with that code."
-    return successor
 
 
 def _state_or_404(session: SessionDep, code: str) -> Any:
@@ -171,9 +102,14 @@ def _state_outcome(
 ) -> Response:
     """Run a checked change, then redirect; or show the state page again with what the admin typed:
     400 with the errors, 409 if someone changed the state since the form was loaded."""
+    contradicted: dict[str, str] = {}
     if not errors and apply is not None:
         try:
             apply()
+        except states_service.VotesContradictedError as exc:
+            # Refused with the votes it contradicts; the form now offers to resolve them explicitly.
+            errors[exc.field] = exc.message
+            contradicted = {"form": form_id, "label": exc.resolution}
         except states_service.StateChangeError as exc:
             errors[exc.field] = exc.message
         except states_service.MissingRowError:
@@ -183,7 +119,17 @@ def _state_outcome(
             return _state_conflict(request, admin, session, code, form_id, typed)
         else:
             return RedirectResponse(f"/admin/states/{code}", 303)
-    return _state_page(request, admin, session, code, 400, errors=errors, typed=typed, open_form=form_id)
+    return _state_page(
+        request,
+        admin,
+        session,
+        code,
+        400,
+        errors=errors,
+        typed=typed,
+        open_form=form_id,
+        contradicted=contradicted,
+    )
 
 
 def _state_conflict(
@@ -224,37 +170,33 @@ def change_state(
 ) -> Response:
     """Add a name, end the membership, or add a suspension."""
     state = _state_or_404(session, code)
-    if change not in {"name", "membership-end", "suspension"}:
-        raise HTTPException(404, "No such change.")
-    typed, errors = _state_form(form)
-    version, note, actor = form_version(first(form, "version")), typed["note"].strip(), admin.actor
+    version, actor = form_version(first(form, "version")), admin.actor
     apply: Callable[[], None] | None = None
+    read: state_forms.FormResult[Any]
     if change == "name":
-        name = " ".join(typed["name"].split())
-        valid_from = _state_date(typed, "valid_from", errors, required=True)
-        if not name and "name" not in errors:
-            errors["name"] = "Give the new name as the UN writes it."
-        if valid_from is not None:
-            apply = partial(states_service.add_name, session, actor, state, version, name, valid_from)
+        read = names = state_forms.name_form(form, new=True)
+        if (n := names.values) is not None:
+            apply = partial(states_service.add_name, session, actor, state, version, n.name, n.valid_from)
     elif change == "membership-end":
-        ended_on = _state_date(typed, "ended_on", errors, required=True)
-        successor = _successor(session, typed, errors)
-        if not note and "note" not in errors:
-            errors["note"] = "Say what happened (e.g. dissolution, merger), with its source."
-        if ended_on is not None:
+        read = ending = state_forms.membership_form(session, form, ending=True)
+        if (m := ending.values) is not None and m.ended_on is not None:
             apply = partial(
-                states_service.end_membership, session, actor, state, version, ended_on, successor, note
-            )
+                states_service.end_membership,
+                session, actor, state, version, m.ended_on, m.successor, m.note, resolve=ending.resolve,
+            )  # fmt: skip
+    elif change == "suspension":
+        read = suspension = state_forms.suspension_form(form)
+        if (s := suspension.values) is not None:
+            apply = partial(
+                states_service.add_suspension,
+                session, actor, state, version, s.starts_on, s.ends_on, s.note, resolve=suspension.resolve,
+            )  # fmt: skip
     else:
-        starts_on, ends_on = _suspension_dates(typed, errors)
-        if starts_on is not None:
-            apply = partial(
-                states_service.add_suspension, session, actor, state, version, starts_on, ends_on, note
-            )
-    return _state_outcome(request, admin, session, code, change, typed, errors, apply)
+        raise HTTPException(404, "No such change.")
+    return _state_outcome(request, admin, session, code, change, read.typed, read.errors, apply)
 
 
-REMOVERS = {
+REMOVERS: dict[str, Callable[..., None]] = {
     "names": states_service.remove_name,
     "memberships": states_service.remove_membership,
     "suspensions": states_service.remove_suspension,
@@ -313,42 +255,44 @@ def change_state_row(
         raise HTTPException(404, "No such change.")
     version, actor, form_id = form_version(first(form, "version")), admin.actor, f"{kind}-{row_id}"
     if verb == "remove":
-        apply = partial(REMOVERS[kind], session, actor, state, version, row_id)
+        # Removing a membership may leave votes outside membership: the admin may say to remove them.
+        resolve = (
+            {"resolve": first(form, "contradicted") == states_service.RESOLVE}
+            if kind == "memberships"
+            else {}
+        )
+        apply = partial(REMOVERS[kind], session, actor, state, version, row_id, **resolve)
         return _state_outcome(request, admin, session, code, form_id, {}, {}, apply)
-    typed, errors = _state_form(form)
-    note = typed["note"].strip()
     edit: Callable[[], None] | None = None
+    read: state_forms.FormResult[Any]
     if kind == "names":
-        name = " ".join(typed["name"].split())
-        valid_from = _state_date(typed, "valid_from", errors, required=True)
-        valid_to = _state_date(typed, "valid_to", errors, required=False)
-        if not name and "name" not in errors:
-            errors["name"] = "Give the name as the UN writes it."
-        if valid_from is not None:
+        read = names = state_forms.name_form(form, new=False)
+        if (n := names.values) is not None:
             edit = partial(
-                states_service.edit_name, session, actor, state, version, row_id, name, valid_from, valid_to
-            )
-    elif kind == "memberships":
-        admitted_on = _state_date(typed, "admitted_on", errors, required=True)
-        ended_on = _state_date(typed, "ended_on", errors, required=False)
-        successor = _successor(session, typed, errors)
-        if admitted_on is not None:
-            edit = partial(
-                states_service.edit_membership,
-                session, actor, state, version, row_id, admitted_on, ended_on, successor, note,
-            )  # fmt: skip
-    else:
-        starts_on, ends_on = _suspension_dates(typed, errors)
-        if starts_on is not None:
-            edit = partial(
-                states_service.edit_suspension,
+                states_service.edit_name,
                 session,
                 actor,
                 state,
                 version,
                 row_id,
-                starts_on,
-                ends_on,
-                note,
+                n.name,
+                n.valid_from,
+                n.valid_to,
             )
-    return _state_outcome(request, admin, session, code, form_id, typed, errors, edit)
+    elif kind == "memberships":
+        read = period = state_forms.membership_form(session, form, ending=False)
+        if (m := period.values) is not None and m.admitted_on is not None:
+            edit = partial(
+                states_service.edit_membership,
+                session, actor, state, version, row_id, m.admitted_on, m.ended_on, m.successor, m.note,
+                resolve=period.resolve,
+            )  # fmt: skip
+    else:
+        read = suspension = state_forms.suspension_form(form)
+        if (s := suspension.values) is not None:
+            edit = partial(
+                states_service.edit_suspension,
+                session, actor, state, version, row_id, s.starts_on, s.ends_on, s.note,
+                resolve=suspension.resolve,
+            )  # fmt: skip
+    return _state_outcome(request, admin, session, code, form_id, read.typed, read.errors, edit)
