@@ -247,6 +247,7 @@ class TestIntentionsPublishDelete:
         self, admin_client: TestClient, client: TestClient, db: Session
     ) -> None:
         resolution = _entered(admin_client, db)
+        resolution_id = resolution.id
         page = f"/admin/resolutions/{resolution.id}"
         post_form(admin_client, f"{page}/publish", {"publish": "1", "version": "1"}, page=page)
         assert client.get("/api/resolutions/A/RES/ES-11/7").status_code == 200
@@ -259,7 +260,9 @@ class TestIntentionsPublishDelete:
         actions = [
             e.action
             for e in db.scalars(
-                select(AuditEvent).where(AuditEvent.entity == "resolution").order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(AuditEvent.entity == "resolution", AuditEvent.entity_id == str(resolution_id))
+                .order_by(AuditEvent.id)
             )
         ]
         assert actions == ["create", "publish", "unpublish", "delete"]
@@ -274,7 +277,7 @@ class TestAuditPages:
         rows = page.select(".audit-table tbody tr")
         actions = [r.select("td")[2].get_text() for r in rows]
         assert actions[:2] == ["create", "sign_in"]
-        filtered = soup(admin_client.get("/admin/audit?action=create&entity=resolution"))
+        filtered = soup(admin_client.get("/admin/audit?action=create&entity=resolution&actor=ada"))
         assert [
             r.select("td")[3].get_text(" ", strip=True) for r in filtered.select(".audit-table tbody tr")
         ] == [f"resolution {resolution.id} A/RES/ES-11/7"]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.admin import queries, record_file, service
+from app.admin import merge, queries, record_file, service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, raw_form, read_date, text_problem
@@ -76,8 +76,10 @@ def _form_page(
     raw: RawForm,
     resolution: Resolution | None,
     status: int = 200,
+    base: str = "",
     **extra: Any,
 ) -> HTMLResponse:
+    """The resolution form; ``base``: what an edit form was loaded with (carried for a merge)."""
     members = entry.members if entry else []
     if entry is None:
         day, _ = read_date(raw.get("adopted_on"))
@@ -99,6 +101,7 @@ def _form_page(
         vote_choices=CHOICES,
         entry=entry,
         errors=entry.errors if entry else {},
+        base=base,
         **extra,
     )
 
@@ -133,9 +136,15 @@ def _load(session: SessionDep, resolution_id: int) -> Resolution:
 
 @router.get("/resolutions/{resolution_id}")
 def show_resolution(
-    request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep, saved: str = ""
+    request: Request,
+    resolution_id: RowId,
+    admin: AdminDep,
+    session: SessionDep,
+    saved: str = "",
+    merged: str = "",
 ) -> Response:
-    return _resolution_page(request, admin, session, _load(session, resolution_id), saved=bool(saved))
+    resolution = _load(session, resolution_id)
+    return _resolution_page(request, admin, session, resolution, saved=bool(saved), merged=bool(merged))
 
 
 def _resolution_page(
@@ -176,7 +185,7 @@ def _resolver(session: SessionDep) -> StateResolver:
 def edit_resolution(request: Request, resolution_id: RowId, admin: AdminDep, session: SessionDep) -> Response:
     resolution = _load(session, resolution_id)
     raw = record_file.form_values(resolution, queries.votes_by_code(session, resolution.id))
-    return _form_page(request, admin, session, None, raw, resolution)
+    return _form_page(request, admin, session, None, raw, resolution, 200, merge.encode(merge.state_of(raw)))
 
 
 @router.get("/resolutions/{resolution_id}/export.toml")
@@ -201,23 +210,40 @@ def update_resolution(
 ) -> Response:
     resolution = _load(session, resolution_id)
     raw = raw_form(form)
+    base = first(form, "base")
     loaded = form_version(raw.get("version"))
-    entry = service.read_entry(session, raw, resolution.id)
+    taken: list[str] = []
     if loaded != resolution.version:
-        return _conflict(request, admin, session, entry, raw, resolution, loaded)
+        # Saved meanwhile by someone else: merge field by field against what this form was loaded with.
+        loaded_state = merge.decode(base)
+        if loaded_state is None:
+            entry = service.read_entry(session, raw, resolution.id)
+            return _conflict(request, admin, session, entry, raw, resolution, loaded, base, [])
+        votes = queries.votes_by_code(session, resolution.id)
+        theirs = merge.state_of(record_file.form_values(resolution, votes))
+        merged = merge.three_way(loaded_state, merge.state_of(raw), theirs)
+        raw = merge.as_form(merged.state, resolution.version, raw.get("paste"))
+        base, taken = merge.encode(theirs), merged.taken
+        if merged.conflicts:
+            entry = service.read_entry(session, raw, resolution.id)
+            return _conflict(request, admin, session, entry, raw, resolution, loaded, base, merged.conflicts)
+        loaded = resolution.version
+    entry = service.read_entry(session, raw, resolution.id)
     if entry.errors or first(form, "action") != "save":
+        status = 400 if entry.errors else 200
         return _form_page(
-            request, admin, session, entry, raw, resolution, 400 if entry.errors else 200, checked=True
+            request, admin, session, entry, raw, resolution, status, base, checked=True, taken=taken
         )
     try:
         service.save_entry(session, admin.actor, entry, resolution, loaded)
     except service.ConflictError:
         session.refresh(resolution)
-        return _conflict(request, admin, session, entry, raw, resolution, loaded)
+        return _conflict(request, admin, session, entry, raw, resolution, loaded, base, [])
     except service.SymbolTakenError:
         entry.errors["symbol"] = "A resolution with this symbol was saved meanwhile."
-        return _form_page(request, admin, session, entry, raw, resolution, 409)
-    return RedirectResponse(f"/admin/resolutions/{resolution.id}?saved=1", 303)
+        return _form_page(request, admin, session, entry, raw, resolution, 409, base)
+    merged_note = "&merged=1" if taken else ""
+    return RedirectResponse(f"/admin/resolutions/{resolution.id}?saved=1{merged_note}", 303)
 
 
 def _conflict(
@@ -228,18 +254,20 @@ def _conflict(
     raw: RawForm,
     resolution: Resolution,
     loaded: int | None,
+    base: str,
+    conflicts: list[merge.Conflict],
 ) -> HTMLResponse:
-    """409: show who changed what since the admin loaded the form, keep everything the admin typed, and
-    carry the current version so that saving again deliberately replaces the other change."""
+    """409: both admins changed the same fields differently. Show both values and who changed what
+    since the form was loaded; the form holds the merge (this admin's value where they conflict) at the
+    current version, so saving again replaces only those fields, deliberately."""
     events = [
         (event, changes(event.before_json, event.after_json))
         for event in queries.audit_for(session, "resolution", str(resolution.id))
         if loaded is None or _event_version(event.after_json) > loaded
     ]
     raw.values["version"] = str(resolution.version)
-    return _form_page(
-        request, admin, session, entry, raw, resolution, 409, conflict={"loaded": loaded, "events": events}
-    )
+    conflict = {"loaded": loaded, "events": events, "fields": conflicts}
+    return _form_page(request, admin, session, entry, raw, resolution, 409, base, conflict=conflict)
 
 
 def _event_version(after_json: str | None) -> int:
