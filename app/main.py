@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.admin import routes as admin_routes
+from app.admin.resume import SessionEndedError
+from app.admin.routes import signin as admin_signin
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
 from app.cache.queries import data_version
 from app.cache.shared import SharedPages, default_folder, namespace
@@ -62,6 +64,8 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeoutError, database_unavailable)
+    # A form posted after the admin's session ended: sign in again without losing it (app/admin/resume.py).
+    app.add_exception_handler(SessionEndedError, admin_signin.session_ended)
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)

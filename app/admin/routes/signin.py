@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.admin import resume
 from app.admin.audit import Actor, record
 from app.admin.auth import (
     AdminDep,
@@ -35,8 +37,14 @@ router = APIRouter()
 
 
 def _login_page(
-    request: Request, status: int, message: str = "", name: str = "", next_: str = "/admin"
+    request: Request,
+    status: int,
+    message: str = "",
+    name: str = "",
+    next_: str = "/admin",
+    kept: str = "",
 ) -> Response:
+    """The sign-in form; ``kept``: a form the admin was filling in when their session ended."""
     token, new_cookie = signin_token(request)
     response = render(
         request,
@@ -47,6 +55,7 @@ def _login_page(
         message=message,
         name=name,
         next=safe_next(next_),
+        kept=kept if resume.restore(kept) else "",
     )
     if new_cookie:
         set_signin_cookie(request, response, new_cookie)
@@ -65,8 +74,10 @@ def login_form(
 @router.post("/login")
 def login_submit(request: Request, session: SessionDep, form: FormDep) -> Response:
     name, password, next_ = first(form, "name").strip(), first(form, "password"), first(form, "next")
+    kept = first(form, "kept")
+    login_page = partial(_login_page, kept=kept)
     if not name or not password or len(name) > 80 or len(password) > MAX_LENGTH or text_problem(name, 80):
-        return _login_page(request, 400, "Give your account name and password.", name[:80], next_)
+        return login_page(request, 400, "Give your account name and password.", name[:80], next_)
     wait = throttle_wait(session, client_address(request), name)
     if wait:
         record(
@@ -79,14 +90,21 @@ def login_submit(request: Request, session: SessionDep, form: FormDep) -> Respon
         )
         minutes = math.ceil(wait / 60)
         when = f"{wait} seconds" if wait < 60 else f"{minutes} minute{'s' if minutes > 1 else ''}"
-        response = _login_page(request, 429, f"Too many failed sign-ins. Try again in {when}.", name, next_)
+        response = login_page(request, 429, f"Too many failed sign-ins. Try again in {when}.", name, next_)
         response.headers["Retry-After"] = str(wait)
         return response
     user = check_password(session, request, name, password)
     if user is None:
-        return _login_page(request, 400, "Wrong account name or password.", name, next_)
+        return login_page(request, 400, "Wrong account name or password.", name, next_)
+    cookies = Response()  # the new session's cookies, for whichever answer follows
+    csrf = start_session(session, request, cookies, user)
+    restored = resume.restore(kept)
     response = RedirectResponse(safe_next(next_), 303)
-    start_session(session, request, response, user)
+    if restored is not None:
+        # Back to the form the session ended on, with what was typed (app.admin.resume).
+        response = render(request, "resume.html", None, 200, signin_csrf=csrf, kept=restored)
+    for value in cookies.headers.getlist("set-cookie"):
+        response.headers.append("set-cookie", value)
     record(
         session,
         Actor(user.id, user.name, client_address(request)),
@@ -96,6 +114,17 @@ def login_submit(request: Request, session: SessionDep, form: FormDep) -> Respon
         user.name,
     )
     return response
+
+
+def session_ended(request: Request, exc: Exception) -> Response:
+    """A form posted after the session ended (app.admin.resume): the sign-in form, keeping what was
+    typed. 403 like any unsafe request without a session: nothing was done."""
+    assert isinstance(exc, resume.SessionEndedError)
+    message = (
+        "Your session has ended. Sign in again: what you typed is kept, and you will return to your form "
+        "to check and save it."
+    )
+    return _login_page(request, 403, message, kept=resume.keep(exc.path, exc.fields))
 
 
 @router.post("/logout")

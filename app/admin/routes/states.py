@@ -99,10 +99,13 @@ def _state_outcome(
     typed: dict[str, str],
     errors: dict[str, str],
     apply: Callable[[], None] | None,
+    resumed: bool = False,
 ) -> Response:
     """Run a checked change, then redirect; or show the state page again with what the admin typed:
     400 with the errors, 409 if someone changed the state since the form was loaded."""
     contradicted: dict[str, str] = {}
+    if resumed:  # back from signing in again (app.admin.resume): show the form as it was typed
+        return _state_page(request, admin, session, code, 200, typed=typed, open_form=form_id)
     if not errors and apply is not None:
         try:
             apply()
@@ -193,7 +196,8 @@ def change_state(
             )  # fmt: skip
     else:
         raise HTTPException(404, "No such change.")
-    return _state_outcome(request, admin, session, code, change, read.typed, read.errors, apply)
+    resumed = bool(first(form, "resumed"))
+    return _state_outcome(request, admin, session, code, change, read.typed, read.errors, apply, resumed)
 
 
 REMOVERS: dict[str, Callable[..., None]] = {
@@ -295,4 +299,5 @@ def change_state_row(
                 session, actor, state, version, row_id, s.starts_on, s.ends_on, s.note,
                 resolve=suspension.resolve,
             )  # fmt: skip
-    return _state_outcome(request, admin, session, code, form_id, read.typed, read.errors, edit)
+    resumed = bool(first(form, "resumed"))
+    return _state_outcome(request, admin, session, code, form_id, read.typed, read.errors, edit, resumed)
