@@ -28,6 +28,7 @@ from app.headers import SecurityHeadersMiddleware
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
+from app.reports import routes as reports_routes
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 from app.runtime import lifespan, serving_lifespan
@@ -78,6 +79,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)
     app.include_router(quiz_pages.router)
+    app.include_router(reports_routes.router)
     app.include_router(trends_router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the page cache still sees HEAD as HEAD

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from app.admin.auth import admin_guard
-from app.admin.routes import audit, resolutions, signin, states
+from app.admin.routes import audit, reports, resolutions, signin, states
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(admin_guard)])
-for area in (signin, resolutions, audit, states):
+for area in (signin, resolutions, audit, states, reports):
     # The prefix is given here, not on this router: the overview's path is "" (/admin itself).
     router.include_router(area.router, prefix="/admin")

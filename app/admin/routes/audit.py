@@ -56,5 +56,5 @@ def audit(
         page_url=page_url,
         filters=filters,
         actions=queries.audit_actions(session),
-        entities=["admin_user", "resolution", "state", "vote_intention"],
+        entities=["admin_user", "error_report", "resolution", "state", "vote_intention"],
     )
