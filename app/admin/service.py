@@ -114,8 +114,6 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                 )
             if matched.repeated:
                 problems.append("Listed more than once: " + "; ".join(matched.repeated[:30]) + ".")
-            if problems:
-                entry.errors["paste"] = " ".join(problems)
             codes = {state_id: code for code, state_id in id_of.items()}
             for state_id, choice in matched.votes.items():
                 choices[codes[state_id]] = choice.value
@@ -134,7 +132,9 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                             f"({name.removeprefix('official_').replace('_', '-')}): correct one of them."
                         )
                         entry.errors[name] = f"The pasted text says {value}."
-            if not problems:
+            if problems:
+                entry.errors["paste"] = " ".join(problems)
+            else:
                 raw.values["paste"] = ""  # now in the table below, where it can be corrected
 
     facts, fact_errors = read_facts(raw, queries.known_sessions(session))
