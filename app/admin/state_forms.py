@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -54,9 +54,9 @@ class FormResult(Generic[T]):
         return self
 
 
-def _read(form: Posted, keys: tuple[str, ...] = FIELDS) -> FormResult[object]:
+def _read(form: Posted, keys: tuple[str, ...] = FIELDS) -> FormResult[Any]:
     typed = {key: _first(form, key) for key in keys}
-    result: FormResult[object] = FormResult(typed, resolve=_first(form, "contradicted") == RESOLVE)
+    result: FormResult[Any] = FormResult(typed, resolve=_first(form, "contradicted") == RESOLVE)
     for key, value in typed.items():
         if problem := text_problem(value, 2000 if key == "note" else 120, multiline=key == "note"):
             result.errors[key] = problem
@@ -67,7 +67,7 @@ def _name(value: str) -> str:
     return " ".join(value.split())
 
 
-def _successor(session: Session, result: FormResult[object]) -> State | None:
+def _successor(session: Session, result: FormResult[Any]) -> State | None:
     code = result.typed["successor"].strip().upper()
     if not code or "successor" in result.errors:
         return None
@@ -86,16 +86,14 @@ class NameValues:
 
 def name_form(form: Posted, *, new: bool) -> FormResult[NameValues]:
     """A new name (from a date on), or the correction of a recorded one (with its end)."""
-    result = _read(form)
+    result: FormResult[NameValues] = _read(form)
     name = _name(result.typed["name"])
     valid_from = result.date("valid_from", required=True)
     valid_to = None if new else result.date("valid_to", required=False)
     result.require("name", name, "Give the name as the UN writes it.")
-    typed: FormResult[NameValues] = FormResult(result.typed, result.errors, None, result.resolve)
     if valid_from is None:
-        typed.errors.setdefault("valid_from", "Give the date.")
-        return typed
-    return typed.done(NameValues(name, valid_from, valid_to))
+        return result
+    return result.done(NameValues(name, valid_from, valid_to))
 
 
 @dataclass(frozen=True)
@@ -108,17 +106,14 @@ class MembershipValues:
 
 def membership_form(session: Session, form: Posted, *, ending: bool) -> FormResult[MembershipValues]:
     """The end of the open membership (its last day and what happened), or a corrected period."""
-    result = _read(form)
+    result: FormResult[MembershipValues] = _read(form)
     note = result.typed["note"].strip()
     admitted_on = None if ending else result.date("admitted_on", required=True)
     ended_on = result.date("ended_on", required=ending)
     successor = _successor(session, result)
     if ending:
         result.require("note", note, "Say what happened (e.g. dissolution, merger), with its source.")
-    typed: FormResult[MembershipValues] = FormResult(result.typed, result.errors, None, result.resolve)
-    if (ending and ended_on is None) or (not ending and admitted_on is None):
-        typed.errors.setdefault("admitted_on" if not ending else "ended_on", "Give the date.")
-    return typed.done(MembershipValues(admitted_on, ended_on, successor, note))
+    return result.done(MembershipValues(admitted_on, ended_on, successor, note))
 
 
 @dataclass(frozen=True)
@@ -130,16 +125,14 @@ class SuspensionValues:
 
 def suspension_form(form: Posted) -> FormResult[SuspensionValues]:
     """A period without the vote; its note (reason and source) is required."""
-    result = _read(form)
+    result: FormResult[SuspensionValues] = _read(form)
     starts_on = result.date("starts_on", required=True)
     ends_on = result.date("ends_on", required=False)
     note = result.typed["note"].strip()
     result.require("note", note, "Give the reason and the source (e.g. Article 19, A/80/xxx).")
-    typed: FormResult[SuspensionValues] = FormResult(result.typed, result.errors, None, result.resolve)
     if starts_on is None:
-        typed.errors.setdefault("starts_on", "Give the date.")
-        return typed
-    return typed.done(SuspensionValues(starts_on, ends_on, note))
+        return result
+    return result.done(SuspensionValues(starts_on, ends_on, note))
 
 
 @dataclass(frozen=True)

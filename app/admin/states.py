@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -124,12 +125,29 @@ def _last_day(session: Session, code: str) -> dt.date | None:
     return max(m.ended_on for m in other.memberships if m.ended_on is not None)
 
 
+def _fix_votes(
+    session: Session,
+    contradicted: list[StateVote],
+    change: Callable[[list[int]], None],
+    done: str,
+) -> tuple[Callable[[], None], str]:
+    """What to do to the contradicted votes on saving, and what the audit entry says of it."""
+
+    def apply() -> None:
+        ids = [v.resolution_id for v in contradicted]
+        if ids:
+            change(ids)
+            queries.recount(session, ids)
+
+    return apply, f"; {done}: {_listed(contradicted)}" if contradicted else ""
+
+
 def _membership_votes(
     session: Session, state: State, periods: Sequence[Span], resolve: bool
 ) -> tuple[Callable[[], None], str]:
     """Check a membership change against the state's votes: refuse it if it leaves votes outside
     membership, unless ``resolve`` (the votes were wrongly recorded: they are removed). Returns what to
-    do on saving (the votes removed, for the audit entry)."""
+    do on saving and what the audit entry adds."""
     votes = queries.state_votes(session, state.id)
     contradicted = _new(outside(votes, periods), outside(votes, _membership_spans(state)))
     if contradicted and not resolve:
@@ -141,14 +159,8 @@ def _membership_votes(
             contradicted,
             f"Remove these {len(contradicted)} vote(s) from their roll calls",
         )
-
-    def apply() -> None:
-        ids = [v.resolution_id for v in contradicted]
-        if ids:
-            queries.delete_state_votes(session, state.id, ids)
-            queries.recount(session, ids)
-
-    return apply, f"; votes removed: {_listed(contradicted)}" if contradicted else ""
+    remove = partial(queries.delete_state_votes, session, state.id)
+    return _fix_votes(session, contradicted, remove, "votes removed")
 
 
 def _suspension_votes(
@@ -156,9 +168,8 @@ def _suspension_votes(
 ) -> tuple[Callable[[], None], str]:
     """As _membership_votes, for votes cast while suspended: resolved by recording them as non-voting."""
     votes = queries.state_votes(session, state.id)
-    contradicted = _new(
-        cast_while_suspended(votes, suspensions), cast_while_suspended(votes, _suspension_spans(state))
-    )
+    before = cast_while_suspended(votes, _suspension_spans(state))
+    contradicted = _new(cast_while_suspended(votes, suspensions), before)
     if contradicted and not resolve:
         raise VotesContradictedError(
             "starts_on",
@@ -168,14 +179,8 @@ def _suspension_votes(
             contradicted,
             f"Record these {len(contradicted)} vote(s) as non-voting",
         )
-
-    def apply() -> None:
-        ids = [v.resolution_id for v in contradicted]
-        if ids:
-            queries.set_state_votes(session, state.id, ids, VoteChoice.NON_VOTING)
-            queries.recount(session, ids)
-
-    return apply, f"; recorded as non-voting: {_listed(contradicted)}" if contradicted else ""
+    non_voting = partial(queries.set_state_votes, session, state.id, choice=VoteChoice.NON_VOTING)
+    return _fix_votes(session, contradicted, non_voting, "recorded as non-voting")
 
 
 def snapshot(state: State) -> dict[str, Any]:

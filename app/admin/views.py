@@ -3,9 +3,15 @@ may use only what its model declares, and a test can check it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
-from app.models import ErrorReport
+from app.admin.queries import Member
+from app.admin.service import Entry
+from app.models import AuditEvent, ErrorReport, Resolution, State, VoteChoice
+from app.resolutions.queries import IntendedVote
+from app.resolutions.tally import ShownTally
 
 
 class _Context(BaseModel):
@@ -20,3 +26,58 @@ class ReportsPage(_Context):
     open: int
     error: str = ""
     error_for: str = ""  # the report the error is about
+
+
+History = list[tuple[AuditEvent, list[tuple[str, str, str]]]]  # each event with its changed fields
+
+
+class ResolutionFormPage(_Context):
+    """Entering or correcting a resolution (templates/admin/resolution_form.html)."""
+
+    resolution: Resolution | None  # None for a new one
+    values: dict[str, str]  # the form's fields as typed
+    choices: dict[str, str]  # state code -> vote letter, as the table shows them
+    members: list[Member]  # every member on the date, with its name then
+    counts: dict[str, int]  # votes per letter in the table
+    unknown: int  # members whose vote is not known
+    vote_choices: list[tuple[str, str]]
+    entry: Entry | None  # the form as read and checked, once posted
+    errors: dict[str, str]
+    base: str = ""  # what an edit form was loaded with (app.admin.merge)
+    checked: bool = False  # posted with Check: read and shown, not saved
+    conflict: dict[str, Any] | None = None  # a 409: who changed what, and the fields both changed
+    taken: list[str] = []  # what another admin changed meanwhile, merged into the form
+
+
+class ResolutionAdminPage(_Context):
+    """A resolution in the admin: totals, roll call, history, notes of intended votes."""
+
+    resolution: Resolution
+    session_label: str
+    tally: ShownTally
+    known: int
+    votes: list[tuple[str, VoteChoice]]  # (state code, vote), by the state's name on the date
+    names: dict[str, str]
+    members: list[Member]
+    history: History
+    intended: list[IntendedVote]
+    vote_choices: list[tuple[str, str]]
+    public_path: str
+    saved: bool = False
+    merged: bool = False
+    notice: str = ""
+    errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
+
+
+class StatePage(_Context):
+    """A member state's record in the admin (templates/admin/state.html)."""
+
+    state: State
+    history: History
+    codes: dict[int, str]  # state id -> code, for successors
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    open_form: str = ""  # the form shown open with what was typed
+    notice: str = ""
+    contradicted: dict[str, str] = {}  # the form and label of the answer to contradicted votes

@@ -188,6 +188,10 @@ def replace_provisional(session: Session, result: ProvisionalResult) -> None:
                 select(Resolution).where(
                     Resolution.kind == DecisionKind.RESOLUTION,
                     Resolution.provisional.is_(False),
+                    # The official record comes from an import (an admin's draft of the same vote is not it).
+                    Resolution.imported_kind.is_not(None),
+                    Resolution.imported_kind != SourceKind.PROVISIONAL,
+                    Resolution.published.is_(True),
                     Resolution.symbol != "",
                     Resolution.session_kind == row.session_kind,
                     Resolution.session_number == row.session_number,

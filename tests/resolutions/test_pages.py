@@ -179,7 +179,8 @@ class TestStatementCount:
         assert statements.count <= 4, statements.statements
         before = statements.count
         assert client.get("/").status_code == 200
-        assert statements.count - before <= 3
+        # + the membership, read once because an incomplete roll call is among the latest (its "N of M known")
+        assert statements.count - before <= 4
 
 
 class TestList:
@@ -192,7 +193,7 @@ class TestList:
     def test_newest_first_with_pager(self, client: TestClient) -> None:
         response = client.get("/resolutions")
         page = soup(response.text)
-        assert self._count(response.text) == 7096
+        assert self._count(response.text) == 7097  # with the provisional record of 24 February 2026
         dates = [one(r, ".meta").get_text() for r in page.select(".results .result")]
         assert len(dates) == 50
         assert one(page, '.pager a[rel="next"]')["href"] == "/resolutions?page=2"
@@ -207,10 +208,10 @@ class TestList:
         dates = [one(r, ".meta").get_text() for r in soup(years).select(".result")]
         assert dates
         assert all("1975" in d for d in dates)
-        assert 0 < self._count(years) < 7096
+        assert 0 < self._count(years) < 7097
 
     def test_topic_subject_adoption_and_margin(self, client: TestClient) -> None:
-        total = 7096
+        total = 7097
         topic = self._count(client.get("/resolutions", params={"topic": "Human rights"}).text)
         subject = self._count(client.get("/resolutions", params={"subject": "palestine question"}).text)
         without = client.get("/resolutions", params={"adoption": "without"}).text
@@ -425,7 +426,7 @@ class TestHomeAboutFeed:
         response = client.get("/")
         page = soup(response.text)
         figures = [li.get_text(" ", strip=True) for li in page.select(".headlines li")]
-        assert figures[0] == "7,096 resolutions"
+        assert figures[0] == "7,097 resolutions"
         assert figures[2] == "193 member states"
         assert figures[3].endswith("1946–2026")
         latest = page.select("section[aria-labelledby=latest-h] .result")
@@ -450,5 +451,6 @@ class TestHomeAboutFeed:
         entries = root.findall("a:entry", ns)
         assert len(entries) == 50
         first = entries[0]
-        assert first.find("a:link", ns).get("href", "").startswith("http://testserver/resolutions/A/RES/")  # type: ignore[union-attr]
+        # Published last: the provisional record of 24 February 2026 (a session and date, no symbol yet).
+        assert first.find("a:link", ns).get("href", "").startswith("http://testserver/resolutions/")  # type: ignore[union-attr]
         assert all(e.find("a:id", ns) is not None and e.find("a:updated", ns) is not None for e in entries)

@@ -14,5 +14,4 @@ from app.admin.routes import audit, reports, resolutions, signin, states
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(admin_guard)])
 for area in (signin, resolutions, audit, states, reports):
-    # The prefix is given here, not on this router: the overview's path is "" (/admin itself).
-    router.include_router(area.router, prefix="/admin")
+    router.include_router(area.router)  # each area's router has the /admin prefix

@@ -16,7 +16,7 @@ from app.admin.forms import text_problem
 from app.admin.routes.common import render
 from app.deps import PageDep, SessionDep
 
-router = APIRouter()
+router = APIRouter(prefix="/admin")
 
 
 # Audit trail -------------------------------------------------------------------------------------------

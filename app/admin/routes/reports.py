@@ -13,7 +13,7 @@ from app.deps import RowId, SessionDep
 from app.models import ReportStatus
 from app.reports import queries, service
 
-router = APIRouter()
+router = APIRouter(prefix="/admin")
 VERBS = {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED}
 
 

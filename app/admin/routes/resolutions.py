@@ -14,17 +14,19 @@ from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, raw_form, read_date, text_problem
 from app.admin.routes.common import CHOICES, first, form_version, render
+from app.admin.views import ResolutionAdminPage, ResolutionFormPage
 from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
 from app.models import Resolution, VoteChoice
 from app.resolutions import queries as resolution_queries
-from app.resolutions.service import display_tally, session_label
+from app.resolutions.service import session_label
+from app.resolutions.tally import shown_tally
 from app.symbols import normalize_symbol
 from app.urls import resolution_path
 
-router = APIRouter()
+router = APIRouter(prefix="/admin")
 
 
 # Overview ----------------------------------------------------------------------------------------------
@@ -87,11 +89,7 @@ def _form_page(
             members = queries.members_on(session, build_resolver(session), day)
     choices = entry.choices if entry else raw.choices
     counts = {value: sum(1 for m in members if choices.get(m.code) == value) for value, _ in CHOICES}
-    return render(
-        request,
-        "resolution_form.html",
-        admin,
-        status,
+    page = ResolutionFormPage(
         resolution=resolution,
         values=raw.values,
         choices=choices,
@@ -104,6 +102,7 @@ def _form_page(
         base=base,
         **extra,
     )
+    return render(request, "resolution_form.html", admin, status, **dict(page))
 
 
 @router.get("/resolutions/new")
@@ -157,14 +156,10 @@ def _resolution_page(
     ]
     members = queries.members_on(session, _resolver(session), resolution.adopted_on)
     names = {m.code: m.name for m in members}
-    return render(
-        request,
-        "resolution.html",
-        admin,
-        status,
+    page = ResolutionAdminPage(
         resolution=resolution,
         session_label=session_label(resolution),
-        shown=display_tally(resolution),
+        tally=shown_tally(resolution, len(members)),
         known=len(votes),
         votes=sorted(votes.items(), key=lambda kv: name_key(names.get(kv[0], kv[0]))),
         names=names,
@@ -175,6 +170,7 @@ def _resolution_page(
         public_path=resolution_path(resolution),
         **extra,
     )
+    return render(request, "resolution.html", admin, status, **dict(page))
 
 
 def _resolver(session: SessionDep) -> StateResolver:

@@ -30,7 +30,7 @@ from app.admin.passwords import MAX_LENGTH
 from app.admin.routes.common import first, render, safe_next
 from app.deps import SessionDep
 
-router = APIRouter()
+router = APIRouter(prefix="/admin")
 
 
 # Signing in and out ------------------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from app.admin import states as states_service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.routes.common import first, form_version, render
+from app.admin.views import StatePage
 from app.config import get_settings
 from app.deps import RowId, SessionDep
 from app.ingest.errors import IngestError
 from app.ingest.reference import load_reference
 
-router = APIRouter()
+router = APIRouter(prefix="/admin")
 
 
 # Member states -----------------------------------------------------------------------------------------
@@ -62,17 +63,9 @@ def _state_page(
         (event, changes(event.before_json, event.after_json))
         for event in queries.audit_for(session, "state", code)
     ]
-    extra.setdefault("typed", {})
-    return render(
-        request,
-        "state.html",
-        admin,
-        status,
-        state=state,
-        history=history,
-        codes={s.id: s.code for s in queries.all_states(session)},
-        **extra,
-    )
+    codes = {s.id: s.code for s in queries.all_states(session)}
+    page = StatePage(state=state, history=history, codes=codes, **extra)
+    return render(request, "state.html", admin, status, **dict(page))
 
 
 @router.get("/states/{code}")
