@@ -242,3 +242,53 @@ def read_facts(
         ),
         {},
     )
+
+
+@dataclass(frozen=True)
+class IntentionValues:
+    state_id: int
+    intended: VoteChoice
+    statement: str
+    stated_on: dt.date | None
+
+
+@dataclass
+class IntentionForm:
+    """A state's later statement of how it meant to vote, as typed and as checked."""
+
+    typed: dict[str, str]
+    errors: dict[str, str]
+    values: IntentionValues | None
+
+
+def intention_form(
+    form: dict[str, list[str]], members: Mapping[str, int], vote_day: dt.date
+) -> IntentionForm:
+    """Read the statement form; ``members``: code -> state id of the members on the day of the vote."""
+
+    def first(name: str) -> str:
+        return (form.get(name) or [""])[0]
+
+    code, intended = first("state"), first("intended")
+    statement, stated_raw = first("statement").strip(), first("stated_on").strip()
+    typed = {"state": code, "intended": intended, "statement": statement, "stated_on": stated_raw}
+    errors: dict[str, str] = {}
+    if code not in members:
+        errors["state"] = "Choose a state that was a member on the date of the vote."
+    if intended not in {c.value for c in VoteChoice}:
+        errors["intended"] = "Choose the vote the state says it intended."
+    if problem := text_problem(statement, 2000, multiline=True):
+        errors["statement"] = problem
+    elif not statement:
+        errors["statement"] = "Say what the state said, and where (e.g. the meeting record)."
+    stated_on: dt.date | None = None
+    if stated_raw:
+        stated_on, problem = read_date(stated_raw[:20])
+        if problem:
+            errors["stated_on"] = problem
+        elif stated_on is not None and stated_on < vote_day:
+            errors["stated_on"] = "A statement about a vote comes after the vote."
+    if errors:
+        return IntentionForm(typed, errors, None)
+    values = IntentionValues(members[code], VoteChoice(intended), statement, stated_on)
+    return IntentionForm(typed, errors, values)

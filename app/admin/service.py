@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, null
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -45,6 +45,7 @@ from app.series.queries import GroupingKey, grouping_key
 from app.series.refresh import refresh_series
 
 ADMIN_SOURCE_NAME = "Entered through the admin forms"
+_NULL: Any = null()
 ADMIN_VOCABULARY = "Admin"
 
 
@@ -338,8 +339,9 @@ def save_entry(
         with session.begin_nested():
             if resolution is None:
                 # A draft: published_at is set when it is first published (what "new" is ordered by).
+                # NULL is written explicitly: a None would leave the column to its server default.
                 resolution = Resolution(
-                    kind=DecisionKind.RESOLUTION, published=False, published_at=None, subjects=[]
+                    kind=DecisionKind.RESOLUTION, published=False, published_at=_NULL, subjects=[]
                 )
             write_entry(session, resolution, entry, _admin_source(session).id)
             record(

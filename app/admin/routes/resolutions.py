@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -12,14 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.admin import merge, queries, record_file, service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
-from app.admin.forms import RawForm, raw_form, read_date, text_problem
+from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
 from app.admin.routes.common import CHOICES, first, form_version, render
 from app.admin.views import ResolutionAdminPage, ResolutionFormPage
 from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
-from app.models import Resolution, VoteChoice
+from app.models import Resolution
 from app.resolutions import queries as resolution_queries
 from app.resolutions.service import session_label
 from app.resolutions.tally import shown_tally
@@ -329,28 +328,11 @@ def add_intention(
 ) -> Response:
     resolution = _load(session, resolution_id)
     members = {m.code: m for m in queries.members_on(session, _resolver(session), resolution.adopted_on)}
-    code, intended = first(form, "state"), first(form, "intended")
-    statement, stated_raw = first(form, "statement").strip(), first(form, "stated_on").strip()
-    errors: dict[str, str] = {}
-    if code not in members:
-        errors["state"] = "Choose a state that was a member on the date of the vote."
-    if intended not in {c.value for c in VoteChoice}:
-        errors["intended"] = "Choose the vote the state says it intended."
-    if problem := text_problem(statement, 2000, multiline=True):
-        errors["statement"] = problem
-    elif not statement:
-        errors["statement"] = "Say what the state said, and where (e.g. the meeting record)."
-    stated_on: dt.date | None = None
-    if stated_raw:
-        stated_on, problem = read_date(stated_raw[:20])
-        if problem:
-            errors["stated_on"] = problem
-        elif stated_on is not None and stated_on < resolution.adopted_on:
-            errors["stated_on"] = "A statement about a vote comes after the vote."
-    if errors:
-        typed = {"state": code, "intended": intended, "statement": statement, "stated_on": stated_raw}
-        return _resolution_page(request, admin, session, resolution, 400, errors=errors, typed=typed)
-    service.add_intention(
-        session, admin.actor, resolution, members[code].state_id, VoteChoice(intended), statement, stated_on
-    )
+    read = intention_form(form, {code: m.state_id for code, m in members.items()}, resolution.adopted_on)
+    if read.values is None:
+        return _resolution_page(
+            request, admin, session, resolution, 400, errors=read.errors, typed=read.typed
+        )
+    v = read.values
+    service.add_intention(session, admin.actor, resolution, v.state_id, v.intended, v.statement, v.stated_on)
     return RedirectResponse(f"/admin/resolutions/{resolution.id}#intentions", 303)
