@@ -79,7 +79,11 @@ def _outcome(resolution: Resolution) -> tuple[str, Tone]:
 
 
 def resolution_heading(resolution: Resolution) -> str:
-    return resolution.symbol or f"Recorded vote {resolution.id}"
+    if resolution.symbol:
+        return resolution.symbol
+    if resolution.page_key:  # a provisional record: its session and date are its name for now
+        return f"{service.session_code(resolution)}, symbol not yet known"
+    return f"Recorded vote {resolution.id}"
 
 
 def resolution_card(resolution: Resolution, shown: ShownTally) -> ResolutionCard:
