@@ -3,13 +3,14 @@ may use only what its model declares, and a test can check it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.admin.queries import Member
+from app.admin.queries import AuditFilters, Member
 from app.admin.service import Entry
-from app.models import AuditEvent, ErrorReport, Resolution, State, VoteChoice
+from app.models import AdminSession, AuditEvent, ErrorReport, RegionalGroup, Resolution, State, VoteChoice
 from app.resolutions.queries import IntendedVote
 from app.resolutions.tally import ShownTally
 
@@ -81,3 +82,42 @@ class StatePage(_Context):
     open_form: str = ""  # the form shown open with what was typed
     notice: str = ""
     contradicted: dict[str, str] = {}  # the form and label of the answer to contradicted votes
+
+
+class DashboardPage(_Context):
+    """The admin's home: drafts, and what admins entered or changed lately; the symbol finder."""
+
+    drafts: list[Resolution]
+    recent: list[Resolution]
+    symbol: str = ""  # a symbol looked for and not found
+    errors: dict[str, str] = {}
+
+
+class AuditPage(_Context):
+    """The audit trail, filtered and paged."""
+
+    events: History
+    total: int
+    page: int
+    pages: int
+    page_url: Callable[[int], str]
+    filters: AuditFilters
+    actions: list[str]
+    entities: list[str]
+
+
+class SessionsPage(_Context):
+    """Every signed-in browser: this admin's own, then the others'."""
+
+    mine: list[tuple[AdminSession, str]]
+    others: list[tuple[AdminSession, str]]
+    revoked: bool
+
+
+class StatesPage(_Context):
+    """Every state, and the form for a new member."""
+
+    states: list[State]
+    groups: list[RegionalGroup]
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}

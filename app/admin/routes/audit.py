@@ -14,6 +14,7 @@ from app.admin.audit import changes
 from app.admin.auth import AdminDep
 from app.admin.forms import text_problem
 from app.admin.routes.common import render
+from app.admin.views import AuditPage
 from app.deps import PageDep, SessionDep
 
 router = APIRouter(prefix="/admin")
@@ -45,10 +46,7 @@ def audit(
     def page_url(n: int) -> str:
         return "/admin/audit?" + urlencode({**params, "page": n})
 
-    return render(
-        request,
-        "audit.html",
-        admin,
+    context = AuditPage(
         events=[(e, changes(e.before_json, e.after_json)) for e in events],
         total=total,
         page=page.page,
@@ -58,3 +56,4 @@ def audit(
         actions=queries.audit_actions(session),
         entities=["admin_user", "error_report", "resolution", "state", "vote_intention"],
     )
+    return render(request, "audit.html", admin, **dict(context))

@@ -13,7 +13,7 @@ from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
 from app.admin.routes.common import CHOICES, first, form_version, render
-from app.admin.views import ResolutionAdminPage, ResolutionFormPage
+from app.admin.views import DashboardPage, ResolutionAdminPage, ResolutionFormPage
 from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
@@ -33,13 +33,18 @@ router = APIRouter(prefix="/admin")
 
 @router.get("")
 def dashboard(request: Request, admin: AdminDep, session: SessionDep) -> Response:
-    return render(
-        request,
-        "dashboard.html",
-        admin,
+    return _dashboard(request, admin, session)
+
+
+def _dashboard(
+    request: Request, admin: AdminDep, session: SessionDep, status: int = 200, **extra: Any
+) -> Response:
+    page = DashboardPage(
         drafts=queries.recent_resolutions(session, drafts_only=True),
         recent=queries.recent_resolutions(session, drafts_only=False),
+        **extra,
     )
+    return render(request, "dashboard.html", admin, status, **dict(page))
 
 
 @router.get("/resolutions/find")
@@ -49,16 +54,8 @@ def find_resolution(
     normalized = normalize_symbol(symbol) if not text_problem(symbol, 100) else None
     found = queries.resolution_id_by_symbol(session, normalized) if normalized else None
     if found is None:
-        return render(
-            request,
-            "dashboard.html",
-            admin,
-            404,
-            drafts=queries.recent_resolutions(session, drafts_only=True),
-            recent=queries.recent_resolutions(session, drafts_only=False),
-            errors={"symbol": f"No resolution {normalized or symbol!r} in the database."},
-            symbol=symbol,
-        )
+        errors = {"symbol": f"No resolution {normalized or symbol!r} in the database."}
+        return _dashboard(request, admin, session, 404, errors=errors, symbol=symbol)
     return RedirectResponse(f"/admin/resolutions/{found}", 303)
 
 

@@ -28,6 +28,7 @@ from app.admin.auth import (
 from app.admin.forms import text_problem
 from app.admin.passwords import MAX_LENGTH
 from app.admin.routes.common import first, render, safe_next
+from app.admin.views import SessionsPage
 from app.deps import SessionDep
 
 router = APIRouter(prefix="/admin")
@@ -142,14 +143,12 @@ def logout(admin: AdminDep, session: SessionDep) -> Response:
 def sessions(request: Request, admin: AdminDep, session: SessionDep, revoked: str = "") -> Response:
     """Every account's live sessions (admins are equals: any of them may end a stolen session)."""
     rows = active_sessions(session)
-    return render(
-        request,
-        "sessions.html",
-        admin,
+    page = SessionsPage(
         mine=[(s, name) for s, name in rows if s.user_id == admin.user_id],
         others=[(s, name) for s, name in rows if s.user_id != admin.user_id],
         revoked=bool(revoked),
     )
+    return render(request, "sessions.html", admin, **dict(page))
 
 
 @router.post("/sessions/revoke")

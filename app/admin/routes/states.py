@@ -14,7 +14,7 @@ from app.admin import states as states_service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.routes.common import first, form_version, render
-from app.admin.views import StatePage
+from app.admin.views import StatePage, StatesPage
 from app.config import get_settings
 from app.deps import RowId, SessionDep
 from app.ingest.errors import IngestError
@@ -31,23 +31,18 @@ GROUPS = state_forms.GROUPS
 
 @router.get("/states")
 def states(request: Request, admin: AdminDep, session: SessionDep) -> Response:
-    return render(request, "states.html", admin, states=queries.all_states(session), groups=GROUPS, typed={})
+    page = StatesPage(states=queries.all_states(session), groups=GROUPS)
+    return render(request, "states.html", admin, **dict(page))
 
 
 @router.post("/states")
 def add_state(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
     read = state_forms.new_state_form(session, form)
     if read.values is None:
-        return render(
-            request,
-            "states.html",
-            admin,
-            400,
-            states=queries.all_states(session),
-            groups=GROUPS,
-            typed=read.typed,
-            errors=read.errors,
+        page = StatesPage(
+            states=queries.all_states(session), groups=GROUPS, typed=read.typed, errors=read.errors
         )
+        return render(request, "states.html", admin, 400, **dict(page))
     v = read.values
     states_service.add_state(session, admin.actor, v.code, v.name, v.iso2, v.group, v.admitted_on)
     return RedirectResponse(f"/admin/states/{v.code}", 303)
