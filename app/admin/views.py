@@ -3,6 +3,7 @@ may use only what its model declares, and a test can check it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -82,6 +83,7 @@ class StatePage(_Context):
     open_form: str = ""  # the form shown open with what was typed
     notice: str = ""
     contradicted: dict[str, str] = {}  # the form and label of the answer to contradicted votes
+    last_day: dt.date | None = None  # a dissolved state's last day: its last name ends there, not "today"
 
 
 class DashboardPage(_Context):

@@ -266,11 +266,7 @@ class SuspensionRow(BaseModel):
 def name_rows(state: State) -> list[NameRow]:
     """The state's names; a dissolved state's last name ends with its membership, not "today"
     (the reference data leaves the last name of Czechoslovakia, the GDR or Yugoslavia open)."""
-    ended = [m.ended_on for m in state.memberships if m.ended_on is not None]
-    dissolved = (
-        bool(ended) and len(ended) == len(state.memberships) and state.status is not StateStatus.MEMBER
-    )
-    last_day = max(ended) if dissolved else None
+    last_day = service.dissolved_on(state)
     return [
         NameRow(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to or last_day)
         for n in sorted(state.names, key=lambda n: n.valid_from)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.admin.audit import Actor, record
+from app.admin.audit import Actor, record, utcnow
 from app.admin.record_file import RecordFileError, is_record_file, read_records
 from app.admin.service import Entry, page_key, read_entry, snapshot, write_entry
 from app.ingest.errors import IngestError
@@ -134,7 +134,11 @@ def _write(
         return
     before = None
     if row is None:
-        row = Resolution(kind=DecisionKind.RESOLUTION, published=True, page_key=key, subjects=[])
+        # New when its file is imported, after the history the same import may write (PostgreSQL's now()
+        # is the transaction's start, the same for every row of one import).
+        row = Resolution(
+            kind=DecisionKind.RESOLUTION, published=True, published_at=utcnow(), page_key=key, subjects=[]
+        )
         result.added += 1
     else:
         before = snapshot(row, _votes_by_code(session, row.id))

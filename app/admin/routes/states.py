@@ -16,6 +16,7 @@ from app.admin.auth import AdminDep, FormDep
 from app.admin.routes.common import first, form_version, render
 from app.admin.views import StatePage, StatesPage
 from app.config import get_settings
+from app.countries.service import dissolved_on
 from app.deps import RowId, SessionDep
 from app.ingest.errors import IngestError
 from app.ingest.reference import load_reference
@@ -59,7 +60,7 @@ def _state_page(
         for event in queries.audit_for(session, "state", code)
     ]
     codes = {s.id: s.code for s in queries.all_states(session)}
-    page = StatePage(state=state, history=history, codes=codes, **extra)
+    page = StatePage(state=state, history=history, codes=codes, last_day=dissolved_on(state), **extra)
     return render(request, "state.html", admin, status, **dict(page))
 
 
