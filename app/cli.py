@@ -93,6 +93,19 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
             f"them (publish them again on their admin page if they are right now): "
             f"{_names(summary.unpublished_updated)}."
         )
+    recorded = summary.provisional
+    if recorded.added or recorded.changed:
+        console.print(f"Provisional records: {recorded.added} added, {recorded.changed} changed.")
+    if recorded.kept:
+        console.print(
+            f"Provisional records kept as an admin changed them (their file changed since): "
+            f"{_names(recorded.kept)}."
+        )
+    if recorded.replaced:
+        console.print(
+            "The official record replaced these provisional records (their notes and history stay): "
+            f"{_names(recorded.replaced)}."
+        )
     if summary.flagged:
         console.print(
             f"{summary.flagged} decision(s) flagged: official totals and roll call differ, "

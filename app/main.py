@@ -14,6 +14,8 @@ from starlette.responses import Response
 from app import docs, openapi
 from app.admin import routes as admin_routes
 from app.admin.auth import SESSION_COOKIES
+from app.admin.resume import SessionEndedError
+from app.admin.routes import signin as admin_signin
 from app.cache.middleware import PublicCacheMiddleware, ResponseCache
 from app.cache.params import DeclaredParams
 from app.cache.queries import data_version
@@ -33,6 +35,7 @@ from app.opendata import pages as opendata_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
+from app.reports import routes as reports_routes
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 from app.runtime import lifespan, serving_lifespan
@@ -81,6 +84,8 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeoutError, database_unavailable)
+    # A form posted after the admin's session ended: sign in again without losing it (app/admin/resume.py).
+    app.add_exception_handler(SessionEndedError, admin_signin.session_ended)
     # JSON routes first: the page routes include catch-all symbol paths.
     app.include_router(resolutions_api.router)
     app.include_router(countries_api.router)
@@ -96,6 +101,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(series_pages.router)
     app.include_router(ideal_pages.router)
     app.include_router(quiz_pages.router)
+    app.include_router(reports_routes.router)
     app.include_router(trends_router)
     app.include_router(opendata_pages.router)
     app.include_router(sources_pages.router)

@@ -19,6 +19,23 @@ def _has_page(resolution: Resolution) -> bool:
     return resolution.kind is DecisionKind.RESOLUTION and bool(resolution.symbol)
 
 
+# A resolution whose symbol is not yet known (a provisional record) is addressed by its session and
+# date: /resolutions/on/ES-11/2026-02-24. The address keeps working once the symbol is known (it then
+# redirects to the symbol's page), so links shared on the day of the vote do not break.
+PAGE_KEY_PREFIX = "on/"
+
+
+def _page_key_path(resolution: Resolution) -> str | None:
+    if resolution.kind is DecisionKind.RESOLUTION and resolution.page_key and not resolution.symbol:
+        return PAGE_KEY_PREFIX + resolution.page_key
+    return None
+
+
+def page_name(resolution: Resolution) -> str:
+    """What stands for the symbol in the resolution's addresses: the symbol, or on/<page key>."""
+    return _page_key_path(resolution) or resolution.symbol
+
+
 def symbol_path(symbol: str) -> str:
     """The page of the resolution with this UN symbol."""
     return "/resolutions/" + quote(symbol, safe="/()-")
@@ -27,6 +44,8 @@ def symbol_path(symbol: str) -> str:
 def resolution_path(resolution: Resolution) -> str:
     if _has_page(resolution):
         return symbol_path(resolution.symbol)
+    if key := _page_key_path(resolution):
+        return symbol_path(key)
     return f"/votes/{resolution.id}"
 
 
@@ -48,6 +67,8 @@ def symbol_api_path(symbol: str) -> str:
 def resolution_api_path(resolution: Resolution) -> str:
     if _has_page(resolution):
         return symbol_api_path(resolution.symbol)
+    if key := _page_key_path(resolution):
+        return symbol_api_path(key)
     return f"/api/votes/{resolution.id}"
 
 

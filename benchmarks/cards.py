@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.cards import content, render
+from app.cards import content, render, views
 from app.config import get_settings
 from app.countries.agreement import year_tallies
 from app.countries.matrix import get_matrix
@@ -81,7 +81,7 @@ def main() -> None:
         resolutions, states = _sample(session, args.sample)
         render.font(30)  # the first call loads the font files: not part of any card's cost
         for resolution in resolutions:
-            card = content.resolution_card(resolution)
+            card = views.resolution_card(session, resolution)
             measure("resolution card: draw + PNG", lambda card=card: render.render_resolution(card))  # type: ignore[misc]
             sizes.append(len(render.render_resolution(card)))
         for state in states:

@@ -35,6 +35,8 @@ CASES = [
     ("POST", "/admin/resolutions/{resolution_id}/publish", "/admin/resolutions/{}/publish"),
     ("POST", "/admin/resolutions/{resolution_id}/delete", "/admin/resolutions/{}/delete"),
     ("POST", "/admin/resolutions/{resolution_id}/intentions", "/admin/resolutions/{}/intentions"),
+    ("GET", "/admin/resolutions/{resolution_id}/export.toml", "/admin/resolutions/{}/export.toml"),
+    ("POST", "/admin/reports/{report_id}/{verb}", "/admin/reports/{}/resolve"),
     ("GET", "/admin/states/{code}/{kind}/{row_id}/remove", "/admin/states/ZAF/names/{}/remove"),
     ("POST", "/admin/states/{code}/{kind}/{row_id}/{verb}", "/admin/states/ZAF/names/{}/remove"),
     ("POST", "/admin/states/{code}/{kind}/{row_id}/{verb}", "/admin/states/ZAF/suspensions/{}/edit"),

@@ -43,6 +43,7 @@ from starlette.types import Message, Receive
 from app.admin import queries
 from app.admin.audit import Actor, aware, record, utcnow
 from app.admin.passwords import verify_password
+from app.admin.resume import SessionEndedError
 from app.admin.revocations import PendingRevocations, default_path
 from app.config import Settings, get_settings
 from app.db import write_session
@@ -241,7 +242,7 @@ def purge_audit(session: Session) -> tuple[int, int]:
     return signins, others
 
 
-def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> None:
+def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> str:
     """A new session (and so a new token and CSRF token) at every sign-in; ended sessions and old
     failures are cleared out on the way, so the tables stay small without a scheduled job."""
     settings = get_settings()
@@ -252,7 +253,7 @@ def start_session(session: Session, request: Request, response: Response, user: 
         AdminSession(
             id=_digest(token),
             user_id=user.id,
-            csrf_token=secrets.token_urlsafe(32),
+            csrf_token=(csrf := secrets.token_urlsafe(32)),
             created_at=now,
             last_seen_at=now,
             expires_at=now + dt.timedelta(hours=settings.admin_session_max_hours),
@@ -284,6 +285,7 @@ def start_session(session: Session, request: Request, response: Response, user: 
     response.delete_cookie(
         cookie_name(LOGIN_COOKIE, settings), path=_login_cookie_path(settings), secure=secure, httponly=True
     )
+    return csrf  # the new session's CSRF token, for a page rendered in this same response
 
 
 def _printable(text: str) -> str:
@@ -482,7 +484,10 @@ async def admin_guard(request: Request, admin: AdminOrNone) -> None:
     if path == LOGIN_PATH:
         expected = _unsign(request, LOGIN_COOKIE, "admin-signin", 3600)
     elif admin is None:
-        raise HTTPException(403, "Sign in first.")
+        # The session ended while a form was open: keep what was typed for after signing in again
+        # (app.admin.resume), rather than refusing it and losing it.
+        fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+        raise SessionEndedError(path, fields)
     else:
         expected = admin.csrf_token
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):

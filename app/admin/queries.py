@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.admin.rollcall import DatedName
+from app.admin.symbol_checks import KnownSession
+from app.collation import name_key
 from app.countries.queries import name_on
-from app.ingest.names import StateResolver
+from app.ingest.names import StateResolver, fold
 from app.models import (
     AdminSession,
     AdminUser,
@@ -17,9 +20,12 @@ from app.models import (
     DataSource,
     DecisionKind,
     LoginFailure,
+    Membership,
     Resolution,
+    SessionKind,
     SourceKind,
     State,
+    StateName,
     Suspension,
     Vote,
     VoteChoice,
@@ -167,6 +173,10 @@ def resolution_id_by_symbol(session: Session, symbol: str) -> int | None:
     )
 
 
+def resolution_id_by_page_key(session: Session, key: str) -> int | None:
+    return session.scalar(select(Resolution.id).where(Resolution.page_key == key))
+
+
 def recent_resolutions(session: Session, *, drafts_only: bool, limit: int = 30) -> list[Resolution]:
     """Drafts, or what admins entered or changed most recently."""
     query = select(Resolution).where(Resolution.kind == DecisionKind.RESOLUTION)
@@ -215,7 +225,43 @@ def members_on(session: Session, resolver: StateResolver, day: dt.date) -> list[
     members = [
         Member(state_id, code, state_name, state_id in suspended) for state_id, code, state_name in rows
     ]
-    return sorted(members, key=lambda m: m.name.casefold())
+    return sorted(members, key=lambda m: name_key(m.name))
+
+
+def known_sessions(session: Session) -> dict[tuple[SessionKind, int], KnownSession]:
+    """The special and emergency special sessions recorded, with the date of each one's first vote."""
+    rows = session.execute(
+        select(Resolution.session_kind, Resolution.session_number, func.min(Resolution.adopted_on))
+        .where(Resolution.session_kind != SessionKind.REGULAR)
+        .group_by(Resolution.session_kind, Resolution.session_number)
+    ).all()
+    return {(kind, number): KnownSession(_date(first)) for kind, number, first in rows}
+
+
+def _date(value: dt.date | str) -> dt.date:
+    # SQLite returns MIN over a date column as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def dated_names(session: Session) -> dict[int, list[DatedName]]:
+    """Every seat's names with the periods they were used in. A dissolved state's last name ends with
+    its membership (the reference data leaves it open: Czechoslovakia, the GDR, Yugoslavia)."""
+    ended: dict[int, dt.date | None] = {}
+    for state_id, end in session.execute(
+        select(Membership.state_id, Membership.ended_on).order_by(Membership.admitted_on)
+    ):
+        ended[state_id] = end  # the last period's end (None while a member)
+    out: dict[int, list[DatedName]] = {}
+    for state_id, name, start, end in session.execute(
+        select(StateName.state_id, StateName.name, StateName.valid_from, StateName.valid_to).order_by(
+            StateName.valid_from
+        )
+    ):
+        last_day = ended.get(state_id)
+        if end is None and last_day is not None:
+            end = last_day
+        out.setdefault(state_id, []).append(DatedName(name, start, end))
+    return out
 
 
 def state_labels(session: Session, day: dt.date) -> dict[int, tuple[str, str]]:
@@ -288,10 +334,73 @@ def state_by_code(session: Session, code: str) -> State | None:
     )
 
 
+@dataclass(frozen=True)
+class StateVote:
+    """One recorded vote of a state, as a change to its record must respect it."""
+
+    resolution_id: int
+    label: str  # the symbol, else the title
+    adopted_on: dt.date
+    choice: VoteChoice
+
+
+def state_votes(session: Session, state_id: int) -> list[StateVote]:
+    """Every vote row of a state (any decision, drafts included), oldest first."""
+    rows = session.execute(
+        select(Vote.resolution_id, Resolution.symbol, Resolution.title, Resolution.adopted_on, Vote.choice)
+        .join(Resolution, Resolution.id == Vote.resolution_id)
+        .where(Vote.state_id == state_id)
+        .order_by(Resolution.adopted_on, Resolution.id)
+    ).all()
+    return [StateVote(rid, symbol or title[:80], day, choice) for rid, symbol, title, day, choice in rows]
+
+
+def names_like(
+    session: Session, folded: str, state_id: int
+) -> list[tuple[str, str, dt.date, dt.date | None]]:
+    """Other states' names that fold like ``folded``: (code, name, from, to)."""
+    rows = session.execute(
+        select(State.code, StateName.name, StateName.valid_from, StateName.valid_to, StateName.state_id)
+        .join(State, State.id == StateName.state_id)
+        .where(StateName.state_id != state_id)
+    ).all()
+    return [(code, name, start, end) for code, name, start, end, _ in rows if fold(name) == folded]
+
+
+def delete_state_votes(session: Session, state_id: int, resolution_ids: list[int]) -> None:
+    session.execute(delete(Vote).where(Vote.state_id == state_id, Vote.resolution_id.in_(resolution_ids)))
+
+
+def set_state_votes(session: Session, state_id: int, resolution_ids: list[int], choice: VoteChoice) -> None:
+    session.execute(
+        update(Vote)
+        .where(Vote.state_id == state_id, Vote.resolution_id.in_(resolution_ids))
+        .values(choice=choice)
+    )
+
+
+def recount(session: Session, resolution_ids: list[int]) -> None:
+    """Bring the stored counts of these resolutions in step with their vote rows (through the ORM, so
+    that each one's version moves and readers see the change)."""
+    counts: dict[int, dict[VoteChoice, int]] = {rid: {} for rid in resolution_ids}
+    for rid, choice, n in session.execute(
+        select(Vote.resolution_id, Vote.choice, func.count())
+        .where(Vote.resolution_id.in_(resolution_ids))
+        .group_by(Vote.resolution_id, Vote.choice)
+    ):
+        counts[rid][choice] = n
+    for resolution in session.scalars(select(Resolution).where(Resolution.id.in_(resolution_ids))):
+        c = counts[resolution.id]
+        resolution.tally_yes, resolution.tally_no = c.get(VoteChoice.YES, 0), c.get(VoteChoice.NO, 0)
+        resolution.tally_abstain = c.get(VoteChoice.ABSTAIN, 0)
+        resolution.tally_non_voting = c.get(VoteChoice.NON_VOTING, 0)
+    session.flush()
+
+
 def state_code(session: Session, state_id: int) -> str:
     """A state's code by id ('' if none), e.g. the successor a membership names."""
     return session.scalar(select(State.code).where(State.id == state_id)) or ""
 
 
 def all_states(session: Session) -> list[State]:
-    return sorted(session.scalars(select(State)), key=lambda s: s.name.casefold())
+    return sorted(session.scalars(select(State)), key=lambda s: name_key(s.name))

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.ingest.names import StateResolver
+from app.ingest.names import StateResolver, fold
 from app.models import VoteChoice
 
 _HEADING = re.compile(
@@ -57,8 +57,10 @@ class PastedList:
 def parse_paste(text: str) -> PastedList:
     out = PastedList()
     text = text.replace("\r\n", "\n").replace("\u00a0", " ")
-    # Words broken across lines by a PDF's hyphenation: "Bosnia and Herze-\ngovina".
+    # Words broken across lines by a PDF's hyphenation: "Bosnia and Herze-\ngovina" loses the hyphen;
+    # a name whose hyphen is its own ("Guinea-\nBissau", "Timor-\nLeste") keeps it, joined.
     text = re.sub(r"(?<=[a-z])-\n\s*(?=[a-z])", "", text)
+    text = re.sub(r"(?<=\w)-[ \t]*\n\s*(?=[A-Z])", "-", text)
     headings = list(_HEADING.finditer(text))
     out.headings = len(headings)
     for i, heading in enumerate(headings):
@@ -87,24 +89,95 @@ class MatchedPaste:
     understood: dict[VoteChoice, list[str]]  # the names as read, by list, for showing back
     unmatched: list[str]  # names that matched no state (or stayed ambiguous) on the date
     repeated: list[str]  # names of states listed more than once
+    wrong_date: list[str] = field(default_factory=list)  # names no member carried on the date, explained
 
 
-def match_paste(pasted: PastedList, resolver: StateResolver, day: dt.date) -> MatchedPaste:
+@dataclass(frozen=True)
+class DatedName:
+    name: str
+    start: dt.date
+    end: dt.date | None  # inclusive; None while it lasts
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def shown(self) -> str:
+        return f"{self.name} ({self.start.year}–{self.end.year if self.end else 'today'})"
+
+
+def name_problem(
+    name: str, day: dt.date, names: Sequence[DatedName], others: Sequence[DatedName] = ()
+) -> str | None:
+    """Why ``name`` does not denote the member a resolver matched it to on ``day``, or None.
+
+    A seat that changed names changed the state it stands for (the USSR's seat is the Russian
+    Federation's; China's was the Republic of China's until 1971; Serbia's was Yugoslavia's): a name of
+    another period, or a spelling of one ("Taiwan", "Republic of China", "USSR"), names a state that was
+    not a member on the day, and must not become the member's vote. ``names``: the seat's dated names;
+    ``others``: other seats' names that fold alike (Yugoslavia, 1945-1992)."""
+    key = fold(name)
+    current = [n for n in names if n.covers(day)]
+    if any(fold(n.name) == key for n in current) or (len(names) <= 1 and not others):
+        return None
+    now = current[0].name if current else None
+    past = [n for n in (*names, *others) if n not in current]
+    # A name of another period, or part of one ("Republic of China" in "China (Republic of China)").
+    former = [n for n in past if key in fold(n.name)]
+    if not former and any(key in fold(n.name) or fold(n.name) in key for n in current):
+        return None  # a spelling of today's name: "Russia", "Republic of Türkiye"
+    # Otherwise an alias: its initials or a distinctive word tell its period ("USSR", "Soviet Union").
+    former = former or [n for n in past if _related(key, fold(n.name))]
+    if not former and any(_related(key, fold(n.name)) for n in current):
+        return None
+    was = "; ".join(n.shown() for n in former) if former else "not a name this seat had on that date"
+    today = f"on {day.isoformat()} the member is called {now}" if now else f"no member had it on {day}"
+    return f"{name}: {was}; {today}."
+
+
+_COMMON_WORDS = {"of", "the", "and", "republic", "democratic", "people's", "federal", "united", "state"}
+
+
+def _related(alias: str, name: str) -> bool:
+    """Whether a folded alias is the initials of a folded name, or shares a distinctive word with it."""
+    words = re.findall(r"[\w']+", name)
+    initials = "".join(w[0] for w in words if w not in {"of", "the", "and"})
+    alias_words = set(re.findall(r"[\w']+", alias.replace(".", "")))
+    if alias.replace(".", "") == initials:
+        return True
+    return bool({w for w in alias_words if len(w) > 3} & {w for w in words if len(w) > 3} - _COMMON_WORDS)
+
+
+def match_paste(
+    pasted: PastedList,
+    resolver: StateResolver,
+    day: dt.date,
+    dated: Mapping[int, Sequence[DatedName]] | None = None,
+) -> MatchedPaste:
+    """The pasted names matched to the members on ``day``; with ``dated`` (each seat's dated names),
+    a name of another period is refused rather than read as the seat's vote (name_problem)."""
     votes: dict[int, VoteChoice] = {}
     understood: dict[VoteChoice, list[str]] = {}
     unmatched: list[str] = []
     repeated: list[str] = []
+    wrong_date: list[str] = []
     for name, choice in pasted.names:
         state_id = resolver.resolve(name, day)
         if state_id is None:
             unmatched.append(name)
             continue
+        if dated is not None:
+            others = [
+                n for seat in resolver.candidates(name) if seat != state_id for n in dated.get(seat, ())
+            ]
+            if problem := name_problem(name, day, dated.get(state_id, ()), others):
+                wrong_date.append(problem)
+                continue
         understood.setdefault(choice, []).append(name)
         if state_id in votes:
             repeated.append(name)
             continue
         votes[state_id] = choice
-    return MatchedPaste(votes, understood, unmatched, repeated)
+    return MatchedPaste(votes, understood, unmatched, repeated, wrong_date)
 
 
 Tally = tuple[int, int, int, int]

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, null
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +35,7 @@ from app.models import (
     DecisionKind,
     Resolution,
     ResolutionSubject,
+    SessionKind,
     SourceKind,
     Vote,
     VoteChoice,
@@ -45,6 +46,7 @@ from app.series.queries import GroupingKey, grouping_key
 from app.series.refresh import refresh_series
 
 ADMIN_SOURCE_NAME = "Entered through the admin forms"
+_NULL: Any = null()
 ADMIN_VOCABULARY = "Admin"
 
 
@@ -96,7 +98,7 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     "No lists found: the text needs headings such as 'In favour:', 'Against:' and "
                     "'Abstaining:'."
                 )
-            matched = match_paste(pasted, resolver, day)
+            matched = match_paste(pasted, resolver, day, queries.dated_names(session))
             for choice, found in matched.understood.items():
                 entry.understood[choice.label] = found
             entry.unmatched = matched.unmatched
@@ -107,23 +109,37 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     + "; ".join(matched.unmatched[:30])
                     + ". Correct the spelling and check again."
                 )
+            if matched.wrong_date:
+                problems.append(
+                    "Not the name of a member on that date (a state the seat no longer stood for): "
+                    + " ".join(matched.wrong_date[:30])
+                )
             if matched.repeated:
                 problems.append("Listed more than once: " + "; ".join(matched.repeated[:30]) + ".")
-            if problems:
-                entry.errors["paste"] = " ".join(problems)
             codes = {state_id: code for code, state_id in id_of.items()}
             for state_id, choice in matched.votes.items():
                 choices[codes[state_id]] = choice.value
             if pasted.totals:
+                # "adopted by 93 votes to 18, with 65 abstentions": fills empty totals, and must agree
+                # with totals typed in the fields.
                 for name, value in zip(
                     ("official_yes", "official_no", "official_abstain"), pasted.totals, strict=True
                 ):
-                    if not raw.values.get(name, "").strip():
+                    typed = raw.values.get(name, "").strip()
+                    if not typed:
                         raw.values[name] = str(value)
-            if not problems:
+                    elif typed != str(value):
+                        problems.append(
+                            f"The pasted text says {value} where the totals say {typed} "
+                            f"({name.removeprefix('official_').replace('_', '-')}): correct one of them."
+                        )
+                        entry.errors[name] = f"The pasted text says {value}."
+            if problems:
+                entry.errors["paste"] = " ".join(problems)
+            else:
                 raw.values["paste"] = ""  # now in the table below, where it can be corrected
 
-    facts, fact_errors = read_facts(raw)
+    facts, fact_errors = read_facts(raw, queries.known_sessions(session))
     entry.facts = facts
     entry.errors.update(fact_errors)
     votes = {id_of[code]: VoteChoice(c) for code, c in choices.items() if code in id_of}
@@ -131,6 +147,12 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
     if facts is not None:
         member_ids = frozenset(m.state_id for m in members)
         suspended = frozenset(m.state_id for m in members if m.suspended)
+        announced = [v for v in vars(facts.official).values() if v is not None]
+        if members and sum(announced) > len(members):
+            entry.errors.setdefault(
+                "official_yes",
+                f"The totals add up to {sum(announced)}, more than the {len(members)} members on that date.",
+            )
         if facts.adoption is Adoption.WITHOUT_VOTE:
             if votes:
                 table_errors.append("A resolution adopted without a vote has no roll call: clear the table.")
@@ -148,7 +170,7 @@ def read_entry(session: Session, raw: RawForm, resolution_id: int | None = None)
                     "or say here why they differ: the reason is shown publicly."
                 )
         entry.choices = {labels[s][0]: c.value for s, c in votes.items()}
-        existing = queries.resolution_id_by_symbol(session, facts.symbol)
+        existing = queries.resolution_id_by_symbol(session, facts.symbol) if facts.symbol else None
         if existing is not None and existing != resolution_id:
             entry.errors["symbol"] = "A resolution with this symbol already exists."
     entry.votes = votes
@@ -186,6 +208,9 @@ def snapshot(resolution: Resolution, votes: dict[str, str]) -> dict[str, Any]:
         ],
         "roll_call_complete": resolution.roll_call_complete,
         "discrepancy": resolution.discrepancy,
+        "provisional": resolution.provisional,
+        "source_note": resolution.source_note,
+        "page_key": resolution.page_key,
         "published": resolution.published,
         "version": resolution.version,
         "votes": dict(sorted(votes.items())),
@@ -204,6 +229,21 @@ def _admin_source(session: Session) -> DataSource:
         session.add(source)
         session.flush()
     return source
+
+
+def page_key(facts: Facts, n: int = 1) -> str:
+    """The address of a record whose symbol is not yet known: its session and date (ES-11/2026-02-24),
+    with a number after the first on one day (ES-11/2026-02-24/2)."""
+    prefixes = {SessionKind.EMERGENCY_SPECIAL: "ES-", SessionKind.SPECIAL: "S-"}
+    key = f"{prefixes.get(facts.session_kind, '')}{facts.session_number}/{facts.adopted_on.isoformat()}"
+    return key if n == 1 else f"{key}/{n}"
+
+
+def free_page_key(session: Session, facts: Facts) -> str:
+    n = 1
+    while queries.resolution_id_by_page_key(session, page_key(facts, n)) is not None:
+        n += 1
+    return page_key(facts, n)
 
 
 class ConflictError(Exception):
@@ -233,6 +273,8 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
     resolution.tally_abstain, resolution.tally_non_voting = abstain, non_voting
     resolution.roll_call_complete = facts.roll_call_complete
     resolution.discrepancy = facts.discrepancy
+    resolution.provisional = facts.provisional
+    resolution.source_note = facts.source_note
     kept = [s for s in resolution.subjects if s.term in facts.subjects]
     have = {s.term for s in kept}
     resolution.subjects = kept + [
@@ -242,6 +284,34 @@ def _apply(resolution: Resolution, facts: Facts, votes: dict[int, VoteChoice]) -
     ]
     payload = [repr(facts), sorted((k, v.value) for k, v in votes.items())]
     resolution.content_hash = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+def write_entry(
+    session: Session,
+    resolution: Resolution,
+    entry: Entry,
+    source_id: int,
+    kind: SourceKind = SourceKind.ADMIN,
+) -> None:
+    """Write a checked form into a resolution (new or loaded) with its roll call; flushed, not audited.
+    Shared by the admin's save and the import of provisional records (app.ingest.provisional), whose
+    ``kind`` is named among the record's sources (entered, or corrected, by an administrator)."""
+    facts = entry.facts
+    assert facts is not None
+    resolution.source_id = source_id
+    kinds = (resolution.source_kinds or "").split()
+    resolution.source_kinds = " ".join(kinds if kind.value in kinds else [*kinds, kind.value])
+    _apply(resolution, facts, entry.votes)
+    if resolution.page_key is None and not facts.symbol:
+        resolution.page_key = free_page_key(session, facts)
+    session.add(resolution)
+    session.flush()
+    queries.delete_votes(session, resolution.id)
+    if entry.votes:
+        session.execute(
+            insert(Vote),
+            [{"resolution_id": resolution.id, "state_id": s, "choice": c} for s, c in entry.votes.items()],
+        )
 
 
 def refresh_public(session: Session, resolution_id: int, before: GroupingKey, after: GroupingKey) -> None:
@@ -279,25 +349,13 @@ def save_entry(
         )
     try:
         with session.begin_nested():
-            source_id = _admin_source(session).id
             if resolution is None:
-                resolution = Resolution(kind=DecisionKind.RESOLUTION, published=False, subjects=[])
-            resolution.source_id = source_id
-            # Shown among the record's sources: entered, or corrected, by an administrator.
-            kinds = (resolution.source_kinds or "").split()
-            resolution.source_kinds = " ".join([*kinds, "admin"] if "admin" not in kinds else kinds)
-            _apply(resolution, facts, entry.votes)
-            session.add(resolution)
-            session.flush()
-            queries.delete_votes(session, resolution.id)
-            if entry.votes:
-                session.execute(
-                    insert(Vote),
-                    [
-                        {"resolution_id": resolution.id, "state_id": s, "choice": c}
-                        for s, c in entry.votes.items()
-                    ],
+                # A draft: published_at is set when it is first published (what "new" is ordered by).
+                # NULL is written explicitly: a None would leave the column to its server default.
+                resolution = Resolution(
+                    kind=DecisionKind.RESOLUTION, published=False, published_at=_NULL, subjects=[]
                 )
+            write_entry(session, resolution, entry, _admin_source(session).id)
             record(
                 session,
                 actor,
@@ -327,6 +385,8 @@ def set_published(
     try:
         with session.begin_nested():
             resolution.published = published
+            if published and resolution.published_at is None:
+                resolution.published_at = utcnow()
             session.flush()
             record(
                 session,

@@ -14,16 +14,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.admin import queries
 from app.admin.audit import Actor, record, utcnow
+from app.admin.queries import StateVote
 from app.admin.service import ConflictError
 from app.ingest.names import fold
 from app.ingest.reference import Reference, reset_state
-from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
+from app.models import (
+    Membership,
+    RegionalGroup,
+    State,
+    StateAlias,
+    StateName,
+    StateStatus,
+    Suspension,
+    VoteChoice,
+)
 
 
 class StateChangeError(Exception):
@@ -33,6 +45,142 @@ class StateChangeError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class VotesContradictedError(StateChangeError):
+    """A change that would contradict votes stored for the state: refused, with the votes, unless the
+    admin says what happens to them (``resolution``: what saying so would do)."""
+
+    def __init__(self, field: str, message: str, votes: Sequence[StateVote], resolution: str) -> None:
+        super().__init__(field, message)
+        self.votes = list(votes)
+        self.resolution = resolution
+
+
+# The form's answer to a VotesContradictedError: do what its ``resolution`` says.
+RESOLVE = "resolve"
+SHOWN_VOTES = 20
+
+
+def _listed(votes: Sequence[StateVote]) -> str:
+    shown = ", ".join(f"{v.label} ({v.adopted_on.isoformat()})" for v in votes[:SHOWN_VOTES])
+    more = len(votes) - SHOWN_VOTES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def outside(votes: Sequence[StateVote], periods: Sequence[Span]) -> list[StateVote]:
+    """Votes on a day no membership period covers."""
+    return [v for v in votes if not any(p.covers(v.adopted_on) for p in periods)]
+
+
+def cast_while_suspended(votes: Sequence[StateVote], suspensions: Sequence[Span]) -> list[StateVote]:
+    """Votes cast (in favour, against, abstaining) on a day the state had lost its vote."""
+    return [
+        v
+        for v in votes
+        if v.choice is not VoteChoice.NON_VOTING and any(s.covers(v.adopted_on) for s in suspensions)
+    ]
+
+
+def _new(after: list[StateVote], before: list[StateVote]) -> list[StateVote]:
+    """What a change would contradict that the record did not already (the sources date some votes a
+    few days outside their state's membership: those are not the admin's doing)."""
+    known = {v.resolution_id for v in before}
+    return [v for v in after if v.resolution_id not in known]
+
+
+def _names_cover_votes(votes: Sequence[StateVote], before: Sequence[Span], after: Sequence[Span]) -> None:
+    """A vote is shown under the state's name on its day: a name change may not leave such a day
+    without a name."""
+
+    def unnamed(spans: Sequence[Span]) -> list[StateVote]:
+        return [v for v in votes if not any(s.covers(v.adopted_on) for s in spans)]
+
+    missing = _new(unnamed(after), unnamed(before))
+    if missing:
+        raise StateChangeError(
+            "valid_from",
+            f"The state would have no name on the day of {len(missing)} of its votes: "
+            f"{_listed(missing)}. Keep its names' dates around its votes.",
+        )
+
+
+def _unique_on_every_day(session: Session, state: State, span: Span) -> None:
+    """Two states never carry one name on the same day (renaming Türkiye "Greece" made two Greeces)."""
+    for code, name, start, end in queries.names_like(session, fold(span.label), state.id):
+        other = Span(None, start, end or _last_day(session, code), name)
+        if other.overlaps(span):
+            raise StateChangeError(
+                "name",
+                f"{name} is the name of {code} from {other.shown()}: two states cannot carry one name "
+                "on the same day.",
+            )
+
+
+def _last_day(session: Session, code: str) -> dt.date | None:
+    """A dissolved state's last day of membership (its last name ends there, whatever the file says)."""
+    other = queries.state_by_code(session, code)
+    if other is None or not other.memberships or any(m.ended_on is None for m in other.memberships):
+        return None
+    return max(m.ended_on for m in other.memberships if m.ended_on is not None)
+
+
+def _fix_votes(
+    session: Session,
+    contradicted: list[StateVote],
+    change: Callable[[list[int]], None],
+    done: str,
+) -> tuple[Callable[[], None], str]:
+    """What to do to the contradicted votes on saving, and what the audit entry says of it."""
+
+    def apply() -> None:
+        ids = [v.resolution_id for v in contradicted]
+        if ids:
+            change(ids)
+            queries.recount(session, ids)
+
+    return apply, f"; {done}: {_listed(contradicted)}" if contradicted else ""
+
+
+def _membership_votes(
+    session: Session, state: State, periods: Sequence[Span], resolve: bool
+) -> tuple[Callable[[], None], str]:
+    """Check a membership change against the state's votes: refuse it if it leaves votes outside
+    membership, unless ``resolve`` (the votes were wrongly recorded: they are removed). Returns what to
+    do on saving and what the audit entry adds."""
+    votes = queries.state_votes(session, state.id)
+    contradicted = _new(outside(votes, periods), outside(votes, _membership_spans(state)))
+    if contradicted and not resolve:
+        raise VotesContradictedError(
+            "ended_on" if any(p.end for p in periods) else "admitted_on",
+            f"{state.name} has {len(contradicted)} recorded vote(s) that this would put outside its "
+            f"membership: {_listed(contradicted)}. Correct the dates, or, if these votes were recorded "
+            "wrongly, tick the box to remove them.",
+            contradicted,
+            f"Remove these {len(contradicted)} vote(s) from their roll calls",
+        )
+    remove = partial(queries.delete_state_votes, session, state.id)
+    return _fix_votes(session, contradicted, remove, "votes removed")
+
+
+def _suspension_votes(
+    session: Session, state: State, suspensions: Sequence[Span], resolve: bool
+) -> tuple[Callable[[], None], str]:
+    """As _membership_votes, for votes cast while suspended: resolved by recording them as non-voting."""
+    votes = queries.state_votes(session, state.id)
+    before = cast_while_suspended(votes, _suspension_spans(state))
+    contradicted = _new(cast_while_suspended(votes, suspensions), before)
+    if contradicted and not resolve:
+        raise VotesContradictedError(
+            "starts_on",
+            f"{state.name} voted {len(contradicted)} time(s) in this period: {_listed(contradicted)}. "
+            "Correct the dates, or, if it had in fact lost its vote, tick the box to record these votes "
+            "as non-voting.",
+            contradicted,
+            f"Record these {len(contradicted)} vote(s) as non-voting",
+        )
+    non_voting = partial(queries.set_state_votes, session, state.id, choice=VoteChoice.NON_VOTING)
+    return _fix_votes(session, contradicted, non_voting, "recorded as non-voting")
 
 
 def snapshot(state: State) -> dict[str, Any]:
@@ -239,6 +387,7 @@ def add_name(
         )
     if current is not None and current.name == name:
         raise StateChangeError("name", "That is already the state's name.")
+    _unique_on_every_day(session, state, Span(None, valid_from, None, name))
     spans = _name_spans(state)
     if current is not None:
         spans = _replace(
@@ -267,7 +416,10 @@ def edit_name(
     """Correct a recorded name or its dates."""
     _fresh(state, loaded_version)
     row: StateName = _row(state.names, name_id)
-    check_names(_replace(_name_spans(state), name_id, Span(name_id, valid_from, valid_to, name)), name_id)
+    after = _replace(_name_spans(state), name_id, Span(name_id, valid_from, valid_to, name))
+    check_names(after, name_id)
+    _unique_on_every_day(session, state, Span(name_id, valid_from, valid_to, name))
+    _names_cover_votes(queries.state_votes(session, state.id), _name_spans(state), after)
 
     def change() -> None:
         row.name, row.valid_from, row.valid_to = name, valid_from, valid_to
@@ -280,8 +432,25 @@ def remove_name(
 ) -> None:
     _fresh(state, loaded_version)
     row: StateName = _row(state.names, name_id)
-    check_names(_replace(_name_spans(state), name_id, None), None)
-    _save(session, actor, state, loaded_version, "remove_name", row.name, lambda: state.names.remove(row))
+    # The name before it is used again until the removed one's end: removing a mistaken rename leaves
+    # the state its previous name, still current (it was closed when the mistaken name was added).
+    previous = max(
+        (n for n in state.names if n.valid_from < row.valid_from), key=lambda n: n.valid_from, default=None
+    )
+    after = _replace(_name_spans(state), name_id, None)
+    if previous is not None:
+        after = _replace(
+            after, previous.id, Span(previous.id, previous.valid_from, row.valid_to, previous.name)
+        )
+    check_names(after, previous.id if previous else None)
+    _names_cover_votes(queries.state_votes(session, state.id), _name_spans(state), after)
+
+    def change() -> None:
+        if previous is not None:
+            previous.valid_to = row.valid_to
+        state.names.remove(row)
+
+    _save(session, actor, state, loaded_version, "remove_name", row.name, change)
 
 
 # Memberships -------------------------------------------------------------------------------------------
@@ -295,6 +464,7 @@ def end_membership(
     ended_on: dt.date,
     successor: State | None,
     note: str,
+    resolve: bool = False,
 ) -> None:
     """The membership ends on ``ended_on`` (its last day), continued by ``successor`` if any."""
     _fresh(state, loaded_version)
@@ -307,7 +477,7 @@ def end_membership(
         )
     edit_membership(
         session, actor, state, loaded_version, current.id, current.admitted_on, ended_on, successor, note,
-        action="end_membership",
+        action="end_membership", resolve=resolve,
     )  # fmt: skip
 
 
@@ -322,29 +492,45 @@ def edit_membership(
     successor: State | None,
     note: str,
     action: str = "edit_membership",
+    resolve: bool = False,
 ) -> None:
-    """Correct a membership period: its dates, the seat that continued it, its note."""
+    """Correct a membership period: its dates, the seat that continued it, its note. ``resolve``: the
+    admin's answer to the votes this would leave outside membership (they are removed)."""
     _fresh(state, loaded_version)
     row: Membership = _row(state.memberships, membership_id)
     if successor is not None and successor.id == state.id:
         raise StateChangeError("successor", "A state does not succeed itself.")
     periods = _replace(_membership_spans(state), membership_id, Span(membership_id, admitted_on, ended_on))
     check_memberships(periods, _suspension_spans(state), membership_id)
+    fix_votes, removed = _membership_votes(session, state, periods, resolve)
 
     def change() -> None:
         row.admitted_on, row.ended_on, row.note = admitted_on, ended_on, note
         row.successor_id = successor.id if successor else None
+        fix_votes()
 
-    _save(session, actor, state, loaded_version, action, note, change)
+    _save(session, actor, state, loaded_version, action, note + removed, change)
 
 
 def remove_membership(
-    session: Session, actor: Actor, state: State, loaded_version: int | None, membership_id: int
+    session: Session,
+    actor: Actor,
+    state: State,
+    loaded_version: int | None,
+    membership_id: int,
+    resolve: bool = False,
 ) -> None:
     _fresh(state, loaded_version)
     row: Membership = _row(state.memberships, membership_id)
-    check_memberships(_replace(_membership_spans(state), membership_id, None), _suspension_spans(state), None)
-    summary = f"membership from {row.admitted_on.isoformat()}"
+    periods = _replace(_membership_spans(state), membership_id, None)
+    check_memberships(periods, _suspension_spans(state), None)
+    fix_votes, removed = _membership_votes(session, state, periods, resolve)
+    summary = f"membership from {row.admitted_on.isoformat()}{removed}"
+
+    def change() -> None:
+        state.memberships.remove(row)
+        fix_votes()
+
     _save(
         session,
         actor,
@@ -352,7 +538,7 @@ def remove_membership(
         loaded_version,
         "remove_membership",
         summary,
-        lambda: state.memberships.remove(row),
+        change,
     )
 
 
@@ -367,17 +553,20 @@ def add_suspension(
     starts_on: dt.date,
     ends_on: dt.date | None,
     note: str,
+    resolve: bool = False,
 ) -> None:
-    """The state cannot vote from ``starts_on`` to ``ends_on`` (inclusive; None while it lasts)."""
+    """The state cannot vote from ``starts_on`` to ``ends_on`` (inclusive; None while it lasts).
+    ``resolve``: the admin's answer to votes it cast in that period (recorded as non-voting)."""
     _fresh(state, loaded_version)
-    check_suspensions(
-        [*_suspension_spans(state), Span(None, starts_on, ends_on)], _membership_spans(state), None
-    )
+    spans = [*_suspension_spans(state), Span(None, starts_on, ends_on)]
+    check_suspensions(spans, _membership_spans(state), None)
+    fix_votes, changed = _suspension_votes(session, state, spans, resolve)
 
     def change() -> None:
         state.suspensions.append(Suspension(starts_on=starts_on, ends_on=ends_on, note=note))
+        fix_votes()
 
-    _save(session, actor, state, loaded_version, "suspend", note, change)
+    _save(session, actor, state, loaded_version, "suspend", note + changed, change)
 
 
 def edit_suspension(
@@ -389,16 +578,19 @@ def edit_suspension(
     starts_on: dt.date,
     ends_on: dt.date | None,
     note: str,
+    resolve: bool = False,
 ) -> None:
     _fresh(state, loaded_version)
     row: Suspension = _row(state.suspensions, suspension_id)
     spans = _replace(_suspension_spans(state), suspension_id, Span(suspension_id, starts_on, ends_on))
     check_suspensions(spans, _membership_spans(state), suspension_id)
+    fix_votes, changed = _suspension_votes(session, state, spans, resolve)
 
     def change() -> None:
         row.starts_on, row.ends_on, row.note = starts_on, ends_on, note
+        fix_votes()
 
-    _save(session, actor, state, loaded_version, "edit_suspension", note, change)
+    _save(session, actor, state, loaded_version, "edit_suspension", note + changed, change)
 
 
 def remove_suspension(

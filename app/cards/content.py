@@ -14,6 +14,7 @@ from app.countries.service import Bar, percent, vote_bars
 from app.models import Adoption, RegionalGroup, Resolution, State
 from app.resolutions import service
 from app.resolutions.search import clean_query
+from app.resolutions.tally import ShownTally
 from app.templating import format_date
 from app.urls import (
     absolute_url,
@@ -56,6 +57,7 @@ class ResolutionCard:
     tone: Tone
     tally: tuple[int, int, int, int | None] | None  # None: adopted without a vote, so no tally
     official: bool  # the figures are the official totals of an incomplete roll call
+    note: str = ""  # 'roll call incomplete: 2 of 193 known' (app.resolutions.tally)
 
     def tally_words(self) -> str:
         """'124 in favour, 14 against, 43 abstaining, 12 non-voting' (non-voting left out if unknown)."""
@@ -77,22 +79,27 @@ def _outcome(resolution: Resolution) -> tuple[str, Tone]:
 
 
 def resolution_heading(resolution: Resolution) -> str:
-    return resolution.symbol or f"Recorded vote {resolution.id}"
+    if resolution.symbol:
+        return resolution.symbol
+    if resolution.page_key:  # a provisional record: its session and date are its name for now
+        return f"{service.session_code(resolution)}, symbol not yet known"
+    return f"Recorded vote {resolution.id}"
 
 
-def resolution_card(resolution: Resolution) -> ResolutionCard:
+def resolution_card(resolution: Resolution, shown: ShownTally) -> ResolutionCard:
     outcome, tone = _outcome(resolution)
     recorded = resolution.adoption is not Adoption.WITHOUT_VOTE
     return ResolutionCard(
-        heading=resolution_heading(resolution),
+        heading=resolution_heading(resolution) + (" (provisional)" if resolution.provisional else ""),
         date=format_date(resolution.adopted_on),
         session=service.session_label(resolution),
         # A few source titles hold control characters (a backspace in A/RES/66/247): no font draws them.
         title=clean_query(resolution.title or resolution.description),
         outcome=outcome,
         tone=tone,
-        tally=service.display_tally(resolution) if recorded else None,
+        tally=shown.as_tuple() if recorded else None,
         official=recorded and not resolution.roll_call_complete,
+        note=shown.note if recorded else "",
     )
 
 
@@ -102,7 +109,9 @@ def resolution_alt(card: ResolutionCard) -> str:
     if card.tally is None:
         text = f"{card.heading}: adopted without a vote on {card.date}."
     else:
-        official = " (official totals)" if card.official else ""
+        official = ""
+        if card.official:
+            official = f" (official totals; {card.note})" if card.note else " (official totals)"
         text = f"{card.heading}: {card.tally_words()}{official}. {card.outcome} on {card.date}."
     if card.title and card.title != card.heading:
         text += f" “{shorten(card.title, TITLE_LIMIT)}”"
@@ -205,10 +214,12 @@ EMBED_HEIGHT_RESOLUTION = 300
 EMBED_HEIGHT_COUNTRY = 320
 
 
-def resolution_share(resolution: Resolution) -> Share:
-    card = resolution_card(resolution)
+def resolution_share(resolution: Resolution, shown: ShownTally) -> Share:
+    card = resolution_card(resolution, shown)
     title = card.heading if card.title == card.heading else f"{card.heading}: {shorten(card.title, 90)}"
     summary = card.tally_words() if card.tally is not None else "adopted without a vote"
+    if card.note:
+        summary += f"; {card.note}"
     return Share(
         title=title,
         description=f"{card.outcome} on {card.date} ({summary}). How every member state voted.",

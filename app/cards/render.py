@@ -140,7 +140,7 @@ def _draw_resolution(card: ResolutionCard) -> Image.Image:
     lines = _wrap(draw, card.title, title_font, INNER, 3) if card.title != card.heading else []
     for i, line in enumerate(lines):
         draw.text((MARGIN, 240 + 46 * i), line, font=title_font, fill=INK)
-    outcome = card.outcome + (" · official totals (incomplete roll call)" if card.official else "")
+    outcome = card.outcome + (f" · official totals ({card.note})" if card.official else "")
     draw.text(
         (MARGIN, 395),
         outcome,

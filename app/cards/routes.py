@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.cache.middleware import cache_key, etag_for, etag_matches
-from app.cards import content, render, views
+from app.cards import render, views
 from app.deps import RowId, SessionDep
 from app.kit.ratelimit import RateLimiter
 from app.templating import get_templates
@@ -76,13 +76,17 @@ def _or_404(find: Callable[[], T]) -> T:
 @router.get("/cards/resolutions/{symbol:path}.png")
 def resolution_card(symbol: str, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_resolution(session, symbol))
-    return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
+    return _png(
+        request, session, lambda: render.render_resolution(views.resolution_card(session, resolution))
+    )
 
 
 @router.get("/cards/votes/{decision_id:int}.png")
 def vote_card(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_vote(session, decision_id))
-    return _png(request, session, lambda: render.render_resolution(content.resolution_card(resolution)))
+    return _png(
+        request, session, lambda: render.render_resolution(views.resolution_card(session, resolution))
+    )
 
 
 @router.get("/cards/countries/{code}.png")
@@ -94,13 +98,13 @@ def country_card(code: str, request: Request, session: SessionDep) -> Response:
 @router.get("/embed/resolutions/{symbol:path}")
 def resolution_embed(symbol: str, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_resolution(session, symbol))
-    return _embed(request, "embed/resolution.html", views.resolution_embed(resolution))
+    return _embed(request, "embed/resolution.html", views.resolution_embed(session, resolution))
 
 
 @router.get("/embed/votes/{decision_id:int}")
 def vote_embed(decision_id: RowId, request: Request, session: SessionDep) -> Response:
     resolution = _or_404(lambda: views.find_vote(session, decision_id))
-    return _embed(request, "embed/resolution.html", views.resolution_embed(resolution))
+    return _embed(request, "embed/resolution.html", views.resolution_embed(session, resolution))
 
 
 @router.get("/embed/countries/{code}")

@@ -14,6 +14,7 @@ from app.countries.matrix import get_matrix
 from app.countries.service import bars_width
 from app.models import Resolution, State
 from app.resolutions import queries as resolution_queries
+from app.resolutions.tally import tally_of
 from app.resolutions.views import shown_symbol
 from app.symbols import normalize_symbol
 from app.urls import country_path, resolution_path
@@ -76,8 +77,12 @@ class CountryEmbed(_Context):
     page_url: str
 
 
-def resolution_embed(resolution: Resolution) -> ResolutionEmbed:
-    card = content.resolution_card(resolution)
+def resolution_card(session: Session, resolution: Resolution) -> content.ResolutionCard:
+    return content.resolution_card(resolution, tally_of(session)(resolution))
+
+
+def resolution_embed(session: Session, resolution: Resolution) -> ResolutionEmbed:
+    card = content.resolution_card(resolution, tally_of(session)(resolution))
     return ResolutionEmbed(
         card=card,
         short_title=content.shorten(card.title, 160) if card.title != card.heading else "",

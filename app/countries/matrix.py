@@ -271,7 +271,10 @@ def build_matrix(session: Session, version: str, previous: VoteMatrix | None = N
         subjects=subjects,
         groups=groups,
     )
-    return replace(matrix, majorities=majorities(states, groups, counted))
+    # A group's majority on a vote whose roll call lacks most members' votes would be a guess from the
+    # few known: such votes are left out of group loyalty (the known votes still count between states).
+    incomplete = bitset(d.id for d in decisions.values() if not d.complete)
+    return replace(matrix, majorities=majorities(states, groups, counted & ~incomplete))
 
 
 # --- The per-process cache -----------------------------------------------------------------------

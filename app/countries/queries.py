@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.cache.context import per_version
+from app.collation import name_key
 from app.ingest.names import fold
 from app.models import (
     Adoption,
@@ -91,14 +92,14 @@ def list_states(
         query = query.where(State.regional_group == group)
     if status is not None:
         query = query.where(State.status == status)
-    return sorted(session.scalars(query).all(), key=lambda s: fold(s.name))
+    return sorted(session.scalars(query).all(), key=lambda s: name_key(s.name))
 
 
 @per_version
 def state_choices(session: Session) -> tuple[tuple[str, str], ...]:
     """(code, current name) of every state that has voted (observers never do), by name."""
     rows = session.execute(select(State.code, State.name).where(State.status != StateStatus.OBSERVER)).all()
-    return tuple(sorted(((code, name) for code, name in rows), key=lambda row: fold(row[1])))
+    return tuple(sorted(((code, name) for code, name in rows), key=lambda row: name_key(row[1])))
 
 
 def get_state(session: Session, code: str) -> State | None:
@@ -321,6 +322,7 @@ class DecisionRow:
     without_vote: bool  # a published resolution adopted without a vote
     version: int
     updated_at: dt.datetime
+    complete: bool = True  # False: the roll call lacks some members' votes (see app.resolutions.tally)
 
 
 def decision_rows(session: Session) -> list[DecisionRow]:
@@ -335,9 +337,10 @@ def decision_rows(session: Session) -> list[DecisionRow]:
             and_(resolution, Resolution.adoption == Adoption.WITHOUT_VOTE),
             Resolution.version,
             Resolution.updated_at,
+            Resolution.roll_call_complete,
         )
     ).all()
-    return [DecisionRow(i, day, bool(c), bool(w), v, u) for i, day, c, w, v, u in rows]
+    return [DecisionRow(i, day, bool(c), bool(w), v, u, bool(k)) for i, day, c, w, v, u, k in rows]
 
 
 SUBJECT_VOCABULARY = "UNBIS"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 
 from app.ingest.names import fold
-from app.models import VoteChoice
+from app.models import State, StateStatus, VoteChoice
 
 # URL words for votes, so links read ?vote=no rather than ?vote=N.
 VOTE_WORDS: dict[str, VoteChoice] = {choice.api_name: choice for choice in VoteChoice}
@@ -155,3 +156,12 @@ def nearest(query: str, candidates: list[tuple[str, str, str]], limit: int = 5) 
         if by_key[match] not in found:
             found.append(by_key[match])
     return found[:limit]
+
+
+def dissolved_on(state: State) -> dt.date | None:
+    """The last day of a state that is no longer a member (every membership of it ended), else None:
+    where its last name ends, whatever the reference data leaves open."""
+    ended = [m.ended_on for m in state.memberships if m.ended_on is not None]
+    if not ended or len(ended) != len(state.memberships) or state.status is StateStatus.MEMBER:
+        return None
+    return max(ended)

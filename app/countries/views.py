@@ -15,15 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.cards.content import Share, country_share
+from app.collation import name_key
 from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
 from app.ideal.views import CountrySection, country_section
 from app.ingest.names import fold
 from app.kit.csv import to_csv
-from app.models import RegionalGroup, State, StateStatus, VoteChoice
+from app.models import RegionalGroup, Resolution, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
 from app.resolutions.queries import IntendedVote, intended_votes_of
+from app.resolutions.tally import ShownTally, tally_of
 from app.templating import format_date
 from app.urls import (
     COMPARE_API_PATH,
@@ -253,6 +255,24 @@ class NameRow(BaseModel):
     valid_to: dt.date | None
 
 
+class SuspensionRow(BaseModel):
+    """A period in which the state could not vote (Article 19 arrears, a credentials decision)."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None
+    note: str
+
+
+def name_rows(state: State) -> list[NameRow]:
+    """The state's names; a dissolved state's last name ends with its membership, not "today"
+    (the reference data leaves the last name of Czechoslovakia, the GDR or Yugoslavia open)."""
+    last_day = service.dissolved_on(state)
+    return [
+        NameRow(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to or last_day)
+        for n in sorted(state.names, key=lambda n: n.valid_from)
+    ]
+
+
 class MembershipRow(BaseModel):
     admitted_on: dt.date
     ended_on: dt.date | None
@@ -320,6 +340,7 @@ class CountryPage(_Context):
     status: str
     group: str
     names: list[NameRow]
+    suspensions: list[SuspensionRow]  # shown on the page: the API has carried them all along
     memberships: list[MembershipRow]
     predecessors: list[Link]
     aliases: list[str]
@@ -513,7 +534,11 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         state=state,
         status=STATUS_LABELS[state.status],
         group=_group_label(state.regional_group),
-        names=[NameRow(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to) for n in state.names],
+        names=name_rows(state),
+        suspensions=[
+            SuspensionRow(starts_on=s.starts_on, ends_on=s.ends_on, note=s.note)
+            for s in sorted(state.suspensions, key=lambda s: s.starts_on)
+        ],
         memberships=[
             MembershipRow(
                 admitted_on=m.admitted_on,
@@ -528,7 +553,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
             Link(label=p.name, url=country_path(p.code)) for p in queries.predecessors(session, state)
         ],
         aliases=sorted(
-            {a.alias for a in state.aliases if a.public} - {n.name for n in state.names}, key=str.casefold
+            {a.alias for a in state.aliases if a.public} - {n.name for n in state.names}, key=name_key
         ),
         totals=totals,
         years=_year_rows(m, state, query, peers, where),
@@ -633,6 +658,7 @@ class FeedPage(_Context):
     page_url: str
     feed_url: str
     resolution_url: Callable[..., str]
+    tally: Callable[[Resolution], ShownTally]
 
 
 def feed_page(session: Session, state: State, base_url: str) -> FeedPage:
@@ -646,6 +672,7 @@ def feed_page(session: Session, state: State, base_url: str) -> FeedPage:
         page_url=country_path(state.code),
         feed_url=country_feed_path(state.code),
         resolution_url=resolution_path,
+        tally=tally_of(session),
     )
 
 

@@ -12,11 +12,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import refresh_planner_statistics
+from app.ingest import provisional
 from app.ingest.errors import IngestError
 from app.ingest.load import DecisionWriter, SourceCoverage
 from app.ingest.package import read_package
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Decision, Preparer
+from app.ingest.provisional import ProvisionalResult
 from app.ingest.reconcile import reconcile
 from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
@@ -56,17 +58,21 @@ class ImportSummary:
     flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
     duplicate_names: int = 0
     outside_membership: Counter[str] = field(default_factory=Counter)
+    provisional: ProvisionalResult = field(default_factory=ProvisionalResult)
 
     @property
     def changed_anything(self) -> bool:
-        return any(
-            (
-                self.states_added,
-                self.states_changed,
-                self.resolutions_added,
-                self.resolutions_changed,
-                self.removed,
+        return (
+            any(
+                (
+                    self.states_added,
+                    self.states_changed,
+                    self.resolutions_added,
+                    self.resolutions_changed,
+                    self.removed,
+                )
             )
+            or self.provisional.changed_anything
         )
 
 
@@ -86,12 +92,13 @@ def import_paths(
     """
     report = reporter or Reporter()
     report.stage("Reading files")
-    inputs = discover(paths)
+    record_files, paths = provisional.split_paths(paths)
+    inputs = discover(paths) if paths or not record_files else []
     # A data package (app.ingest.package) carries its own member states and already reconciled decisions.
     package = read_package(inputs)
     inputs = package.inputs if package else inputs
     reference_bytes = _read_reference(reference_path)
-    fingerprint = _fingerprint(inputs, reference_bytes)
+    fingerprint = _fingerprint(inputs, reference_bytes, record_files)
     if _already_imported(session, fingerprint):
         return ImportSummary(files=[str(item.path) for item in inputs], resolutions_unchanged=_count(session))
     reference = package.reference() if package else load_reference(reference_path)
@@ -117,7 +124,20 @@ def import_paths(
             writer.submit(decision)
         report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
-    changed = any((written.added, written.changed, written.removed, states_added, states_changed))
+    report.stage("Provisional records")
+    recorded = provisional.ProvisionalResult()
+    provisional.import_files(session, record_files, recorded)
+    provisional.replace_provisional(session, recorded)
+    changed = any(
+        (
+            written.added,
+            written.changed,
+            written.removed,
+            states_added,
+            states_changed,
+            recorded.changed_anything,
+        )
+    )
     report.stage("Search index")
     rebuild_search_index(session, skip_if_filled=not changed)
     report.stage("Series of recurring resolutions")
@@ -127,7 +147,7 @@ def import_paths(
         refresh_planner_statistics(session)
     session.add(ImportRun(fingerprint=fingerprint))
     return ImportSummary(
-        files=[str(item.path) for item in inputs],
+        files=[str(item.path) for item in inputs] + [str(path) for path in record_files],
         states_added=states_added,
         states_changed=states_changed,
         states_kept=synced.kept,
@@ -143,6 +163,7 @@ def import_paths(
         flagged=sum(1 for d in decisions if d.discrepancy),
         duplicate_names=preparer.duplicate_names,
         outside_membership=Counter(code for d in decisions for code in d.outside),
+        provisional=recorded,
     )
 
 
@@ -174,12 +195,14 @@ def _read_reference(path: Path) -> bytes:
         return b""  # load_reference names the problem
 
 
-def _fingerprint(inputs: list[InputFile], reference: bytes) -> str:
+def _fingerprint(inputs: list[InputFile], reference: bytes, record_files: list[Path]) -> str:
     digest = hashlib.sha256(IMPORTER_VERSION.encode())
     for item in sorted(inputs, key=lambda i: (i.source.kind.value, i.source.name)):
         digest.update(
             f"|{item.format}|{item.source.name}|{item.source.sha256}|{item.source.version}".encode()
         )
+    for path in sorted(record_files):  # the provisional records (app.ingest.provisional)
+        digest.update(f"|{path.name}|".encode() + hashlib.sha256(path.read_bytes()).digest())
     digest.update(hashlib.sha256(reference).digest())
     return digest.hexdigest()
 

@@ -14,6 +14,7 @@ from app.models.enums import (
 )
 from app.models.ideal import IdealFit, IdealItem, IdealPoint
 from app.models.imports import ImportRun
+from app.models.report import ErrorReport, ReportStatus
 from app.models.resolution import DataSource, Resolution, ResolutionSubject, SourceDifference
 from app.models.series import Series, SeriesMember
 from app.models.state import Membership, State, StateAlias, StateName, Suspension
@@ -27,6 +28,7 @@ __all__ = [
     "Base",
     "DataSource",
     "DecisionKind",
+    "ErrorReport",
     "DifferenceKind",
     "IdealFit",
     "IdealItem",
@@ -35,6 +37,7 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "RegionalGroup",
+    "ReportStatus",
     "Resolution",
     "ResolutionSubject",
     "Series",

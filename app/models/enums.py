@@ -100,6 +100,7 @@ class SourceKind(enum.StrEnum):
     ADMIN = "admin"
     # A data package written by `unga export` (app.opendata): the reconciled record, imported as it is.
     PACKAGE = "package"
+    PROVISIONAL = "provisional"  # reviewed records from the day's reports (data/sources/provisional)
 
     @property
     def label(self) -> str:
@@ -113,4 +114,5 @@ _SOURCE_LABELS = {
     SourceKind.UNDL: "the UN Digital Library",
     SourceKind.ADMIN: "an administrator",
     SourceKind.PACKAGE: "a data package of this site's record",
+    SourceKind.PROVISIONAL: "a provisional record from the day's reports",
 }

@@ -69,6 +69,7 @@ class Resolution(Base):
         # Finding a resolution and its separate votes by symbol: the unique index above is partial, and a
         # query would have to repeat its condition to use it.
         Index(None, "symbol"),
+        Index(None, "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +141,26 @@ class Resolution(Base):
         String(64), comment="fingerprint of the source record the last import wrote"
     )
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # What "new" means to readers (the home page, the feed): a vote entered days after it was taken, or
+    # a provisional record, is new when it appears. Imports get the time of the import from the server.
+    published_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="when first published; NULL for drafts"
+    )
+    # Provisional records (app/ingest/provisional.py, the admin's form) are entered from the day's reports
+    # before the UN publishes the record; an import of the official record replaces their roll call and
+    # symbol (the row, its note and its history stay).
+    provisional: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=text("false"),
+        comment="entered from reports before the official record; replaced when an import brings it",
+    )
+    source_note: Mapped[str] = mapped_column(
+        Text, default="", server_default="", comment="where the facts come from, e.g. the news report"
+    )
+    page_key: Mapped[str | None] = mapped_column(
+        String(64), unique=True, comment="address of a record whose symbol is not yet known: ES-11/2026-02-24"
+    )
     version: Mapped[int] = mapped_column(default=1, comment="optimistic-locking counter")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from math import ceil
 
+from app.collation import name_key
 from app.countries.service import agreement
 from app.models import VoteChoice
 from app.quiz.queries import StateVote
@@ -74,7 +75,7 @@ def matches(answers: dict[int, VoteChoice], votes: list[StateVote]) -> list[Matc
         Match(code, name, agreement(n, same, half) or 0.0, n, same, half)
         for (code, name), (n, same, half) in tallies.items()
     ]
-    return sorted(found, key=lambda m: (-m.agreement, -m.n, m.name.casefold()))
+    return sorted(found, key=lambda m: (-m.agreement, -m.n, name_key(m.name)))
 
 
 def enough(answered: int) -> int:

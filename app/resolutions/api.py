@@ -11,6 +11,7 @@ from app.models import Adoption, Resolution
 from app.openapi import NOT_FOUND
 from app.resolutions import queries, schemas
 from app.resolutions.service import parse_session
+from app.resolutions.tally import tally_of
 from app.symbols import normalize_symbol
 from app.urls import resolution_api_path
 
@@ -73,11 +74,12 @@ def list_resolutions(
         include_separate_votes=include_separate_votes,
     )
     rows, total = queries.list_resolutions(session, filters, page)
+    tally = tally_of(session)
     return schemas.ResolutionPage(
         page=page.page,
         per_page=page.per_page,
         total=total,
-        results=[schemas.summary(r, resolution_api_path(r)) for r in rows],
+        results=[schemas.summary(r, resolution_api_path(r), tally(r)) for r in rows],
     )
 
 
@@ -116,4 +118,6 @@ def _detail(session: SessionDep, resolution: Resolution) -> schemas.ResolutionOu
     votes = queries.roll_call(session, resolution)
     source = queries.source_label(session, resolution)
     intended = queries.intended_votes(session, resolution.id)
-    return schemas.detail(resolution, votes, resolution_api_path(resolution), source, intended)
+    shown, not_known = tally_of(session)(resolution), queries.votes_not_known(session, resolution)
+    path = resolution_api_path(resolution)
+    return schemas.detail(resolution, votes, path, source, intended, shown, not_known)

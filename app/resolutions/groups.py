@@ -13,13 +13,15 @@ ranks. A state that did not vote never breaks ranks either.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_serializer
 
+from app.collation import name_key
 from app.models import RegionalGroup, VoteChoice
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.queries import MemberEntry, RollCallEntry
 from app.resolutions.service import PERMANENT_MEMBERS
 
 P5_LABEL = "Permanent members (P5)"
@@ -71,8 +73,13 @@ class GroupSplit(BaseModel):
     no: int
     abstain: int
     non_voting: int
-    cohesion: float | None = Field(description="Agreement Index of Hix, Noury and Roland, 0 to 1")
-    majority: VoteChoice | None = Field(description="the group's plurality vote; null on a tie")
+    not_known: int = Field(default=0, description="members whose vote is not known (incomplete roll call)")
+    cohesion: float | None = Field(
+        description="Hix-Noury-Roland Agreement Index, 0 to 1; null if some members' votes are unknown"
+    )
+    majority: VoteChoice | None = Field(
+        description="the group's plurality vote; null on a tie or if some members' votes are not known"
+    )
     against_majority: list[Dissenter]
 
     @field_serializer("majority")
@@ -88,11 +95,15 @@ class GroupSplit(BaseModel):
 class _Members:
     label: str
     entries: list[RollCallEntry]
+    not_known: int = 0
 
 
 def _split(members: _Members) -> GroupSplit:
     counts = Counter(e.choice for e in members.entries)
-    majority = plurality(counts)
+    # With some members' votes unknown, the group's cohesion and majority are unknown too: two known votes
+    # of 193 gave "WEOG 0.25, P5 1.00". The known counts are still shown.
+    complete = members.not_known == 0
+    majority = plurality(counts) if complete else None
     against = [
         Dissenter(code=e.code, name=e.name, choice=e.choice)
         for e in members.entries
@@ -104,27 +115,43 @@ def _split(members: _Members) -> GroupSplit:
         no=counts[VoteChoice.NO],
         abstain=counts[VoteChoice.ABSTAIN],
         non_voting=counts[VoteChoice.NON_VOTING],
-        cohesion=agreement_index(counts[VoteChoice.YES], counts[VoteChoice.NO], counts[VoteChoice.ABSTAIN]),
+        not_known=members.not_known,
+        cohesion=agreement_index(counts[VoteChoice.YES], counts[VoteChoice.NO], counts[VoteChoice.ABSTAIN])
+        if complete
+        else None,
         majority=majority,
-        against_majority=sorted(against, key=lambda d: d.name),
+        against_majority=sorted(against, key=lambda d: name_key(d.name)),
     )
 
 
-def group_splits(entries: list[RollCallEntry], *, with_p5: bool = True) -> list[GroupSplit]:
+def group_splits(
+    entries: list[RollCallEntry], *, with_p5: bool = True, unknown: Sequence[MemberEntry] = ()
+) -> list[GroupSplit]:
     """The five regional groups in their usual order, states without a group (if any voted) after them,
-    and the P5 last. Empty for a decision without a roll call."""
+    and the P5 last. Empty for a decision without a roll call. ``unknown``: members whose vote an
+    incomplete roll call lacks."""
     order = [g for g in RegionalGroup if g is not RegionalGroup.NONE] + [RegionalGroup.NONE]
     members = [
-        _Members(g.value or "No regional group", [e for e in entries if e.regional_group is g]) for g in order
+        _Members(
+            g.value or "No regional group",
+            [e for e in entries if e.regional_group is g],
+            sum(1 for m in unknown if m.regional_group is g),
+        )
+        for g in order
     ]
     if with_p5:
-        members.append(_Members(P5_LABEL, [e for e in entries if e.code in PERMANENT_MEMBERS]))
-    return [_split(m) for m in members if m.entries]
+        members.append(p5_members(entries, unknown))
+    return [_split(m) for m in members if m.entries or m.not_known]
 
 
-def p5_split(entries: list[RollCallEntry]) -> GroupSplit | None:
+def p5_members(entries: list[RollCallEntry], unknown: Sequence[MemberEntry] = ()) -> _Members:
     p5 = [e for e in entries if e.code in PERMANENT_MEMBERS]
-    return _split(_Members(P5_LABEL, p5)) if p5 else None
+    return _Members(P5_LABEL, p5, sum(1 for m in unknown if m.code in PERMANENT_MEMBERS))
+
+
+def p5_split(entries: list[RollCallEntry], unknown: Sequence[MemberEntry] = ()) -> GroupSplit | None:
+    members = p5_members(entries, unknown)
+    return _split(members) if members.entries or members.not_known else None
 
 
 GROUPS_CSV_HEADER = [
@@ -135,6 +162,7 @@ GROUPS_CSV_HEADER = [
     "no",
     "abstain",
     "non_voting",
+    "not_known",
     "cohesion",
     "majority",
     "against_majority",
@@ -151,6 +179,7 @@ def groups_rows(symbol: str, date: str, splits: list[GroupSplit]) -> list[list[o
             s.no,
             s.abstain,
             s.non_voting,
+            s.not_known,
             "" if s.cohesion is None else f"{s.cohesion:.3f}",
             s.majority.api_name if s.majority else "",
             " ".join(d.code for d in s.against_majority),

@@ -15,7 +15,7 @@ from app.kit.csv import csv_response
 from app.resolutions import queries, views, vote_map
 from app.symbols import normalize_symbol
 from app.templating import get_templates
-from app.urls import public_base, resolution_path, symbol_path
+from app.urls import page_name, public_base, resolution_path, symbol_path
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -96,7 +96,7 @@ def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) ->
     resolution = _find(session, symbol).resolution
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
-    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + "_groups.csv"
+    filename = page_name(resolution).replace("/", "_").replace(" ", "_") + "_groups.csv"
     return _csv(views.groups_csv(session, resolution), filename)
 
 
@@ -105,7 +105,7 @@ def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Respon
     resolution = _find(session, symbol).resolution
     if resolution is None:
         return _symbol_not_found(request, session, symbol)
-    filename = resolution.symbol.replace("/", "_").replace(" ", "_") + ".csv"
+    filename = page_name(resolution).replace("/", "_").replace(" ", "_") + ".csv"
     return _csv(views.roll_call_csv(session, resolution), filename)
 
 
@@ -120,7 +120,8 @@ def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
     found = lookup.resolution
     if found is None:
         return _symbol_not_found(request, session, symbol)
-    if symbol != found.symbol and not (symbol == wanted and wanted != found.symbol):
+    name = page_name(found)
+    if symbol != name and not (symbol == wanted and wanted != name):
         # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite. A symbol
         # without the part that alone was voted (A/RES/181(II), for 181 (II) A) shows that part.
         return RedirectResponse(resolution_path(found), status_code=301)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.orm import Session, selectinload
 
 from app.cache.context import per_version
+from app.collation import name_key
 
 # One list of topics for both areas; re-exported because the resolution views use it from here.
 from app.countries.queries import SUBJECT_VOCABULARY as SUBJECT_VOCABULARY
@@ -20,6 +21,7 @@ from app.models import (
     Adoption,
     DataSource,
     DecisionKind,
+    Membership,
     RegionalGroup,
     Resolution,
     ResolutionSubject,
@@ -33,6 +35,7 @@ from app.models import (
 from app.pagination import PageParams
 from app.resolutions import search
 from app.symbols import parse_symbol
+from app.urls import PAGE_KEY_PREFIX
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,15 @@ class RollCallEntry:
     code: str
     name: str  # the state's name on the date of the vote
     choice: VoteChoice
+    regional_group: RegionalGroup = RegionalGroup.NONE
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A member on the date of a vote whose vote is not known (an incomplete roll call)."""
+
+    code: str
+    name: str  # the state's name on the date of the vote
     regional_group: RegionalGroup = RegionalGroup.NONE
 
 
@@ -74,6 +86,7 @@ class ResolutionFilters:
     topic: str = ""  # one of Voeten's issue categories
     subject: str = ""  # a UNBIS thesaurus term, matched whole and without regard to case
     max_margin: int | None = None  # |yes - no| of a recorded vote
+    on: dt.date | None = None  # the day of the vote (a search for "24 February 2026")
     # "relevance" orders by search rank when there is a query, newest first otherwise.
     sort: SortOrder = "relevance"
 
@@ -91,10 +104,17 @@ def get_resolution(session: Session, symbol: str, *, include_drafts: bool = Fals
     """The adoption record of a resolution by its UN symbol."""
     if search.has_control_chars(symbol):
         return None
+    # A record whose symbol was not known when it was entered is found by its page key (app.urls), also
+    # once the symbol is known.
+    found = (
+        Resolution.page_key == symbol.removeprefix(PAGE_KEY_PREFIX)
+        if symbol.startswith(PAGE_KEY_PREFIX)
+        else Resolution.symbol == symbol
+    )
     query = (
         select(Resolution)
         .options(selectinload(Resolution.subjects))
-        .where(Resolution.symbol == symbol, Resolution.kind == DecisionKind.RESOLUTION)
+        .where(found, Resolution.kind == DecisionKind.RESOLUTION)
     )
     if not include_drafts:
         query = query.where(Resolution.published.is_(True))
@@ -177,7 +197,27 @@ def roll_call(session: Session, resolution: Resolution) -> list[RollCallEntry]:
         .where(Vote.resolution_id == resolution.id)
     ).all()
     entries = [RollCallEntry(code, state_name, choice, group) for code, state_name, choice, group in rows]
-    return sorted(entries, key=lambda e: e.name.casefold())
+    return sorted(entries, key=lambda e: name_key(e.name))
+
+
+def votes_not_known(session: Session, resolution: Resolution) -> list[MemberEntry]:
+    """The members on the date whose vote an incomplete roll call lacks, by their names then. Empty for a
+    complete roll call (a member in no list did not vote) and for a text adopted without a vote."""
+    if resolution.roll_call_complete or resolution.adoption is Adoption.WITHOUT_VOTE:
+        return []
+    day = resolution.adopted_on
+    members = select(Membership.state_id).where(
+        Membership.admitted_on <= day, or_(Membership.ended_on.is_(None), Membership.ended_on >= day)
+    )
+    voted = select(Vote.state_id).where(Vote.resolution_id == resolution.id)
+    rows = session.execute(
+        select(State.code, func.coalesce(name_on(State.id, day), State.name), State.regional_group).where(
+            State.id.in_(members), State.id.not_in(voted)
+        )
+    ).all()
+    return sorted(
+        (MemberEntry(code, name, group) for code, name, group in rows), key=lambda m: name_key(m.name)
+    )
 
 
 def _intended_votes(session: Session, *conditions: ColumnElement[bool]) -> list[IntendedVote]:
@@ -208,7 +248,7 @@ def _intended_votes(session: Session, *conditions: ColumnElement[bool]) -> list[
 def intended_votes(session: Session, resolution_id: int) -> list[IntendedVote]:
     """The statements of intended vote recorded for a resolution, by the states' names on the day."""
     found = _intended_votes(session, VoteIntention.resolution_id == resolution_id)
-    return sorted(found, key=lambda v: v.name.casefold())
+    return sorted(found, key=lambda v: name_key(v.name))
 
 
 @per_version
@@ -296,6 +336,8 @@ def _filtered(filters: ResolutionFilters) -> Select[Resolution]:
         query = query.where(Resolution.adopted_on >= dt.date(filters.year_from, 1, 1))
     if filters.year_to is not None:
         query = query.where(Resolution.adopted_on <= dt.date(filters.year_to, 12, 31))
+    if filters.on is not None:
+        query = query.where(Resolution.adopted_on == filters.on)
     if filters.topic:
         query = query.where(_subject_filter(TOPIC_VOCABULARY, filters.topic))
     if filters.subject:
@@ -346,8 +388,18 @@ def all_resolutions(session: Session, filters: ResolutionFilters, limit: int) ->
     return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
+# "New" is what was published last: a vote entered days after it was taken (or a provisional record, or
+# a back-dated correction) is new to readers when it appears. An import publishes its rows at once, so
+# within one import the vote date decides.
+_NEWEST_PUBLISHED = (
+    Resolution.published_at.desc().nulls_last(),
+    Resolution.adopted_on.desc(),
+    Resolution.id.desc(),
+)
+
+
 def latest_recorded(session: Session, limit: int) -> list[Resolution]:
-    """The newest resolutions adopted by a recorded vote."""
+    """The resolutions adopted by a recorded vote that were published last."""
     return list(
         session.scalars(
             select(Resolution)
@@ -356,19 +408,19 @@ def latest_recorded(session: Session, limit: int) -> list[Resolution]:
                 Resolution.kind == DecisionKind.RESOLUTION,
                 Resolution.adoption == Adoption.RECORDED_VOTE,
             )
-            .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+            .order_by(*_NEWEST_PUBLISHED)
             .limit(limit)
         )
     )
 
 
 def newest(session: Session, limit: int) -> list[Resolution]:
-    """The newest resolutions however adopted (the Atom feed)."""
+    """The resolutions published last, however adopted (the Atom feed)."""
     return list(
         session.scalars(
             select(Resolution)
             .where(Resolution.published.is_(True), Resolution.kind == DecisionKind.RESOLUTION)
-            .order_by(Resolution.adopted_on.desc(), Resolution.id.desc())
+            .order_by(*_NEWEST_PUBLISHED)
             .limit(limit)
         )
     )

@@ -9,18 +9,32 @@ from pydantic import BaseModel, Field
 
 from app.models import Resolution, VoteChoice
 from app.resolutions.groups import GroupSplit, group_splits
-from app.resolutions.queries import IntendedVote, RollCallEntry
-from app.resolutions.service import roll_call_tally, session_label
+from app.resolutions.queries import IntendedVote, MemberEntry, RollCallEntry
+from app.resolutions.service import session_label
+from app.resolutions.tally import ShownTally
 from app.symbols import undocs_url
 
 VoteName = Literal["yes", "no", "abstain", "non_voting"]
 
 
 class Tally(BaseModel):
+    """The figures to show: the roll call's counts, or the official totals where it is incomplete."""
+
     yes: int
     no: int
     abstain: int
-    non_voting: int
+    non_voting: int | None = Field(description="null where an incomplete roll call's figure is not known")
+
+
+class RollCall(BaseModel):
+    """How much of the roll call is known."""
+
+    complete: bool = Field(
+        description="false: only some states' votes are known; tally is the official totals"
+    )
+    known: int = Field(description="states whose vote is known")
+    members: int = Field(description="members of the United Nations on the date of the vote")
+    note: str = Field(description="'roll call incomplete: 2 of 193 known', or '' when complete")
 
 
 class OfficialTotals(BaseModel):
@@ -28,6 +42,11 @@ class OfficialTotals(BaseModel):
     no: int | None
     abstain: int | None
     non_voting: int | None = Field(description="Published only by the UN Digital Library")
+
+
+class StateOut(BaseModel):
+    country: str = Field(description="Stable state code")
+    name: str = Field(description="The state's name on the date of the vote")
 
 
 class VoteOut(BaseModel):
@@ -55,7 +74,11 @@ class ResolutionSummary(BaseModel):
     date: dt.date
     session: str
     adopted_without_vote: bool
-    tally: Tally = Field(description="Counts of the stored roll call")
+    tally: Tally = Field(
+        description="Counts of the roll call; the official totals where the roll call is incomplete"
+    )
+    roll_call: RollCall
+    provisional: bool = Field(description="entered from reports before the official record")
     url: str = Field(description="API URL of the full record")
 
 
@@ -72,7 +95,11 @@ class ResolutionOut(ResolutionSummary):
     discrepancy: str = Field(description="Why the official totals and the roll call differ, if they do")
     document_url: str | None
     source: str
+    source_note: str = Field(description="where a provisional record's facts come from")
     votes: list[VoteOut]
+    not_known: list[StateOut] = Field(
+        description="Members on the date whose vote is not known (incomplete roll calls): not non-voting"
+    )
     intended_votes: list[IntendedVoteOut] = Field(
         description="Statements of intended vote made after the vote; the official votes stand"
     )
@@ -100,8 +127,8 @@ def _official(resolution: Resolution) -> OfficialTotals | None:
     return OfficialTotals(yes=values[0], no=values[1], abstain=values[2], non_voting=values[3])
 
 
-def summary(resolution: Resolution, url: str) -> ResolutionSummary:
-    yes, no, abstain, non_voting = roll_call_tally(resolution)
+def summary(resolution: Resolution, url: str, shown: ShownTally) -> ResolutionSummary:
+    yes, no, abstain, non_voting = shown.as_tuple()
     return ResolutionSummary(
         id=resolution.id,
         symbol=resolution.symbol,
@@ -110,6 +137,10 @@ def summary(resolution: Resolution, url: str) -> ResolutionSummary:
         session=session_label(resolution),
         adopted_without_vote=resolution.adoption == "without_vote",
         tally=Tally(yes=yes, no=no, abstain=abstain, non_voting=non_voting),
+        roll_call=RollCall(
+            complete=shown.complete, known=shown.known, members=shown.members, note=shown.note
+        ),
+        provisional=resolution.provisional,
         url=url,
     )
 
@@ -120,9 +151,11 @@ def detail(
     url: str,
     source: str,
     intended: list[IntendedVote],
+    shown: ShownTally,
+    not_known: list[MemberEntry],
 ) -> ResolutionOut:
     return ResolutionOut(
-        **summary(resolution, url).model_dump(),
+        **summary(resolution, url, shown).model_dump(),
         kind=resolution.kind.value,
         meeting_record=resolution.meeting_record,
         draft_symbol=resolution.draft_symbol,
@@ -135,6 +168,8 @@ def detail(
         discrepancy=resolution.discrepancy,
         document_url=undocs_url(resolution.symbol),
         source=source,
+        source_note=resolution.source_note,
+        not_known=[StateOut(country=m.code, name=m.name) for m in not_known],
         votes=[VoteOut(country=v.code, name=v.name, vote=vote_name(v.choice)) for v in votes],
         intended_votes=[
             IntendedVoteOut(
@@ -147,7 +182,7 @@ def detail(
             )
             for v in intended
         ],
-        groups=group_splits(votes),
+        groups=group_splits(votes, unknown=not_known),
     )
 
 

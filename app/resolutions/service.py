@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
 
 from app.kit.csv import to_csv as to_csv  # the one CSV writer (app/kit/csv.py), re-exported
 from app.models import Resolution, SessionKind, VoteChoice
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.queries import MemberEntry, RollCallEntry
+from app.resolutions.tally import ShownTally
 from app.symbols import from_roman, to_roman
 
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -126,6 +128,22 @@ def parse_session(text: str) -> tuple[SessionKind, int] | None:
     return (kind, number) if 1 <= number <= 200 else None
 
 
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d/%m/%Y")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A date as people write it in a search box (2026-02-24, 24 February 2026, February 24, 2026)."""
+    text = " ".join(text.split())
+    if not 8 <= len(text) <= 20:
+        return None
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def nearest_symbols(wanted: str, candidates: list[str], limit: int = 5) -> list[str]:
     """The symbols most like a mistyped one, best first."""
     return difflib.get_close_matches(wanted.upper(), candidates, n=limit, cutoff=0.6)
@@ -143,7 +161,16 @@ LIST_CSV_HEADER = [
     "abstain",
     "non_voting",
     "url",
+    "roll_call_complete",
+    "votes_known",
+    "members",
 ]
+
+
+def roll_call_columns(tally: ShownTally) -> list[object]:
+    """How much of the roll call is known, for CSV rows: the yes/no/abstain columns of an incomplete
+    roll call hold the official totals (non-voting empty where not published)."""
+    return ["yes" if tally.complete else "no", tally.known, tally.members]
 
 
 def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list[list[object]]:
@@ -158,6 +185,14 @@ def roll_call_rows(resolution: Resolution, entries: list[RollCallEntry]) -> list
         ]
         for e in entries
     ]
+
+
+NOT_KNOWN = "Not known"  # the vote column of a member whose vote an incomplete roll call lacks
+
+
+def unknown_rows(resolution: Resolution, unknown: list[MemberEntry]) -> list[list[object]]:
+    day = resolution.adopted_on.isoformat()
+    return [[resolution.symbol, day, m.code, m.name, m.regional_group.value, NOT_KNOWN] for m in unknown]
 
 
 _DOCUMENT_SYMBOL = re.compile(r"^A/(?:ES-\d+/|S-\d+/)?(?:\d+/)?PV\.\d+")

@@ -20,7 +20,8 @@ from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import queries, search, service
 from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
-from app.resolutions.queries import Headlines, IntendedVote, ResolutionFilters, RollCallEntry
+from app.resolutions.queries import Headlines, IntendedVote, MemberEntry, ResolutionFilters, RollCallEntry
+from app.resolutions.tally import ShownTally, tally_of
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.series.queries import SeriesLink, series_of
 from app.sources import queries as source_queries
@@ -79,18 +80,22 @@ class ListQuery(BaseModel):
 
     def filters(self) -> ResolutionFilters:
         parsed = service.parse_session(self.session) if self.session else None
+        # A search for a date ("2026-02-24", "24 February 2026") finds the votes of that day, whose
+        # records carry no date in their words: a provisional record has no symbol to search for.
+        day = service.parse_day(self.q)
         adoption = {"recorded": Adoption.RECORDED_VOTE, "without": Adoption.WITHOUT_VOTE}.get(self.adoption)
         return ResolutionFilters(
             session=parsed[1] if parsed else None,
             session_kind=parsed[0] if parsed else None,
             year_from=self.year_from,
             year_to=self.year_to,
-            q=self.q,
+            q="" if day else self.q,
+            on=day,
             topic=self.topic,
             subject=self.subject,
             adoption=adoption,
             max_margin=self.margin,
-            sort=self.sort or ("relevance" if self.q else "date"),
+            sort=self.sort or ("relevance" if self.q and not day else "date"),
         )
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -140,8 +145,9 @@ def parts_page(symbol: str, parts: list[Resolution]) -> PartsPage:
 
 class HomePage(_Context):
     headlines: Headlines
-    latest: list[Resolution]
+    latest: list[Resolution]  # the recorded votes published last (not the latest votes: see published_at)
     resolution_url: Callable[[Resolution], str]
+    tally: Callable[[Resolution], ShownTally]
 
 
 def home_page(session: Session) -> HomePage:
@@ -149,6 +155,7 @@ def home_page(session: Session) -> HomePage:
         headlines=queries.headlines(session),
         latest=queries.latest_recorded(session, 8),
         resolution_url=resolution_path,
+        tally=tally_of(session),
     )
 
 
@@ -169,6 +176,7 @@ class ListPage(_Context):
     resolution_url: Callable[[Resolution], str]
     session_label: Callable[[Resolution], str]
     margin: Callable[[Resolution], int]
+    tally: Callable[[Resolution], ShownTally]
 
 
 def list_page(session: Session, query: ListQuery) -> ListPage:
@@ -202,6 +210,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
         resolution_url=resolution_path,
         session_label=service.session_label,
         margin=service.margin,
+        tally=tally_of(session),
     )
 
 
@@ -212,6 +221,7 @@ def _json_twin(query: ListQuery) -> str:
 
 def list_csv(session: Session, query: ListQuery) -> str:
     rows = queries.all_resolutions(session, query.filters(), CSV_LIMIT)
+    tally = tally_of(session)
     return service.to_csv(
         service.LIST_CSV_HEADER,
         (
@@ -221,8 +231,9 @@ def list_csv(session: Session, query: ListQuery) -> str:
                 service.session_label(r),
                 r.title,
                 r.adoption.value,
-                *service.roll_call_tally(r),
+                *tally(r).as_tuple(),
                 resolution_path(r),
+                *service.roll_call_columns(tally(r)),
             ]
             for r in rows
         ),
@@ -236,10 +247,11 @@ class ResolutionPage(_Context):
     session_url: str
     document_url: str | None
     meeting_url: str | None
-    tally: tuple[int, int, int, int | None]
+    tally: ShownTally
     official: tuple[int | None, int | None, int | None, int | None] | None
     official_differs: bool
     votes_known: int
+    not_known: list[MemberEntry]  # members whose vote an incomplete roll call lacks
     groups: list[service.VoteGroup]
     regions: list[GroupSplit]  # the five regional groups (and states without one, if any voted)
     p5_split: GroupSplit | None
@@ -262,6 +274,7 @@ class ResolutionPage(_Context):
     groups_csv_url: str
     json_url: str
     resolution_url: Callable[[Resolution], str]
+    separate_tally: Callable[[Resolution], ShownTally]
     country_url: Callable[[str], str]
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
     surprising: ResolutionSurprises  # the states whose vote was least expected (app.ideal)
@@ -269,6 +282,8 @@ class ResolutionPage(_Context):
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     entries = queries.roll_call(session, resolution)
+    not_known = queries.votes_not_known(session, resolution)
+    tally = tally_of(session)
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
     separate = queries.separate_votes(session, resolution)
     intended = queries.intended_votes(session, resolution.id)
@@ -286,13 +301,14 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         session_url=ListQuery(session=service.session_code(resolution)).url(),
         document_url=undocs_url(resolution.symbol),
         meeting_url=service.meeting_record_url(resolution.meeting_record),
-        tally=service.display_tally(resolution),
+        tally=tally(resolution),
         official=service.official_totals(resolution),
         official_differs=service.official_differs(resolution),
         votes_known=len(entries),
+        not_known=not_known,
         groups=service.group_by_vote(entries),
-        regions=group_splits(entries, with_p5=False),
-        p5_split=p5_split(entries),
+        regions=group_splits(entries, with_p5=False, unknown=not_known),
+        p5_split=p5_split(entries, not_known),
         permanent=service.permanent_members(entries),
         separate=separate,
         parent=parent,
@@ -303,7 +319,10 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         vote_differences=[source_service.describe(d) for d in votes],
         differs_by_code={d.code: source_service.describe(d) for d in votes},
         subjects=_subjects(resolution),
-        vote_map=build_vote_map(entries, queries.state_names(session)) if recorded and entries else None,
+        # Without a single known vote a map would say nothing.
+        vote_map=build_vote_map(entries, queries.state_names(session), not_known)
+        if recorded and entries
+        else None,
         series=series_of(session, resolution.id),
         intended=intended,
         intended_by_code={v.code: v for v in intended},
@@ -312,8 +331,9 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         groups_csv_url=groups_csv_path(resolution),
         json_url=resolution_api_path(resolution),
         resolution_url=resolution_path,
+        separate_tally=tally,
         country_url=country_path,
-        share=resolution_share(resolution),
+        share=resolution_share(resolution, tally(resolution)),
         surprising=resolution_surprises(session, resolution.id),
     )
 
@@ -330,13 +350,20 @@ def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
 
 
 def roll_call_csv(session: Session, resolution: Resolution) -> str:
+    """Every state's vote; in an incomplete roll call the members whose vote is not known follow, marked
+    so (not non-voting)."""
     entries = queries.roll_call(session, resolution)
-    return service.to_csv(service.ROLL_CALL_CSV_HEADER, service.roll_call_rows(resolution, entries))
+    unknown = queries.votes_not_known(session, resolution)
+    return service.to_csv(
+        service.ROLL_CALL_CSV_HEADER,
+        service.roll_call_rows(resolution, entries) + service.unknown_rows(resolution, unknown),
+    )
 
 
 def groups_csv(session: Session, resolution: Resolution) -> str:
     """The group split of one vote, as shown on its page."""
-    splits = group_splits(queries.roll_call(session, resolution))
+    unknown = queries.votes_not_known(session, resolution)
+    splits = group_splits(queries.roll_call(session, resolution), unknown=unknown)
     rows = groups_rows(resolution.symbol, resolution.adopted_on.isoformat(), splits)
     return service.to_csv(GROUPS_CSV_HEADER, rows)
 
@@ -357,22 +384,32 @@ def suggestions_for(session: Session, wanted: str) -> list[str]:
 
 
 class FeedPage(_Context):
-    entries: list[Resolution]
+    entries: list[Resolution]  # newest publication first
     updated: dt.datetime
     base_url: str
     resolution_url: Callable[[Resolution], str]
     session_label: Callable[[Resolution], str]
+    tally: Callable[[Resolution], ShownTally]
+    published: Callable[[Resolution], dt.datetime]
+    changed: Callable[[Resolution], dt.datetime]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)  # SQLite: naive, stored UTC
 
 
 def feed_page(session: Session, base_url: str) -> FeedPage:
     entries = queries.newest(session, 50)
-    updated = max((r.updated_at for r in entries), default=dt.datetime(1946, 1, 1, tzinfo=dt.UTC))
-    if updated.tzinfo is None:
-        updated = updated.replace(tzinfo=dt.UTC)  # SQLite returns naive datetimes; they are stored UTC
+    updated = max((_utc(r.updated_at) for r in entries), default=dt.datetime(1946, 1, 1, tzinfo=dt.UTC))
     return FeedPage(
         entries=entries,
         updated=updated,
         base_url=base_url.rstrip("/"),
         resolution_url=resolution_path,
         session_label=service.session_label,
+        tally=tally_of(session),
+        # An entry is dated by its publication here (readers of the feed see a back-dated vote as new);
+        # the date of the vote is in its text.
+        published=lambda r: _utc(r.published_at or r.created_at),
+        changed=lambda r: max(_utc(r.published_at or r.created_at), _utc(r.updated_at)),
     )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from app.config import PROJECT_ROOT
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.queries import MemberEntry, RollCallEntry
 
 MAP_PATH = PROJECT_ROOT / "data" / "world_map.json"
 DISCLAIMER = (
@@ -35,6 +36,7 @@ _FORMER_TERRITORY: dict[str, tuple[str, ...]] = {
 }
 _CSS = {"Y": "m-yes", "N": "m-no", "A": "m-abstain", "X": "m-nonvoting"}
 NO_VOTE_CSS = "m-none"
+UNKNOWN_CSS = "m-unknown"  # a member whose vote an incomplete roll call lacks
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,15 @@ def _map_data() -> dict[str, Any]:
     return data
 
 
-def build_vote_map(entries: list[RollCallEntry], names: dict[str, str]) -> VoteMap:
+def build_vote_map(
+    entries: list[RollCallEntry], names: dict[str, str], unknown: Sequence[MemberEntry] = ()
+) -> VoteMap:
     """Shapes and dots coloured by each state's vote. ``names`` gives current names of seats that did
-    not vote (not members on the date, observers), so every shape still says what it is."""
+    not vote (not members on the date, observers), so every shape still says what it is; ``unknown``
+    are the members whose vote an incomplete roll call lacks."""
     data = _map_data()
     votes = {e.code: e for e in entries}
+    not_known = {m.code: m.name for m in unknown}
     for seat, territories in _FORMER_TERRITORY.items():
         if seat in votes:
             for code in territories:
@@ -84,6 +90,8 @@ def build_vote_map(entries: list[RollCallEntry], names: dict[str, str]) -> VoteM
         entry = votes.get(code)
         if entry is not None:
             return _CSS[entry.choice.value], f"{entry.name}: {entry.choice.label}"
+        if code in not_known:
+            return UNKNOWN_CSS, f"{not_known[code]}: vote not known"
         if code in names:
             return NO_VOTE_CSS, f"{names[code]}: not a voting member on this date"
         return NO_VOTE_CSS, "Not a member of the United Nations"

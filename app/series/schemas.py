@@ -63,7 +63,7 @@ class SeriesPage(BaseModel):
 
 def tally(resolution: Resolution) -> Tally:
     yes, no, abstain, non_voting = display_tally(resolution)
-    return Tally(yes=yes, no=no, abstain=abstain, non_voting=non_voting or 0)
+    return Tally(yes=yes, no=no, abstain=abstain, non_voting=non_voting)
 
 
 def summary(series: Series) -> SeriesSummary:

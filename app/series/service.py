@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from app.collation import name_key
 from app.models import Resolution, VoteChoice
 from app.resolutions.service import display_tally
 from app.series import method
@@ -62,7 +63,7 @@ def switchers(members: list[Resolution], votes: list[MemberVote]) -> list[Switch
         ]
         if changes:
             found.append(Switcher(code, name, changes))
-    return sorted(found, key=lambda s: s.name.casefold())
+    return sorted(found, key=lambda s: name_key(s.name))
 
 
 @dataclass(frozen=True)

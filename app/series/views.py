@@ -13,6 +13,7 @@ from app.models import Resolution, Series
 from app.pagination import PageInfo, PageParams
 from app.resolutions.search import clean_query
 from app.resolutions.service import display_tally
+from app.resolutions.tally import ShownTally, tally_of
 from app.series import method, queries, service
 from app.urls import (
     SERIES_PATH,
@@ -61,7 +62,7 @@ class IndexPage(_Context):
     page_url: Callable[[int], str]
     series_url: Callable[[str], str]
     resolution_url: Callable[[Resolution], str]
-    tally: Callable[[Resolution], tuple[int, int, int, int | None]]
+    tally: Callable[[Resolution], ShownTally]
     min_members: int = method.MIN_MEMBERS
     max_gap: int = method.MAX_GAP
     title_threshold: int = method.TITLE_THRESHOLD
@@ -88,7 +89,7 @@ def index_page(session: Session, query: IndexQuery) -> IndexPage:
         page_url=query.url,
         series_url=series_path,
         resolution_url=resolution_path,
-        tally=display_tally,
+        tally=tally_of(session),
     )
 
 
@@ -97,6 +98,7 @@ class YearRow(BaseModel):
     resolution: Resolution
     title: str
     tally: tuple[int, int, int, int | None]
+    note: str = ""  # 'roll call incomplete: N of M known' (app.resolutions.tally)
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
@@ -117,10 +119,17 @@ def series_page(session: Session, series: Series) -> SeriesPage:
     members = queries.members(session, series)
     sessions = {r.session_number for r in members}
     first, last = members[0].session_number, members[-1].session_number
+    tally = tally_of(session)
     return SeriesPage(
         series=series,
         rows=[
-            YearRow(year=r.adopted_on.year, resolution=r, title=service.title_of(r), tally=display_tally(r))
+            YearRow(
+                year=r.adopted_on.year,
+                resolution=r,
+                title=service.title_of(r),
+                tally=tally(r).as_tuple(),
+                note=tally(r).note,
+            )
             for r in members
         ],
         chart=service.tally_chart(members),

@@ -31,7 +31,9 @@ def _clean(engine: Engine) -> None:
     with Session(engine) as session:
         session.execute(delete(Resolution).where(Resolution.symbol == "A/RES/ES-11/9"))
         session.execute(delete(DataSource).where(DataSource.kind == SourceKind.ADMIN))
-        for model in (AuditEvent, AdminSession, LoginFailure, AdminUser):
+        # The import's own history (the provisional record's) stays for the tests that follow.
+        session.execute(delete(AuditEvent).where(AuditEvent.actor != "import"))
+        for model in (AdminSession, LoginFailure, AdminUser):
             session.execute(delete(model))
         rebuild_search_index(session)
         session.commit()
@@ -104,17 +106,43 @@ def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) ->
     assert ada.is_checked("input[name=vote-FRA][value=Y]")
     assert "In favour: 2" in ada.inner_text("#rollcall-totals")
 
-    # Grace opens the same form, then Ada saves first: Grace's save is refused with what changed.
+    # Grace opens the same form, then Ada saves first. Grace's save merges field by field: France's vote,
+    # which only Ada changed, comes into her form; the title, which both changed, is a conflict shown
+    # with both values (app/admin/merge.py).
     grace = _signed_in(browser, base_url, "grace", PASSWORD + " too")
     grace.goto(ada.url)
     grace.fill("#f-title", "Grace's title")
+    ada.fill("#f-title", "Ada's title")
     ada.click("button[value=save]")
     ada.wait_for_url(re.compile(r".*\?saved=1"))
     grace.click("button[value=save]")
     conflict = " ".join(grace.inner_text("#conflict").split())
     assert "ada" in conflict
     assert "FRA" in conflict
+    assert grace.inner_text("table.conflicts tr[data-field=title] .theirs") == "Ada's title"
     assert grace.input_value("#f-title") == "Grace's title"
+    assert grace.is_checked("input[name=vote-FRA][value=Y]")
+
+
+def test_a_form_comes_back_after_signing_in_again(browser: Browser, base_url: str) -> None:
+    """The session ends while Ada types (here: her cookies are gone); she signs in again and is back in
+    her form with what she typed, read as a check (static/admin-resume.js posts it back by itself)."""
+    ada = _signed_in(browser, base_url, "ada", PASSWORD)
+    ada.goto(f"{base_url}/admin/resolutions/new")
+    ada.fill("#f-title", "Typed before the session ended")
+    ada.fill("#f-adopted_on", "2026-02-24")
+    ada.fill("#f-paste", "In favour: Israel\nAbstaining: United States of America")
+    ada.context.clear_cookies()
+    ada.click("button[value=check]")
+    assert "what you typed is kept" in ada.inner_text("#login-message")
+    ada.fill("#f-name", "ada")
+    ada.fill("#f-password", PASSWORD)
+    ada.click("form.admin-form button[type=submit]")
+    ada.wait_for_selector("#rollcall")
+    assert ada.url.endswith("/admin/resolutions/new")
+    assert ada.input_value("#f-title") == "Typed before the session ended"
+    assert ada.is_checked("input[name=vote-ISR][value=Y]")
+    assert ada.is_checked("input[name=vote-USA][value=A]")
 
 
 def test_sessions_page_revokes_another_browser(browser: Browser, base_url: str) -> None:

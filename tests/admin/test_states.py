@@ -80,7 +80,13 @@ class TestStates:
         assert backwards.status_code == 400
 
     def test_membership_end(self, admin_client: TestClient, db: Session) -> None:
-        data = {"ended_on": "2026-01-31", "successor": "", "note": "Test: dissolution <b>here</b>"}
+        # Tuvalu voted after that day: ending its membership then removes those votes, as the admin says.
+        data = {
+            "ended_on": "2026-01-31",
+            "successor": "",
+            "note": "Test: dissolution <b>here</b>",
+            "contradicted": "resolve",
+        }
         assert (
             _change(admin_client, "TUV", "membership-end", {**data, "successor": "NOPE"}).status_code == 400
         )
@@ -212,7 +218,13 @@ class TestCorrections:
 
     def test_membership_dates_change_who_may_vote(self, admin_client: TestClient, db: Session) -> None:
         url = _row_url(admin_client, "TUV", "memberships")
-        late = {"admitted_on": "2026-03-01", "ended_on": "", "successor": "", "note": "Test correction"}
+        late = {
+            "admitted_on": "2026-03-01",
+            "ended_on": "",
+            "successor": "",
+            "note": "Test correction",
+            "contradicted": "resolve",  # its earlier votes go: the admin says they were recorded wrongly
+        }
         assert _post_row(admin_client, url, late, "TUV").status_code == 303
         response = _save(admin_client, {**UKRAINE_2026, "vote-TUV": "Y"})
         assert "Not members on that date: Tuvalu" in _error(response, "roll_call")
@@ -233,7 +245,7 @@ class TestCorrections:
 
     def test_ending_and_reopening_a_membership(self, admin_client: TestClient, db: Session) -> None:
         url = _row_url(admin_client, "TUV", "memberships")
-        ended = {"admitted_on": "2000-09-05", "ended_on": "2026-01-31", "note": "Test"}
+        ended = {"admitted_on": "2000-09-05", "ended_on": "2026-06-30", "note": "Test"}
         assert _post_row(admin_client, url, ended, "TUV").status_code == 303
         assert _state(db, "TUV").status is StateStatus.FORMER
         reopened = {**ended, "ended_on": ""}

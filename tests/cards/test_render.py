@@ -42,7 +42,7 @@ def _css_variables(name: str) -> dict[str, str]:
 
 class TestWhatTheCardShows:
     def test_es_10_24_bar_is_split_as_the_vote(self, db: Session) -> None:
-        card = content.resolution_card(_resolution(db, "A/RES/ES-10/24"))
+        card = views.resolution_card(db, _resolution(db, "A/RES/ES-10/24"))
         assert card.tally == (124, 14, 43, 12)
         image = Image.open(io.BytesIO(render.render_resolution(card))).convert("RGB")
         assert image.size == (content.CARD_WIDTH, content.CARD_HEIGHT)
@@ -75,7 +75,7 @@ class TestWhatTheCardShows:
             .order_by(Resolution.adopted_on.desc())
             .limit(1)
         ).scalar_one()
-        card = content.resolution_card(resolution)
+        card = views.resolution_card(db, resolution)
         assert card.tally is None
         alt = content.resolution_alt(card)
         assert alt.startswith(f"{resolution.symbol}: adopted without a vote on ")
@@ -102,7 +102,7 @@ class TestWhatTheCardShows:
         # Voeten's separate vote on a paragraph of A/RES/66/247 has a backspace in its text.
         resolution = db.execute(select(Resolution).where(Resolution.voeten_rcid == 5917)).scalar_one()
         assert "\x08" in resolution.title + resolution.description
-        card = content.resolution_card(resolution)
+        card = views.resolution_card(db, resolution)
         assert not any(unicodedata.category(c) == "Cc" for c in card.title + content.resolution_alt(card))
 
     def test_long_titles_are_cut_at_a_word(self) -> None:

@@ -26,6 +26,7 @@ class TestFirstImport:
     def test_summary_counts_everything_once(self, first_import: ImportSummary) -> None:
         assert first_import.states_added == 200
         assert first_import.resolutions_added == 8470  # 7,168 resolutions, 1,302 separate votes
+        assert first_import.provisional.added == 1  # data/sources/provisional: 24 February 2026
         assert first_import.votes_written > 1_000_000
         # Separate votes keep Voeten's dates, which are often days off: a few fall before admission.
         assert first_import.outside_membership.total() == 142
@@ -180,7 +181,8 @@ class TestReimport:
     def test_search_index_still_covers_every_resolution(self, db: Session) -> None:
         import_paths(db, [SOURCES], REFERENCE)
         indexed = db.scalar(text("SELECT count(*) FROM resolution_fts"))
-        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8470
+        # 8,470 from the sources' data files, and the provisional record of 24 February 2026.
+        assert indexed == db.scalar(select(func.count()).select_from(Resolution)) == 8471
 
     def test_states_unchanged(self, db: Session) -> None:
         before = db.scalar(select(func.count()).select_from(State))

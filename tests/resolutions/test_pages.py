@@ -24,11 +24,12 @@ ES_10_24 = "/resolutions/A/RES/ES-10/24"
 
 
 def _figures(html: str, scope: str = ".outcome") -> dict[str, str]:
+    """The figures of the tally bar; a non-voting figure that is not known is not shown at all."""
     page = soup(html)
-    return {
-        kind: one(page, f"{scope} .t-{kind} strong").get_text()
-        for kind in ("yes", "no", "abstain", "nonvoting")
+    found = {
+        kind: page.select_one(f"{scope} .t-{kind} strong") for kind in ("yes", "no", "abstain", "nonvoting")
     }
+    return {kind: node.get_text() for kind, node in found.items() if node is not None}
 
 
 def _import_dgacm(
@@ -194,7 +195,8 @@ class TestResolutionPage:
     def test_context_is_typed(self, client: TestClient) -> None:
         response = client.get(ES_10_24)
         context = response.context  # type: ignore[attr-defined]
-        assert context["tally"] == (124, 14, 43, 12)
+        assert context["tally"].as_tuple() == (124, 14, 43, 12)
+        assert context["tally"].note == ""
         assert context["votes_known"] == 193
         assert [g.choice.name for g in context["groups"]] == ["YES", "NO", "ABSTAIN", "NON_VOTING"]
 
@@ -213,7 +215,8 @@ class TestStatementCount:
         assert statements.count <= 4, statements.statements
         before = statements.count
         assert client.get("/").status_code == 200
-        assert statements.count - before <= 3
+        # + the membership, read once because an incomplete roll call is among the latest (its "N of M known")
+        assert statements.count - before <= 4
 
 
 class TestList:
@@ -226,7 +229,7 @@ class TestList:
     def test_newest_first_with_pager(self, client: TestClient) -> None:
         response = client.get("/resolutions")
         page = soup(response.text)
-        assert self._count(response.text) == 7168
+        assert self._count(response.text) == 7169  # with the provisional record of 24 February 2026
         dates = [one(r, ".meta").get_text() for r in page.select(".results .result")]
         assert len(dates) == 50
         assert one(page, '.pager a[rel="next"]')["href"] == "/resolutions?page=2"
@@ -243,10 +246,10 @@ class TestList:
         dates = [one(r, ".meta").get_text() for r in soup(years).select(".result")]
         assert dates
         assert all("1975" in d for d in dates)
-        assert 0 < self._count(years) < 7168
+        assert 0 < self._count(years) < 7169
 
     def test_topic_subject_adoption_and_margin(self, client: TestClient) -> None:
-        total = 7168
+        total = 7169
         topic = self._count(client.get("/resolutions", params={"topic": "Human rights"}).text)
         subject = self._count(client.get("/resolutions", params={"subject": "palestine question"}).text)
         without = client.get("/resolutions", params={"adoption": "without"}).text
@@ -461,7 +464,7 @@ class TestHomeAboutFeed:
         response = client.get("/")
         page = soup(response.text)
         figures = [li.get_text(" ", strip=True) for li in page.select(".headlines li")]
-        assert figures[0] == "7,168 resolutions"
+        assert figures[0] == "7,169 resolutions"
         assert figures[2] == "193 member states"
         assert figures[3].endswith("1946–2026")
         latest = page.select("section[aria-labelledby=latest-h] .result")
@@ -486,5 +489,6 @@ class TestHomeAboutFeed:
         entries = root.findall("a:entry", ns)
         assert len(entries) == 50
         first = entries[0]
-        assert first.find("a:link", ns).get("href", "").startswith("http://testserver/resolutions/A/RES/")  # type: ignore[union-attr]
+        # Published last: the provisional record of 24 February 2026 (a session and date, no symbol yet).
+        assert first.find("a:link", ns).get("href", "").startswith("http://testserver/resolutions/")  # type: ignore[union-attr]
         assert all(e.find("a:id", ns) is not None and e.find("a:updated", ns) is not None for e in entries)

@@ -150,6 +150,29 @@ class TestSeriesPage:
         assert changes == ["2016 : ✗ Against → – Abstaining", "2017 : – Abstaining → ✗ Against"]
         assert one(usa, "a").get_text() == "United States of America"
 
+    def test_an_incomplete_roll_call_shows_its_official_totals_and_what_is_known(
+        self, client: TestClient, db: Session
+    ) -> None:
+        # The 1992 vote as if its source listed only some states: the year's row says so.
+        first = db.scalars(
+            select(Resolution)
+            .join(SeriesMember, SeriesMember.resolution_id == Resolution.id)
+            .join(Series, Series.id == SeriesMember.series_id)
+            .where(Series.slug == CUBA.rsplit("/", 1)[-1])
+            .order_by(Resolution.adopted_on)
+        ).first()
+        assert first is not None
+        first.roll_call_complete, first.official_yes, first.official_no, first.official_abstain = (
+            False,
+            59,
+            3,
+            71,
+        )
+        db.flush()
+        rows = soup(client.get(CUBA).text).select("table.series-years tbody tr")
+        assert [td.get_text(strip=True) for td in rows[0].select("td.num")][:3] == ["59", "3", "71"]
+        assert "Official totals: roll call incomplete:" in rows[0].get_text(" ", strip=True)
+
     def test_json_twin(self, client: TestClient) -> None:
         body = client.get("/api" + CUBA).json()
         assert body["resolutions"] == 33

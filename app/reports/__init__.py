@@ -1,0 +1,1 @@
+"""Errors readers report from a public page, and the admins' queue of them."""
