@@ -13,7 +13,7 @@ from app.models.enums import Adoption, DecisionKind, SessionKind, SourceKind
 # A data package (app.ingest.package) holds the reconciled record: it ranks with the UN's sources.
 PRECEDENCE = {
     SourceKind.ADMIN: 4,
-    SourceKind.PROVISIONAL: 4,  # reviewed records in the admin form's shape: only an official one replaces them
+    SourceKind.PROVISIONAL: 4,  # reviewed records in the admin form's shape: only an official one replaces
     SourceKind.DGACM: 3,
     SourceKind.PACKAGE: 3,
     SourceKind.UNDL: 2,
