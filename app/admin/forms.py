@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.admin.rollcall import MAX_PASTE, Official
-from app.admin.symbol_checks import KnownSession, resolution_number, symbol_problem
+from app.admin.symbol_checks import KnownSession, resolution_number, symbol_problem, unreadable_symbol
 from app.models import Adoption, SessionKind, VoteChoice
 from app.resolutions.service import parse_session
 from app.symbols import SessionRef, normalize_symbol, session_of
@@ -188,7 +188,9 @@ def read_facts(
         else:
             ref = typed_session
     elif symbol is None or ref is None:
-        errors["symbol"] = "Not a UN resolution symbol: write it like A/RES/80/12 or A/RES/ES-11/7."
+        errors["symbol"] = unreadable_symbol(raw.get("symbol")) or (
+            "Not a UN resolution symbol: write it like A/RES/80/12 or A/RES/ES-11/7."
+        )
     elif problem := symbol_problem(symbol, ref, resolution_number(symbol), day, known or {}):
         errors["symbol"] = problem
     elif typed_session is not None and typed_session != ref:

@@ -35,6 +35,25 @@ class KnownSession:
     first_vote: dt.date
 
 
+_LOOSE = re.compile(r"^(?:A/)?(?:RES/)?(?:(?:ES|S)-)?(\d+)/(\d+)\b", re.IGNORECASE)
+
+
+def unreadable_symbol(text: str) -> str | None:
+    """Why a symbol that app.symbols cannot read as one is not one, where a person can be told more than
+    "not a symbol": other characters than plain digits, a session or resolution number that cannot
+    exist."""
+    text = text.strip()
+    if not text.isascii():
+        return "Use plain digits and letters (0-9, A-Z): this symbol has other characters."
+    if m := _LOOSE.match(text):
+        session, number = int(m[1]), int(m[2])
+        if session < 1 or session > MAX_SESSION_NUMBER:
+            return "There is no session with this number."
+        if number < 1 or number > MAX_OLD_NUMBER:
+            return "There is no resolution with this number."
+    return None
+
+
 def regular_session_span(number: int) -> tuple[dt.date, dt.date]:
     """The days a vote of regular session ``number`` can fall on: from its opening (September of
     1945 + N) to the end of September of the next year, when the next session has opened."""

@@ -13,7 +13,7 @@ from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
 from app.kit.csv import csv_response
 from app.resolutions import queries, views, vote_map
-from app.symbols import normalize_symbol
+from app.symbols import base_symbol, normalize_symbol
 from app.templating import get_templates
 from app.urls import page_name, public_base, resolution_path, symbol_path
 
@@ -121,7 +121,7 @@ def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
     if found is None:
         return _symbol_not_found(request, session, symbol)
     name = page_name(found)
-    if symbol != name and not (symbol == wanted and wanted != name):
+    if symbol != name and not (symbol == normalize_symbol(symbol) and base_symbol(name) == symbol):
         # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite. A symbol
         # without the part that alone was voted (A/RES/181(II), for 181 (II) A) shows that part.
         return RedirectResponse(resolution_path(found), status_code=301)
