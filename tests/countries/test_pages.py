@@ -421,3 +421,31 @@ def test_the_import_leaves_planner_statistics(db: Session) -> None:
             )
         ).scalar()
     assert analysed
+
+
+class TestNamesPeopleKnow:
+    """Spellings the importers need (the sources' capitals and misspellings) are never shown; the names
+    people know a state by are."""
+
+    @pytest.mark.parametrize(
+        ("code", "shown", "hidden"),
+        [
+            ("IRL", [], ["IR ELAND", "IRELAND"]),
+            ("TUR", ["Republic of Türkiye"], ["TÜRKÝYE", "TURKIYE"]),
+            ("DEU", ["West Germany"], ["GE RMANY", "Germany, Federal Republic of"]),
+            ("RUS", ["Soviet Union", "USSR"], ["THE RUSSIAN FEDERATION"]),
+        ],
+    )
+    def test_also_known_as(self, client: TestClient, code: str, shown: list[str], hidden: list[str]) -> None:
+        page = soup(client, f"/countries/{code}")
+        known = [p.get_text() for p in page.select("p.meta") if p.get_text().startswith("Also known as")]
+        names = known[0].removeprefix("Also known as:").strip().split(", ") if known else []
+        assert set(shown) <= set(names)
+        assert not set(hidden) & set(names)
+        api = client.get(f"/api/countries/{code}").json()
+        assert not set(hidden) & set(api["aliases"])
+
+    def test_the_spellings_still_match(self, client: TestClient) -> None:
+        # The country search finds a state by a source's spelling too.
+        page = soup(client, "/countries?q=IR+ELAND")
+        assert page.select_one("a[href='/countries/IRL']") is not None
