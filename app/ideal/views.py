@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
@@ -308,7 +309,9 @@ def resolution_surprises(session: Session, resolution_id: int) -> ResolutionSurp
 class PointsQuery(BaseModel):
     """Filters of the CSV and the API."""
 
-    country: list[str] = Field(default_factory=list, max_length=250, description="ISO3 codes (repeatable)")
+    country: list[Annotated[str, Field(pattern=r"^\s*([A-Za-z]{3})?\s*$")]] = Field(
+        default_factory=list, max_length=250, description="ISO3 codes (repeatable)"
+    )
     since: int | None = Field(default=None, ge=1900, le=2100, description="first session year")
     until: int | None = Field(default=None, ge=1900, le=2100, description="last session year")
 
@@ -317,7 +320,7 @@ class PointsQuery(BaseModel):
     @field_validator("country", mode="after")
     @classmethod
     def _codes(cls, value: list[str]) -> list[str]:
-        return [code.strip().upper()[:8] for code in value if code.strip()]
+        return [code.strip().upper() for code in value if code.strip()]
 
     @model_validator(mode="after")
     def _span(self) -> PointsQuery:
