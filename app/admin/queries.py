@@ -12,7 +12,8 @@ from app.admin.rollcall import DatedName
 from app.admin.symbol_checks import KnownSession
 from app.collation import name_key
 from app.countries.queries import name_on
-from app.ingest.names import StateResolver, fold
+from app.ingest.names import StateResolver
+from app.kit.text import fold
 from app.models import (
     AdminSession,
     AdminUser,

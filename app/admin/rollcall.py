@@ -19,7 +19,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.ingest.names import StateResolver, fold
+from app.ingest.names import StateResolver
+from app.kit.text import fold
 from app.models import VoteChoice
 
 _HEADING = re.compile(

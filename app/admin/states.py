@@ -24,8 +24,8 @@ from app.admin import queries
 from app.admin.audit import Actor, record, utcnow
 from app.admin.queries import StateVote
 from app.admin.service import ConflictError
-from app.ingest.names import fold
 from app.ingest.reference import Reference, reset_state
+from app.kit.text import fold
 from app.models import (
     Membership,
     RegionalGroup,

@@ -31,7 +31,7 @@ from app.cache.context import served_version
 from app.cache.queries import data_version
 from app.countries import queries
 from app.countries.stats import StateBits, build_bits
-from app.ingest.names import fold
+from app.kit.text import fold
 from app.models import RegionalGroup
 
 # Above this many changed decisions a full rebuild is cheaper than patching every state's bitsets.

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.cache.context import per_version
 from app.collation import name_key
-from app.ingest.names import fold
+from app.kit.text import fold
 from app.models import (
     Adoption,
     DecisionKind,

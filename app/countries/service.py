@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from app.ingest.names import fold
+from app.kit.text import fold
 from app.models import State, StateStatus, VoteChoice
 
 # URL words for votes, so links read ?vote=no rather than ?vote=N.

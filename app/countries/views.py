@@ -20,8 +20,8 @@ from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
 from app.ideal.views import CountrySection, country_section
-from app.ingest.names import fold
 from app.kit.csv import to_csv
+from app.kit.text import fold
 from app.models import RegionalGroup, Resolution, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
 from app.resolutions.queries import IntendedVote, intended_votes_of

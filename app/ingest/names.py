@@ -10,20 +10,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-_SPACES = re.compile(r"\s+")
-
-
-def fold(name: str) -> str:
-    """The matching key of a name: no accents, straight apostrophes, case-folded, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+from app.kit.text import fold
 
 
 @dataclass(frozen=True, slots=True)

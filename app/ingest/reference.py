@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.ingest.errors import IngestError
-from app.ingest.names import Period, SeatInfo, StateResolver, fold
+from app.ingest.names import Period, SeatInfo, StateResolver
+from app.kit.text import fold
 from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
 
 _CODE = re.compile(r"^[A-Z]{3}$")
