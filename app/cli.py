@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from app.config import get_settings
+from app.config import get_settings, share_metrics
 from app.db import get_sessionmaker, unit_of_work
 from app.ingest.errors import IngestError, UnmatchedNamesError
 from app.ingest.run import ImportSummary, Reporter, import_paths
@@ -231,16 +234,37 @@ def serve(
         _print_summary(summary, time.perf_counter() - started)
     _refit_if_stale(background=True)  # pages say the estimates are coming until they are stored
     console.print(f"Serving on http://{host}:{port}/")
-    # The app writes its own JSON line per request (app/ops/logs.py): uvicorn's access log would repeat it.
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-    )
+    with _shared_metrics(workers):
+        # The app writes its own JSON line per request (app/ops/logs.py): uvicorn's access log would
+        # repeat it.
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=False,
+        )
+
+
+@contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """Have the workers count in one folder, so that /metrics shows the machine whichever worker answers
+    (app/kit/counters.py): PROMETHEUS_MULTIPROC_DIR's, emptied of a previous run's counts, or one of
+    their own for as long as they serve."""
+    given = get_settings().metrics_dir
+    if given is not None:
+        given.mkdir(parents=True, exist_ok=True)
+        for stale in given.glob("*.db"):
+            stale.unlink()
+        yield
+    elif workers > 1:
+        with tempfile.TemporaryDirectory(prefix="unga-metrics-") as folder:
+            share_metrics(Path(folder))
+            yield
+    else:
+        yield
 
 
 def main() -> None:

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     # Where the data package of the /data page is built, once per data version (app/opendata/files.py);
     # empty: a folder in the system's temporary directory, named after the user.
     download_dir: Path | None = None
+    # Where the worker processes of this machine keep their request and slow-query counts, so that
+    # /metrics adds them up (prometheus_client's multiprocess mode, app/kit/counters.py). The library
+    # reads this variable from the environment itself, so it is the library's name, without our prefix.
+    # Unset, each process counts alone; `unga serve --workers N` sets up a folder of its own.
+    metrics_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
@@ -133,6 +138,13 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def share_metrics(folder: Path) -> None:
+    """Have the worker processes started from now on count in ``folder`` (app/kit/counters.py): through
+    the environment, which they inherit and prometheus_client reads when their counters are made."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    get_settings.cache_clear()
 
 
 def child_environment(**extra: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ With ``UNGA_READ_DATABASE_URL`` set, public reads (GET and HEAD outside /admin) 
 pointed at a read replica; the admin, the CLI and every write stay on the primary. When the replica
 cannot be reached, public reads fall back to the primary (in read-only transactions) and go back to the
 replica by themselves once it answers again (ReplicaHealth). Both engines time their statements: those
-slower than ``UNGA_SLOW_QUERY_MS`` are counted and logged (app.ops.metrics).
+slower than ``UNGA_SLOW_QUERY_MS`` are counted and logged (app.kit.counters).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from app.config import get_settings
-from app.ops.metrics import counters
+from app.kit.counters import counters
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",

@@ -19,7 +19,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.ops.metrics import counters
+from app.kit.counters import counters
 
 request_log = logging.getLogger("unga.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
