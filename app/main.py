@@ -16,10 +16,11 @@ from app.admin import routes as admin_routes
 from app.admin.auth import SESSION_COOKIES
 from app.admin.resume import SessionEndedError
 from app.admin.routes import signin as admin_signin
-from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.middleware import PublicCacheMiddleware
 from app.cache.params import DeclaredParams
 from app.cache.queries import data_version
 from app.cache.shared import SharedPages, default_folder, namespace
+from app.cache.store import ResponseCache
 from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api

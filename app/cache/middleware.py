@@ -46,13 +46,9 @@ Pages are kept compressed (app.cache.compress) and each client is sent the codin
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Collection
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
@@ -62,17 +58,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.cache.compress import choose
 from app.cache.context import served_version
 from app.cache.entry import Entry, make_entry
-from app.cache.shared import SharedPages
+from app.cache.scopes import normalise_query, refresh_scope, render_scope
+from app.cache.store import ResponseCache
+from app.kit.etag import CACHE_CONTROL, MAX_STALE, cache_key, etag_for, etag_matches
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRIES = 2_000
 MAX_BODY = 2_000_000  # bytes; larger answers (big CSV exports) are served but not kept
 SKIP_PREFIXES = ("/admin", "/static", "/healthz", "/readyz", "/metrics")
-# Seconds after its render that a page may still be answered once the data has changed: by this process
-# (stale while revalidate) and, through max-age, by proxies and browsers.
-MAX_STALE = 60
-CACHE_CONTROL = f"public, max-age={MAX_STALE}, stale-while-revalidate=600"
 VERSION_TTL = 1.0  # seconds an admin's save may take to show on cached pages
 REFRESHES = 1  # background re-renders at once per process: they take CPU from the requests being served
 # Seconds after its render before a stale page is re-rendered in the background. Under a stream of saves
@@ -84,140 +77,6 @@ Clock = Callable[[], float]
 # The query parameters a route declares, for a request's scope (None: keep the query string as it is).
 Params = Callable[[Scope], Collection[str] | None]
 _Entry = Entry
-
-
-def cache_key(scope: Scope) -> str:
-    """What tells two public answers apart: the path and the query string (and the scheme, when it is
-    not plain http: behind a proxy that passes it on, the default public URL follows it)."""
-    path: str = scope["path"]
-    query: bytes = scope.get("query_string", b"")
-    scheme = scope.get("scheme", "http")
-    return ("" if scheme == "http" else scheme + ":") + path + "?" + query.decode("latin-1")
-
-
-def normalise_query(query: bytes, declared: Collection[str] | None) -> bytes:
-    """``query`` without the parameters the route does not declare (all of them kept if None)."""
-    if declared is None or not query:
-        return query
-    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k in declared]
-    if len(kept) == len(pairs):
-        return query
-    return urlencode(kept, encoding="latin-1").encode("latin-1")
-
-
-def render_scope(scope: Scope, query: bytes) -> Scope:
-    """The request as the application sees it when its answer may be cached: the path, the normalised
-    query, the scheme and the server, and no header or cookie (nothing the cache key does not hold). The
-    client's address stays, for rate limits: only answers other than 200, never kept, may depend on it."""
-    return {**scope, "query_string": query, "headers": []}
-
-
-def _refresh_scope(scope: Scope) -> Scope:
-    """A plain GET for the same page, with nothing of the request that asked for it: a background
-    re-render outlives that request."""
-    return {
-        "type": "http",
-        "asgi": scope.get("asgi", {"version": "3.0"}),
-        "http_version": scope.get("http_version", "1.1"),
-        "method": "GET",
-        "scheme": scope.get("scheme", "http"),
-        "server": scope.get("server"),
-        "client": None,
-        "root_path": scope.get("root_path", ""),
-        "path": scope["path"],
-        "raw_path": scope.get("raw_path"),
-        "query_string": scope.get("query_string", b""),
-        "headers": [],
-        "state": dict(scope.get("state", {})),
-        **({"app": scope["app"]} if "app" in scope else {}),
-    }
-
-
-def etag_for(version: str, key: str) -> str:
-    """The ETag of the answer at ``key`` under a data version: routes that answer 304 themselves (the
-    share-card images, app/cards) use it too, so theirs and the cache's agree."""
-    return 'W/"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
-
-
-def etag_matches(etag: str, if_none_match: str | None) -> bool:
-    return etag in (if_none_match or "")
-
-
-class ResponseCache:
-    """Thread-safe LRU of rendered responses (handlers run in a thread pool), optionally backed by the
-    pages the other workers of the machine rendered (app.cache.shared)."""
-
-    def __init__(self, max_entries: int = MAX_ENTRIES, shared: SharedPages | None = None) -> None:
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max = max_entries
-        self._shared = shared
-        # The version under which the shared store was last asked for a page: once per page and version,
-        # so a stream of stale hits after a save does not read the disk on every request.
-        self._asked: dict[str, str] = {}
-        self.hits = 0
-        self.stale_hits = 0
-        self.misses = 0
-
-    def _from_shared(self, key: str, version: str, held: _Entry | None) -> _Entry | None:
-        if self._shared is None or self._asked.get(key) == version:
-            return held
-        if len(self._asked) > 4 * self._max:  # any query string is a key: keep this bounded
-            self._asked.clear()
-        self._asked[key] = version
-        found = Entry.from_bytes(self._shared.get(key))
-        if found is None or (held is not None and found.rendered_at <= held.rendered_at):
-            return held
-        with self._lock:
-            self._keep(key, found)
-        return found
-
-    def get(self, key: str, version: str, *, max_stale: float, now: float) -> _Entry | None:
-        """The entry for ``key`` rendered under ``version``, else one rendered under another version less
-        than ``max_stale`` seconds before ``now`` (the caller tells them apart by ``entry.version``)."""
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is None or entry.version != version:
-            entry = self._from_shared(key, version, entry)
-        with self._lock:
-            if entry is None or (entry.version != version and now - entry.rendered_at >= max_stale):
-                self.misses += 1
-                return None
-            if entry.version == version:
-                self.hits += 1
-            else:
-                self.stale_hits += 1
-            if key in self._entries:
-                self._entries.move_to_end(key)
-            return entry
-
-    def _keep(self, key: str, entry: _Entry) -> bool:
-        held = self._entries.get(key)
-        if held is not None and held.rendered_at > entry.rendered_at:
-            return False  # a render begun later (under a newer version) finished first: keep it
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
-        return True
-
-    def put(self, key: str, entry: _Entry) -> None:
-        with self._lock:
-            kept = self._keep(key, entry)
-        if kept and self._shared is not None:
-            self._shared.put(key, entry.to_bytes())
-
-    def discard_stale(self, key: str, version: str) -> None:
-        """Forget ``key`` unless it was rendered under ``version``."""
-        with self._lock:
-            held = self._entries.get(key)
-            if held is not None and held.version != version:
-                del self._entries[key]
-        if self._shared is not None:
-            shared = Entry.from_bytes(self._shared.get(key))
-            if shared is not None and shared.version != version:
-                self._shared.delete(key)
 
 
 class _Flight:
@@ -477,7 +336,7 @@ class PublicCacheMiddleware:
         ):
             return
         self._refreshing.add(key)
-        task = asyncio.get_running_loop().create_task(self._refresh(_refresh_scope(scope), key, version))
+        task = asyncio.get_running_loop().create_task(self._refresh(refresh_scope(scope), key, version))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -19,9 +19,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.cache.middleware import cache_key, etag_for, etag_matches
 from app.cards import render, views
 from app.deps import RowId, SessionDep
+from app.kit.etag import cache_key, etag_for, etag_matches
 from app.kit.ratelimit import RateLimiter
 from app.templating import get_templates
 

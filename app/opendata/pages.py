@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from app.cache.context import served_version
-from app.cache.middleware import CACHE_CONTROL, cache_key, etag_for, etag_matches
 from app.ingest.package_format import DESCRIPTOR
+from app.kit.etag import CACHE_CONTROL, cache_key, etag_for, etag_matches
 from app.opendata import views
 from app.opendata.files import BuiltPackage, get_package_files
 from app.templating import get_templates

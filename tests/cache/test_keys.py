@@ -15,8 +15,9 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.cache.middleware import PublicCacheMiddleware, normalise_query
+from app.cache.middleware import PublicCacheMiddleware
 from app.cache.params import DeclaredParams
+from app.cache.scopes import normalise_query
 from app.cache.shared import SharedPages
 from app.ingest.run import ImportSummary
 from app.main import create_app

@@ -26,9 +26,11 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.context import served_version
-from app.cache.middleware import MAX_STALE, PublicCacheMiddleware, ResponseCache, etag_for
+from app.cache.middleware import PublicCacheMiddleware
 from app.cache.queries import data_version
+from app.cache.store import ResponseCache
 from app.ingest.run import ImportSummary
+from app.kit.etag import MAX_STALE, etag_for
 from app.main import create_app
 from app.models import Membership, State, StateName
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.middleware import PublicCacheMiddleware
 from app.cache.shared import SharedPages, default_folder, namespace, sweep_old_folders
+from app.cache.store import ResponseCache
 from tests.cache.test_page_cache import Counter
 
 

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from app.cache.middleware import PublicCacheMiddleware, ResponseCache
+from app.cache.middleware import PublicCacheMiddleware
 from app.cache.shared import SharedPages
+from app.cache.store import ResponseCache
 from app.cache.warm import warm, warm_paths
 from app.urls import country_path, symbol_path
 
