@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
+import app.data_version  # noqa: F401  (its session events bump the data version after every write)
 from app.config import get_settings
 from app.kit.counters import counters
 

@@ -18,13 +18,13 @@ from app.admin.resume import SessionEndedError
 from app.admin.routes import signin as admin_signin
 from app.cache.middleware import PublicCacheMiddleware
 from app.cache.params import DeclaredParams
-from app.cache.queries import data_version
 from app.cache.shared import SharedPages, default_folder, namespace
 from app.cache.store import ResponseCache
 from app.cards import routes as cards_routes
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
+from app.data_version import data_version
 from app.db import unit_of_work
 from app.errors import database_unavailable, http_error, is_page_path, page_validation_error
 from app.head import HeadAsGetMiddleware

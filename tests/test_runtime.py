@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.cache.queries import data_version
 from app.countries import matrix
+from app.data_version import data_version
 from app.ingest.run import ImportSummary
 from app.main import create_app
 from app.runtime import YOUNG_THRESHOLD

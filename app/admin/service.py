@@ -27,6 +27,7 @@ from app.admin.rollcall import (
     tally_of,
     totals_problem,
 )
+from app.derived import Written, after_write
 from app.ideal.refresh import refit_after_commit
 from app.ingest.reference import build_resolver
 from app.models import (
@@ -41,9 +42,7 @@ from app.models import (
     VoteChoice,
     VoteIntention,
 )
-from app.resolutions.search import refresh_search_entry
 from app.series.queries import GroupingKey, grouping_key
-from app.series.refresh import refresh_series
 
 ADMIN_SOURCE_NAME = "Entered through the admin forms"
 _NULL: Any = null()
@@ -321,10 +320,8 @@ def refresh_public(session: Session, resolution_id: int, before: GroupingKey, af
     record that is not grouped, such as an emergency session's, cannot change them). Country figures
     need nothing: the in-memory vote matrix (app.countries.matrix) follows the data version. The ideal
     points are estimated again in the background once the save commits (a fit takes seconds)."""
-    refresh_search_entry(session, resolution_id)
+    after_write(session, Written(resolution_id=resolution_id, regrouped=before != after))
     refit_after_commit(session)
-    if before != after:
-        refresh_series(session)
 
 
 def save_entry(

@@ -28,7 +28,7 @@ render of 15-60 ms of CPU: queues grew until clients timed out. Two things keep 
   failed) each waiter renders its own.
 
 Before the application runs for a page (a request's or a background refresh), the version it is
-rendered for is set in app.cache.context.served_version for the code below.
+rendered for is set in app.data_version.served_version for the code below.
 
 Never cached: anything but GET/HEAD, /admin, /static (StaticFiles has its own validators), requests that
 carry an admin's session cookie (``bypass_cookies``: the admin sees a save at once), and responses other
@@ -56,10 +56,10 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.compress import choose
-from app.cache.context import served_version
 from app.cache.entry import Entry, make_entry
 from app.cache.scopes import normalise_query, refresh_scope, render_scope
 from app.cache.store import ResponseCache
+from app.data_version import served_version
 from app.kit.etag import CACHE_CONTROL, MAX_STALE, cache_key, etag_for, etag_matches
 
 log = logging.getLogger(__name__)

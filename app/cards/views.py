@@ -6,12 +6,12 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.cache.queries import data_version
 from app.cards import content
 from app.countries import queries as country_queries
 from app.countries.agreement import year_tallies
 from app.countries.matrix import get_matrix
 from app.countries.service import bars_width
+from app.data_version import data_version
 from app.models import Resolution, State
 from app.resolutions import queries as resolution_queries
 from app.resolutions.tally import tally_of

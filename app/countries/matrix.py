@@ -8,7 +8,7 @@ topic is then a mask, and a pair's figures are a few ANDs and popcounts on ~1 KB
 one state against all others (benchmarks/agreement_speed.py).
 
 The matrix is built once per process from the database (~1 s on SQLite) and kept while the data version
-(app.cache.queries.data_version) stays the same. When it moves, only the decisions whose (version,
+(app.data_version.data_version) stays the same. When it moves, only the decisions whose (version,
 updated_at) changed are read again, so an admin save costs the next reader a few milliseconds, not a
 rebuild; an import that changed many decisions rebuilds. This replaced the per-decade tables that every
 import and admin save used to rewrite (two seconds on each save).
@@ -27,10 +27,9 @@ from operator import or_
 
 from sqlalchemy.orm import Session
 
-from app.cache.context import served_version
-from app.cache.queries import data_version
 from app.countries import queries
 from app.countries.stats import StateBits, build_bits
+from app.data_version import data_version, served_version
 from app.kit.text import fold
 from app.models import RegionalGroup
 

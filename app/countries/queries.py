@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from app.cache.context import per_version
 from app.collation import name_key
+from app.data_version import per_version
 from app.kit.text import fold
 from app.models import (
     Adoption,

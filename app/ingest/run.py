@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db import refresh_planner_statistics
+from app.derived import Written, after_write
 from app.ingest import provisional
 from app.ingest.errors import IngestError
 from app.ingest.load import DecisionWriter, SourceCoverage
@@ -24,8 +24,6 @@ from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import InputFile, discover
 from app.models import ImportRun, Resolution, SourceKind, State
-from app.resolutions.search import rebuild_search_index
-from app.series.refresh import refresh_series
 
 
 class Reporter:
@@ -138,13 +136,8 @@ def import_paths(
             recorded.changed_anything,
         )
     )
-    report.stage("Search index")
-    rebuild_search_index(session, skip_if_filled=not changed)
-    report.stage("Series of recurring resolutions")
-    refresh_series(session)
-    if changed:
-        report.stage("Planner statistics")
-        refresh_planner_statistics(session)
+    report.stage("Search index, series, planner statistics")
+    after_write(session, Written(changed=changed))
     session.add(ImportRun(fingerprint=fingerprint))
     return ImportSummary(
         files=[str(item.path) for item in inputs] + [str(path) for path in record_files],

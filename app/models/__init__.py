@@ -2,6 +2,7 @@
 
 from app.models.admin import AdminSession, AdminUser, AuditEvent, LoginFailure, VoteIntention
 from app.models.base import Base
+from app.models.data_version import DataVersion
 from app.models.enums import (
     Adoption,
     DecisionKind,
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "DataSource",
+    "DataVersion",
     "DecisionKind",
     "ErrorReport",
     "DifferenceKind",

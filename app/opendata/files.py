@@ -5,7 +5,7 @@ A build reads the whole record (a million votes: seconds), so a download must ne
 package of a data version is built into a temporary folder that is renamed into place when complete,
 under a lock file, so the workers of a machine build it once between them and no one serves half a
 package. A request finds the package by the data version the page cache has already read
-(app.cache.context.served_version) with no query at all; only a version not built yet asks the
+(app.data_version.served_version) with no query at all; only a version not built yet asks the
 database, and the first such request builds it (the others wait for that build). After a build, all but
 the two newest versions are removed: a download still reading an older file keeps its open file.
 
@@ -32,9 +32,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.cache.queries import data_version
 from app.cache.shared import FORGET_AFTER, namespace, private_folder
 from app.config import get_settings
+from app.data_version import data_version
 from app.db import unit_of_work
 from app.ingest import package_format as fmt
 from app.opendata.package import PackageSummary, write_package

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
-from app.cache.queries import data_version
+from app.data_version import data_version
 from app.ingest import package_format as fmt
 from app.ingest.load import decision_key
 from app.models import DecisionKind, Resolution, SourceKind, State
@@ -49,7 +49,7 @@ class WrittenFile:
 class PackageSummary:
     version: str
     created: dt.datetime | None
-    data_version: str  # the app's (app.cache.queries) at the snapshot the package was read from
+    data_version: str  # the app's (app.data_version) at the snapshot the package was read from
     files: list[WrittenFile] = field(default_factory=list)
     descriptor_bytes: int = 0
     # Each source's upstream versions as the files read recorded them (provenance.toml), where known.
@@ -62,7 +62,7 @@ class PackageSummary:
 
 def package_version(version: str, created: dt.datetime | None) -> str:
     """The package's version: the day the record last changed and a digest of the app's data version
-    (app.cache.queries), which any import or admin save moves."""
+    (app.data_version), which any import or admin save moves."""
     day = created.date().isoformat() if created else "empty"
     return f"{day}.{hashlib.sha256(version.encode()).hexdigest()[:8]}"
 

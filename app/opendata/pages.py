@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
-from app.cache.context import served_version
+from app.data_version import served_version
 from app.ingest.package_format import DESCRIPTOR
 from app.kit.etag import CACHE_CONTROL, cache_key, etag_for, etag_matches
 from app.opendata import views

@@ -9,7 +9,6 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.cache.context import per_version
 from app.collation import name_key
 
 # One list of topics for both areas; re-exported because the resolution views use it from here.
@@ -17,6 +16,7 @@ from app.countries.queries import SUBJECT_VOCABULARY as SUBJECT_VOCABULARY
 from app.countries.queries import TOPIC_VOCABULARY as TOPIC_VOCABULARY
 from app.countries.queries import name_on
 from app.countries.queries import topics as topics
+from app.data_version import per_version
 from app.models import (
     Adoption,
     DataSource,

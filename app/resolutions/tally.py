@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cache.context import per_version
+from app.data_version import per_version
 from app.models import Membership, Resolution
 
 

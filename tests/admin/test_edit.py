@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.cache.queries import data_version
+from app.data_version import data_version
 from app.models import (
     AdminUser,
     AuditEvent,

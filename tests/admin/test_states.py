@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.cache.queries import data_version
 from app.cli import _print_summary
+from app.data_version import data_version
 from app.ingest.reference import load_reference, sync_states
 from app.ingest.run import ImportSummary
 from app.models import AuditEvent, State, StateStatus

@@ -25,10 +25,9 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.cache.context import served_version
 from app.cache.middleware import PublicCacheMiddleware
-from app.cache.queries import data_version
 from app.cache.store import ResponseCache
+from app.data_version import data_version, served_version
 from app.ingest.run import ImportSummary
 from app.kit.etag import MAX_STALE, etag_for
 from app.main import create_app

@@ -1,4 +1,4 @@
-"""Work done once per served data version: the lists memoised by app.cache.context.per_version and the
+"""Work done once per served data version: the lists memoised by app.data_version.per_version and the
 vote matrix, which reuse the version the page cache read instead of asking the database again."""
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.cache.context import served_version
-from app.cache.queries import data_version
 from app.countries import queries
 from app.countries.matrix import get_matrix
+from app.data_version import data_version, served_version
 from app.models import State
 
 # Unique, so that no other test can meet this memo's entries.

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.cache.queries import data_version
+from app.data_version import data_version
 from app.ingest import package_format as fmt
 from app.ingest.run import import_paths
 from app.models import Resolution, Vote

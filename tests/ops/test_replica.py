@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from app import db as app_db
 from app import main as app_main
 from app.admin.accounts import create_account
-from app.cache.queries import data_version
+from app.data_version import data_version
 from app.db import get_engine, get_read_engine, get_read_sessionmaker, unit_of_work
 from app.main import create_app
 from app.models import (

@@ -1,0 +1,69 @@
+"""The stored data version (app/data_version.py): moved in the transaction of every write a public page
+shows, by both write doors, and left alone by writes no public page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.admin.audit import Actor, record
+from app.data_version import data_version
+from app.derived import Written, after_write
+from app.models import ErrorReport, Resolution, State, StateName
+
+
+def _swaziland(db: Session) -> State:
+    state = db.scalar(select(State).where(State.code == "SWZ"))
+    assert state is not None
+    return state
+
+
+def test_an_orm_write_of_public_data_moves_it(db: Session) -> None:
+    before = data_version(db)
+    db.add(StateName(state_id=_swaziland(db).id, name="Eswatini", valid_from=dt.date(2030, 1, 1)))
+    db.flush()
+    assert data_version(db) != before
+
+
+def test_a_bulk_statement_moves_it(db: Session) -> None:
+    before = data_version(db)
+    db.execute(update(Resolution).where(Resolution.id == -1).values(title="none"))
+    assert data_version(db) != before
+
+
+def test_writes_no_public_page_shows_leave_it(db: Session) -> None:
+    before = data_version(db)
+    db.add(
+        ErrorReport(
+            page="/countries/SWZ",
+            message="a reader's report",
+            created_at=dt.datetime.now(dt.UTC),
+            address_hash="0" * 64,
+        )
+    )
+    record(db, Actor(None, "nobody", "127.0.0.1"), "sign_in_failed", "admin_user", "nobody", "unknown")
+    db.flush()
+    assert data_version(db) == before
+    _swaziland(db).name = _swaziland(db).name  # set to what it was: nothing written
+    db.flush()
+    assert data_version(db) == before
+
+
+def test_rolled_back_with_its_write(db: Session) -> None:
+    before = data_version(db)
+    with db.begin_nested() as savepoint:
+        _swaziland(db).group_note = "changed"
+        db.flush()
+        assert data_version(db) != before
+        savepoint.rollback()
+    assert data_version(db) == before
+
+
+def test_after_write_moves_it_only_when_something_changed(db: Session) -> None:
+    before = data_version(db)
+    after_write(db, Written(changed=False))  # an import that found nothing new
+    assert data_version(db) == before
+    after_write(db, Written(changed=True))
+    assert data_version(db) != before
