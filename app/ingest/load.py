@@ -18,22 +18,12 @@ the admin) keeps its facts, roll call and subjects; when its source record has c
 changed source record but stays unpublished, and is named in ``unpublished``: only an admin publishes
 it again.
 
-Speed (benchmarks/import_speed.py): decisions are planned in batches and each batch is written with a
-few large statements: SQLite expands a batch's roll calls (letters by state id) with json_each in C,
-PostgreSQL takes COPY. Binding a million parameter tuples through executemany is about 1.5x slower. A
-writer thread runs the batches while the importing thread prepares the next: both drivers release the
-GIL while the database works, and a batch's votes (most of the work) are one statement, so the thread
-rarely queues for the GIL (an earlier writer thread, with one statement per roll call, gained nothing).
-Measured on the shared two-vCPU machine: it hides most of PostgreSQL's COPY work (a separate process);
-for SQLite it measured neutral there, as no core was idle. Into an empty vote table
-the secondary index (and, on PostgreSQL, the vote primary and foreign keys) are built once at the end,
-inside the same transaction.
+How a batch is written, and why that is fast, is app.ingest.batches; what the database held before the
+import, app.ingest.stored.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,22 +31,14 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app.ingest.prepare import NO_VOTE, Decision
+from app.ingest.batches import Batch, postgres_job, sqlite_job, stored_values
+from app.ingest.prepare import Decision
 from app.ingest.records import PRECEDENCE, Record, SourceFile
-from app.models import (
-    DataSource,
-    DecisionKind,
-    Resolution,
-    ResolutionSubject,
-    SourceDifference,
-    SourceKind,
-    Vote,
-    VoteChoice,
-    VoteIntention,
-)
+from app.ingest.stored import Existing, SourceCoverage, decision_key, load_existing, load_subjects, source_id
+from app.models import DecisionKind, Resolution, SourceKind, Vote, VoteIntention
 
 VOTE_INDEX = ("ix_vote_state_id_resolution_id_choice", "vote (state_id, resolution_id, choice)")
 # Dropped during a bulk load into PostgreSQL and added back once (SQLite's WITHOUT ROWID table *is* its key).
@@ -68,31 +50,8 @@ VOTE_POSTGRES_CONSTRAINTS = (
     ),
     ("fk_vote_state_id_state", "FOREIGN KEY (state_id) REFERENCES state (id)"),
 )
-RESOLUTION_COLUMNS = (
-    "id", "symbol", "kind", "title", "description", "adopted_on", "session_kind", "session_number",
-    "meeting_record", "draft_symbol", "committee", "agenda_item", "agenda_title", "adoption", "adopted",
-    "important_vote", "official_yes", "official_no", "official_abstain", "official_non_voting", "tally_yes",
-    "tally_no", "tally_abstain", "tally_non_voting", "roll_call_complete", "discrepancy", "voeten_rcid",
-    "voeten_ref", "undl_id", "parent_id", "source_kinds", "source_id", "content_hash", "imported_kind",
-    "imported_hash", "published", "version",
-)  # fmt: skip
-_ENUMS = tuple(
-    RESOLUTION_COLUMNS.index(name) for name in ("kind", "session_kind", "adoption", "imported_kind")
-)
-# Written for new rows only: an update leaves the row's publication to the admin and counts its version up.
-_NOT_UPDATED = ("id", "published", "version")
-_DAY = RESOLUTION_COLUMNS.index("adopted_on")
-_LETTERS = tuple(choice.value for choice in VoteChoice)
-_SQLITE_VOTES = (
-    "INSERT INTO vote (resolution_id, state_id, choice) "
-    "SELECT CAST(r.key AS INTEGER), v.key, v.value FROM json_each(?) AS r, json_each(r.value) AS v "
-    f"WHERE v.value <> '{NO_VOTE}'"
-)
-SUBJECT_COLUMNS = ("resolution_id", "vocabulary", "term")
-DIFFERENCE_COLUMNS = ("resolution_id", "source", "kind", "state_id", "item", "shown", "other")
 BATCH = 250  # decisions per batch of statements
 QUEUED = 2  # batches handed to the writer thread and not yet written, at most
-Job = Callable[[Connection], int]  # writes one batch; returns the number of votes written
 
 
 @dataclass
@@ -109,61 +68,12 @@ class WriteResult:
     differences: int = 0  # differences between sources written
 
 
-@dataclass
-class _Existing:
-    id: int
-    source: SourceKind
-    content_hash: str
-    voeten_rcid: int | None
-    important_vote: bool | None
-    published: bool = True
-    imported_kind: SourceKind | None = None  # what the last import wrote (see Resolution.imported_hash)
-    imported_hash: str | None = None
-    kinds: frozenset[SourceKind] = frozenset()  # the sources that hold the row's decision
-    parent_id: int | None = None
-    file: tuple[SourceKind, str] | None = None  # the file the row was last written from
-    seen: bool = False  # produced by this import
-
-    def held_by(self) -> frozenset[SourceKind]:
-        return self.kinds or frozenset({self.source})
-
-
-def decision_key(kind: DecisionKind, symbol: str, rcid: int | None, undl_id: int | None) -> tuple[str, str]:
-    """Identity across sources: a resolution's UN symbol, else the source's roll-call id."""
-    if kind is DecisionKind.RESOLUTION and symbol:
-        return ("symbol", symbol)
-    if rcid is not None:
-        return ("rcid", str(rcid))
-    return ("undl", str(undl_id))
-
-
 def decision_label(r: Record) -> str:
     """How the import summary names a decision: its symbol, and for a separate vote its roll call."""
     if r.kind is DecisionKind.RESOLUTION and r.symbol:
         return r.symbol
     ident = f"Voeten roll call {r.voeten_rcid}" if r.voeten_rcid is not None else f"UNDL record {r.undl_id}"
     return f"{r.symbol} ({ident})" if r.symbol else ident
-
-
-@dataclass
-class _Batch:
-    new_rows: list[list[Any]] = field(default_factory=list)  # values in RESOLUTION_COLUMNS order
-    changed_rows: list[dict[str, Any]] = field(default_factory=list)
-    # Columns filling in what a row lacks, and the source record an admin's row was kept against.
-    supplements: list[dict[str, Any]] = field(default_factory=list)
-    replaced: list[int] = field(default_factory=list)
-    subjects: list[list[Any]] = field(default_factory=list)
-    differences: list[list[Any]] = field(default_factory=list)
-    roll_calls: list[tuple[int, Decision]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return (
-            len(self.new_rows)
-            + len(self.changed_rows)
-            + len(self.supplements)
-            + len(self.subjects)
-            + len(self.differences)
-        )
 
 
 class DecisionWriter:
@@ -180,17 +90,17 @@ class DecisionWriter:
         self._conn = session.connection()
         self._progress = progress
         self._postgres = self._conn.dialect.name == "postgresql"
-        self._existing = _load_existing(session)
-        self._subjects = _load_subjects(session) if self._existing else {}
+        self._existing = load_existing(session)
+        self._subjects = load_subjects(session) if self._existing else {}
         coverage = coverage or {}
-        self._source_ids = {source: _source_id(session, source, coverage.get(source)) for source in sources}
+        self._source_ids = {source: source_id(session, source, coverage.get(source)) for source in sources}
         self._files = frozenset((source.kind, source.name) for source in sources)
         self._next_id = (session.scalar(select(func.max(Resolution.id))) or 0) + 1
         self._counted: set[int] = set()  # rows already counted as added or changed in this import
         self._named: set[int] = set()  # rows already named in ``kept`` or ``unpublished``
         # Into an empty vote table, build the secondary index once at the end rather than per row.
         self._bulk = not session.scalar(select(exists().select_from(Vote)))
-        self._batch = _Batch()
+        self._batch = Batch()
         # Batches are written by one thread while this one reads and prepares the next: the database
         # drivers release the GIL while SQLite or PostgreSQL work, so the two overlap on two cores.
         self._writer: ThreadPoolExecutor
@@ -265,10 +175,10 @@ class DecisionWriter:
         kinds = frozenset(decision.sources or (r.source.kind,))
         if found is None:
             row_id, self._next_id = self._next_id, self._next_id + 1
-            batch.new_rows.append(_stored(self._row(decision, row_id)))
+            batch.new_rows.append(stored_values(self._row(decision, row_id)))
             batch.roll_calls.append((row_id, decision))
             digest = decision.content_hash
-            self._existing[key] = _Existing(
+            self._existing[key] = Existing(
                 row_id, r.source.kind, digest, r.voeten_rcid, r.important_vote, True, r.source.kind, digest,
                 kinds, self._parent_id(decision), (r.source.kind, r.source.name), seen=True,
             )  # fmt: skip
@@ -335,7 +245,7 @@ class DecisionWriter:
         self.result.removed = len(stale)
 
     def _supplement(
-        self, found: _Existing, decision: Decision, extra: dict[str, Any], *, new_subjects: bool
+        self, found: Existing, decision: Decision, extra: dict[str, Any], *, new_subjects: bool
     ) -> None:
         """Unchanged, or a less authoritative source, or the admin's row: only fill in what the row
         lacks. ``extra`` holds columns to write that change nothing shown (see ``_admin_kept``)."""
@@ -355,7 +265,7 @@ class DecisionWriter:
             self._counted.add(found.id)
             self.result.unchanged += 1
 
-    def _admin_kept(self, found: _Existing, decision: Decision) -> dict[str, Any]:
+    def _admin_kept(self, found: Existing, decision: Decision) -> dict[str, Any]:
         """For a row an admin saved: would this record have changed the row, by the rule for every other
         row (at least as authoritative as what the last import wrote, and different)? Then the row is
         kept and named, and the record is remembered, so that the next import names it only if the
@@ -412,10 +322,10 @@ class DecisionWriter:
         }  # fmt: skip
 
     def _flush(self) -> None:
-        batch, self._batch = self._batch, _Batch()
+        batch, self._batch = self._batch, Batch()
         if not len(batch) and not batch.roll_calls:
             return
-        job = self._postgres_job(batch) if self._postgres else self._sqlite_job(batch)
+        job = postgres_job(batch) if self._postgres else sqlite_job(batch)
         self._pending.append(self._writer.submit(job, self._conn))
         while len(self._pending) > QUEUED or (self._pending and self._pending[0].done()):
             self._collect(self._pending.popleft())
@@ -439,184 +349,3 @@ class DecisionWriter:
         self.result.votes_written += count
         if self._progress:
             self._progress(count)
-
-    def _sqlite_job(self, batch: _Batch) -> Job:
-        # The batch's roll calls as one JSON object, resolution id -> an array of letters indexed by
-        # state id: SQLite expands it with json_each in C, in one statement, so the writer thread holds
-        # the GIL only briefly. (Measured slower: a JSON object of state id -> letter, a flat array of
-        # triples, executemany of tuples, substr() over the state table. One statement per roll call is
-        # about 8% cheaper, but takes the GIL back 250 times a batch.)
-        votes = (
-            "{"
-            + ",".join(f'"{row_id}":["' + '","'.join(d.letters) + '"]' for row_id, d in batch.roll_calls)
-            + "}"
-        )
-        count = sum(d.vote_count for _, d in batch.roll_calls)
-
-        def job(conn: Connection) -> int:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            if batch.new_rows:
-                for row in batch.new_rows:
-                    row[_DAY] = row[_DAY].isoformat()  # as SQLAlchemy stores a date on SQLite
-                driver.executemany(_insert_sql("resolution", RESOLUTION_COLUMNS), batch.new_rows)
-            _apply_updates(conn, batch)
-            if batch.subjects:
-                driver.executemany(_insert_sql("resolution_subject", SUBJECT_COLUMNS), batch.subjects)
-            if batch.differences:
-                driver.executemany(_insert_sql("source_difference", DIFFERENCE_COLUMNS), batch.differences)
-            if batch.roll_calls:
-                driver.execute(_SQLITE_VOTES, (votes,))
-            return count
-
-        return job
-
-    def _postgres_job(self, batch: _Batch) -> Job:
-        rows = batch.new_rows
-        lines = "".join([_copy_lines(row_id, d.letters) for row_id, d in batch.roll_calls])
-        count = sum(d.vote_count for _, d in batch.roll_calls)
-
-        def job(conn: Connection) -> int:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            with driver.cursor() as cursor:
-                if rows:
-                    with cursor.copy(f"COPY resolution ({', '.join(RESOLUTION_COLUMNS)}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                _apply_updates(conn, batch)
-                if batch.subjects:
-                    with cursor.copy(
-                        f"COPY resolution_subject ({', '.join(SUBJECT_COLUMNS)}) FROM STDIN"
-                    ) as copy:
-                        for subject in batch.subjects:
-                            copy.write_row(subject)
-                if batch.differences:
-                    with cursor.copy(
-                        f"COPY source_difference ({', '.join(DIFFERENCE_COLUMNS)}) FROM STDIN"
-                    ) as copy:
-                        for difference in batch.differences:
-                            copy.write_row(difference)
-                if lines:
-                    with cursor.copy("COPY vote (resolution_id, state_id, choice) FROM STDIN") as copy:
-                        copy.write(lines)
-            return count
-
-        return job
-
-
-@functools.cache
-def _line_ends(width: int) -> list[dict[str, str]]:
-    """Per state id, the end of a COPY line for each letter: "\t{state id}\t{letter}\n"."""
-    return [{c: f"\t{state_id}\t{c}\n" for c in _LETTERS} for state_id in range(width)]
-
-
-def _copy_lines(row_id: int, letters: str) -> str:
-    """A roll call as COPY text lines (resolution id, state id, choice), from precomputed line ends."""
-    start, ends = str(row_id), _line_ends(len(letters))
-    return "".join([start + ends[i][c] for i, c in enumerate(letters) if c != NO_VOTE])
-
-
-def _apply_updates(conn: Connection, batch: _Batch) -> None:
-    """Changed rows and supplements: rare (re-imports of changed sources), so plain SQLAlchemy."""
-    for row in batch.changed_rows:
-        # The row's own version is counted up here (a new row's "version" of 1 would clash with it), and
-        # its publication stays as it is: only an admin unpublishes, and only an admin publishes again.
-        values = {k: v for k, v in row.items() if k not in _NOT_UPDATED}
-        conn.execute(
-            update(Resolution)
-            .where(Resolution.id == row["id"])
-            .values(**values, version=Resolution.version + 1)
-        )
-    for row in batch.supplements:
-        values = {k: v for k, v in row.items() if k != "id"}
-        conn.execute(update(Resolution).where(Resolution.id == row["id"]).values(**values))
-    if batch.replaced:
-        # Replaced with the batch's own: the roll call, the subjects and the differences are the new
-        # record's alone (rows an admin saved never get here).
-        conn.execute(delete(Vote).where(Vote.resolution_id.in_(batch.replaced)))
-        conn.execute(delete(ResolutionSubject).where(ResolutionSubject.resolution_id.in_(batch.replaced)))
-        conn.execute(delete(SourceDifference).where(SourceDifference.resolution_id.in_(batch.replaced)))
-
-
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-def _stored(row: dict[str, Any]) -> list[Any]:
-    """A new row's values in RESOLUTION_COLUMNS order, enums as the text both databases store."""
-    values = list(row.values())
-    for index in _ENUMS:
-        values[index] = values[index].value
-    return values
-
-
-@dataclass(frozen=True)
-class SourceCoverage:
-    """What one file holds: the dates of its first and last votes and its number of decisions."""
-
-    first_day: dt.date
-    last_day: dt.date
-    records: int
-
-
-def _source_id(session: Session, source: SourceFile, coverage: SourceCoverage | None) -> int:
-    row_id = session.scalar(
-        select(DataSource.id).where(
-            DataSource.kind == source.kind, DataSource.name == source.name, DataSource.sha256 == source.sha256
-        )
-    )
-    covers = (
-        {"first_day": coverage.first_day, "last_day": coverage.last_day, "records": coverage.records}
-        if coverage
-        else {}
-    )
-    if row_id is None:
-        values = {
-            "kind": source.kind,
-            "name": source.name,
-            "sha256": source.sha256,
-            "version": source.version,
-            **covers,
-        }
-        row_id = session.execute(insert(DataSource).values(**values).returning(DataSource.id)).scalar_one()
-    elif covers:
-        session.execute(update(DataSource).where(DataSource.id == row_id).values(**covers))
-    return row_id
-
-
-def _load_existing(session: Session) -> dict[tuple[str, str], _Existing]:
-    rows = session.execute(
-        select(
-            Resolution.id, Resolution.kind, Resolution.symbol, Resolution.voeten_rcid, Resolution.undl_id,
-            DataSource.kind.label("source"), Resolution.content_hash, Resolution.important_vote,
-            Resolution.published, Resolution.imported_kind, Resolution.imported_hash, Resolution.source_kinds,
-            Resolution.parent_id, DataSource.name,
-        ).join(DataSource, Resolution.source_id == DataSource.id)
-    )  # fmt: skip
-    return {
-        decision_key(row.kind, row.symbol, row.voeten_rcid, row.undl_id): _Existing(
-            row.id,
-            row.source,
-            row.content_hash,
-            row.voeten_rcid,
-            row.important_vote,
-            row.published,
-            row.imported_kind,
-            row.imported_hash,
-            frozenset(SourceKind(k) for k in row.source_kinds.split()),
-            row.parent_id,
-            (row.source, row.name),
-        )
-        for row in rows
-    }
-
-
-def _load_subjects(session: Session) -> dict[int, set[tuple[str, str]]]:
-    rows = session.execute(
-        select(ResolutionSubject.resolution_id, ResolutionSubject.vocabulary, ResolutionSubject.term)
-    )
-    subjects: dict[int, set[tuple[str, str]]] = {}
-    for row_id, vocabulary, term in rows:
-        subjects.setdefault(row_id, set()).add((vocabulary, term))
-    return subjects

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.derived import Written, after_write
 from app.ingest import provisional
 from app.ingest.errors import IngestError
-from app.ingest.load import DecisionWriter, SourceCoverage
+from app.ingest.load import DecisionWriter
 from app.ingest.package import read_package
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Decision, Preparer
@@ -23,6 +23,7 @@ from app.ingest.reconcile import reconcile
 from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import InputFile, discover
+from app.ingest.stored import SourceCoverage
 from app.models import ImportRun, Resolution, SourceKind, State
 
 

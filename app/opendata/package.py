@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.data_version import data_version
 from app.ingest import package_format as fmt
-from app.ingest.load import decision_key
+from app.ingest.stored import decision_key
 from app.models import DecisionKind, Resolution, SourceKind, State
 from app.opendata import queries
 from app.opendata.sources import PROJECT_LICENCE, SOURCES
