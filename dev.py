@@ -3,7 +3,7 @@
 
     python3.11 dev.py serve    # create .venv, install, migrate, import the shipped data if empty, serve :8000
     python3.11 dev.py test     # create .venv, install with test tools, run the tests (args go to pytest)
-    python3.11 dev.py check    # ruff, mypy and alembic check, as CI runs them
+    python3.11 dev.py check    # ruff, mypy, import contracts and alembic check, as CI runs them
 
 The virtual environment is reinstalled only when pyproject.toml changes.
 """
@@ -62,6 +62,7 @@ def main() -> None:
         run(BIN / "ruff", "check", ".")
         run(BIN / "ruff", "format", "--check", ".")
         run(BIN / "mypy")
+        run(BIN / "lint-imports")  # the layers as contracts ([tool.importlinter] in pyproject.toml)
         with tempfile.TemporaryDirectory() as tmp:  # alembic check compares models with a migrated database
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/check.sqlite3"}
             run(BIN / "alembic", "upgrade", "head", env=env)
