@@ -6,7 +6,7 @@ once. Two ways bump it, and together they cover every writer:
 
 * ``after_write`` (app.derived), which both write doors call: the import writes its roll calls with bulk
   statements no session event sees;
-* this module's session events, after every flush (or ORM bulk statement) that wrote a table a public
+* this module's session events, with every flush (or ORM bulk statement) that wrote a table a public
   page reads: the admin's many save paths (records, states, intended votes, publication), a new fit of the
   ideal points, the import's ORM writes, and whatever a later writer adds. Only the admin's own tables
   (accounts, sessions, the audit trail, readers' error reports) and the import's bookkeeping leave it
@@ -85,10 +85,10 @@ def _is_public(entity: object) -> bool:
     return not isinstance(entity, _UNVERSIONED)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    # The new, dirty and deleted sets still hold what this flush wrote; "dirty" is optimistic (an
-    # attribute set to its own value), hence is_modified.
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    # Decided before the flush: after it, the history of a mapper's version counter (resolution, state)
+    # reads as unchanged. "dirty" is optimistic (an attribute set to its own value), hence is_modified.
     written = chain(
         session.new,
         session.deleted,
