@@ -1,8 +1,8 @@
 """The data version: what the page cache keys pages by and serves ETags with, and per-version reuse below it.
 
 The version is a stored row (app.models.DataVersion), bumped in the transaction of the write that changes
-what a public page shows, so it commits or rolls back with that write and a read replica sees both at
-once. Two ways bump it, and together they cover every writer:
+what a public page shows, as that transaction commits: it commits or rolls back with the write, and a
+read replica sees both at once. Two ways ask for the bump, and together they cover every writer:
 
 * ``after_write`` (app.derived), which both write doors call: the import writes its roll calls with bulk
   statements no session event sees;
@@ -31,8 +31,8 @@ from contextvars import ContextVar
 from itertools import chain
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, event, insert, select, update
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from app.models import (
     AdminSession,
@@ -53,6 +53,7 @@ PRIVATE = (AdminSession, AdminUser, AuditEvent, LoginFailure, ErrorReport, Impor
 DERIVED = (Series, SeriesMember)
 _UNVERSIONED = (*PRIVATE, *DERIVED)
 _ROW = 1  # the one row of data_version
+_PENDING = "unga_data_version_pending"  # in Session.info: written, not bumped yet
 
 served_version: ContextVar[str | None] = ContextVar("served_version", default=None)
 
@@ -60,7 +61,10 @@ T = TypeVar("T")
 
 
 def data_version(session: Session) -> str:
-    """The version of the data ``session`` sees: the number of bumps and the last one's random token."""
+    """The version of the data ``session`` sees: the number of bumps and the last one's random token.
+    A session that wrote and has not committed yet sees its own bump."""
+    if session.info.get(_PENDING):
+        _bump(session)
     row = session.execute(
         select(DataVersion.number, DataVersion.token).where(DataVersion.id == _ROW)
     ).one_or_none()
@@ -68,12 +72,17 @@ def data_version(session: Session) -> str:
 
 
 def bump(session: Session) -> None:
-    """Move the version, in ``session``'s transaction: cached pages are stale once it commits."""
-    _bump(session.connection())
+    """Move the version when ``session``'s transaction commits: cached pages are stale from then on."""
+    session.info[_PENDING] = True
 
 
-def _bump(connection: Connection) -> None:
+def _bump(session: Session) -> None:
+    # Written when the transaction commits rather than when it first writes: on PostgreSQL the row stays
+    # locked from this statement to the commit, and an import of several minutes would otherwise hold
+    # every admin save that long.
+    session.info.pop(_PENDING, None)
     values: dict[str, Any] = {"token": secrets.token_hex(8), "bumped_at": dt.datetime.now(dt.UTC)}
+    connection = session.connection()
     moved = connection.execute(
         update(DataVersion).where(DataVersion.id == _ROW).values(number=DataVersion.number + 1, **values)
     )
@@ -95,7 +104,7 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
         (obj for obj in session.dirty if session.is_modified(obj, include_collections=False)),
     )
     if any(_is_public(obj) for obj in written):
-        _bump(session.connection())
+        bump(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -105,7 +114,20 @@ def _on_bulk_statement(state: ORMExecuteState) -> None:
         return
     mapper = state.bind_mapper
     if mapper is not None and not issubclass(mapper.class_, _UNVERSIONED):
-        _bump(state.session.connection())
+        bump(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()  # the commit flushes what is pending only after this event: decide with it
+    if session.info.get(_PENDING):
+        _bump(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction rolled back: nothing was written after all
+        session.info.pop(_PENDING, None)
 
 
 def per_version(compute: Callable[[Session], T]) -> Callable[[Session], T]:

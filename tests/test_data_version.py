@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.admin.audit import Actor, record
-from app.data_version import data_version
+from app.data_version import bump, data_version
 from app.derived import Written, after_write
 from app.models import ErrorReport, Resolution, State, StateName
 
@@ -67,3 +67,22 @@ def test_after_write_moves_it_only_when_something_changed(db: Session) -> None:
     assert data_version(db) == before
     after_write(db, Written(changed=True))
     assert data_version(db) != before
+
+
+def test_moved_when_the_writer_commits_and_not_before(engine: Engine) -> None:
+    """Other readers (another worker, a replica) see the new version with the commit: on PostgreSQL the
+    row is only locked while the writer commits, not for the whole of a long import."""
+    with Session(engine) as reader:
+        before = data_version(reader)
+    with Session(engine) as writer, writer.begin():
+        bump(writer)
+        with Session(engine) as reader:
+            assert data_version(reader) == before  # asked for, not written yet
+    with Session(engine) as reader:
+        moved = data_version(reader)
+    assert moved != before
+    with Session(engine) as writer, writer.begin():
+        bump(writer)
+        writer.rollback()
+    with Session(engine) as reader:
+        assert data_version(reader) == moved  # rolled back: nothing moved
