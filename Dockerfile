@@ -33,4 +33,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=90s \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
 # uvicorn reads the worker count from WEB_CONCURRENCY and the trusted proxies from FORWARDED_ALLOW_IPS.
-CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]
+# The workers count requests in one folder (prometheus_client's multiprocess mode), so /metrics shows the
+# container whichever worker answers; it is emptied at each start, as a previous run's counts belong to
+# processes that are gone.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/unga-metrics
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]
