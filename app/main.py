@@ -91,6 +91,7 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(countries_api.router)
     app.include_router(series_api.router)
     app.include_router(ideal_api.router)
+    app.include_router(countries_api.ideal_router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
     app.include_router(docs.router)

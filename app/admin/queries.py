@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.admin.rollcall import DatedName
 from app.admin.symbol_checks import KnownSession
 from app.collation import name_key
-from app.countries.queries import name_on
+from app.dated_names import name_on
 from app.ingest.names import StateResolver, fold
 from app.models import (
     AdminSession,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from app.admin.queries import AuditFilters, Member
 from app.admin.service import Entry
 from app.models import AdminSession, AuditEvent, ErrorReport, RegionalGroup, Resolution, State, VoteChoice
-from app.resolutions.queries import IntendedVote
+from app.resolutions.roll_calls import IntendedVote
 from app.resolutions.tally import ShownTally
 
 

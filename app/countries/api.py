@@ -10,11 +10,16 @@ from app.countries import agreement, queries, schemas, views
 from app.countries.matrix import get_matrix
 from app.countries.service import VOTE_WORDS
 from app.deps import PageDep, SessionDep
+from app.ideal import views as ideal_views
+from app.ideal.schemas import DESCRIPTION as IDEAL_POINTS_DESCRIPTION
+from app.ideal.schemas import IdealPointOut, points_out
 from app.models import State
 from app.openapi import NOT_FOUND, UNPROCESSABLE
-from app.resolutions.queries import intended_votes_of
+from app.resolutions.roll_calls import intended_votes_of
 
 router = APIRouter(prefix="/api", tags=["countries"])
+# A country's ideal points keep the tag (and the place in the OpenAPI document) of the ideal-points API.
+ideal_router = APIRouter(prefix="/api", tags=["ideal points"])
 
 
 @router.get(
@@ -179,3 +184,15 @@ def get_country_years(
             )
         )
     return rows
+
+
+@ideal_router.get(
+    "/countries/{code}/ideal-points",
+    response_model=list[IdealPointOut],
+    summary="A state's ideal point, year by year",
+    description=IDEAL_POINTS_DESCRIPTION,
+    responses={**NOT_FOUND, **UNPROCESSABLE},
+)
+def country_ideal_points(code: str, session: SessionDep) -> list[IdealPointOut]:
+    state = _state(session, code)
+    return points_out(ideal_views.filtered_points(session, ideal_views.PointsQuery(country=[state.code])))

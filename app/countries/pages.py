@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from app.countries import queries, views
 from app.deps import SessionDep
 from app.errors import render_error
+from app.ideal import views as ideal_views
 from app.kit.csv import csv_response
 from app.models import State
 from app.templating import get_templates
@@ -74,6 +75,23 @@ def country_feed(code: str, request: Request, session: SessionDep) -> Response:
     response = _render(request, "countries/feed.xml", views.feed_page(session, state, public_base(request)))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
+
+
+@router.get("/countries/{code}/ideal-points.csv")
+def country_ideal_points_csv(code: str, request: Request, session: SessionDep) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    rows = ideal_views.filtered_points(session, ideal_views.PointsQuery(country=[state.code]))
+    return _csv(ideal_views.points_csv(rows), f"{state.code}-ideal-points.csv")
+
+
+@router.get("/countries/{code}/votes-that-did-not-fit")
+def votes_that_did_not_fit(code: str, request: Request, session: SessionDep) -> Response:
+    state = queries.get_state(session, code)
+    if state is None:
+        return _not_found(request, session, code)
+    return _render(request, "ideal/surprises.html", ideal_views.surprises_page(session, state))
 
 
 @router.get("/countries/{code}")

@@ -14,18 +14,20 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from app.cards.content import Share, country_share
 from app.collation import name_key
 from app.countries import agreement, queries, service
 from app.countries.matrix import VoteMatrix, get_matrix
 from app.countries.queries import Difference, RecordEntry, RecordFilters
+from app.countries.share import country_share
 from app.ideal.views import CountrySection, country_section
 from app.ingest.names import fold
 from app.kit.csv import to_csv
 from app.models import RegionalGroup, Resolution, State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
-from app.resolutions.queries import IntendedVote, intended_votes_of
+from app.resolutions import queries as resolution_queries
+from app.resolutions.roll_calls import IntendedVote, intended_votes_of
 from app.resolutions.tally import ShownTally, tally_of
+from app.share import Share
 from app.templating import format_date
 from app.urls import (
     COMPARE_API_PATH,
@@ -563,7 +565,7 @@ def country_page(session: Session, state: State, query: RecordQuery) -> CountryP
         entries=entries,
         info=PageInfo(page=query.page, per_page=PER_PAGE, total=total),
         year_options=[t.year for t in reversed(tallies)],
-        topic_options=queries.topics(session),
+        topic_options=resolution_queries.topics(session),
         vote_options=[(c.api_name, c.label) for c in VoteChoice],
         most=_partner_rows(state, names, ranked[:PARTNERS_SHOWN]),
         least=_partner_rows(state, names, ranked[::-1][:PARTNERS_SHOWN]),

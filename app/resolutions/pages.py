@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
 from app.kit.csv import csv_response
-from app.resolutions import queries, views, vote_map
+from app.resolutions import lookup, views, vote_map
 from app.symbols import base_symbol, normalize_symbol
 from app.templating import get_templates
 from app.urls import page_name, public_base, resolution_path, symbol_path
@@ -68,7 +68,7 @@ def feed(request: Request, session: SessionDep) -> Response:
 
 @router.get("/votes/{decision_id:int}.csv")
 def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
+    resolution = lookup.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)
     return _csv(views.roll_call_csv(session, resolution), f"vote-{decision_id}.csv")
@@ -76,7 +76,7 @@ def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Respo
 
 @router.get("/votes/{decision_id:int}/groups.csv")
 def vote_groups_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
+    resolution = lookup.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)
     return _csv(views.groups_csv(session, resolution), f"vote-{decision_id}-groups.csv")
@@ -84,7 +84,7 @@ def vote_groups_csv(decision_id: RowId, request: Request, session: SessionDep) -
 
 @router.get("/votes/{decision_id:int}")
 def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
+    resolution = lookup.get_decision(session, decision_id)
     if resolution is None:
         return _vote_not_found(request, decision_id)
     return _render(request, "resolutions/detail.html", views.resolution_page(session, resolution))
@@ -128,8 +128,8 @@ def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
     return _render(request, "resolutions/detail.html", views.resolution_page(session, found))
 
 
-def _find(session: SessionDep, symbol: str) -> queries.SymbolLookup:
-    return queries.lookup_symbol(session, symbol)
+def _find(session: SessionDep, symbol: str) -> lookup.SymbolLookup:
+    return lookup.lookup_symbol(session, symbol)
 
 
 def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Response:

@@ -14,16 +14,18 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from app.cards.content import Share, resolution_share
 from app.ideal.views import ResolutionSurprises, resolution_surprises
 from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
-from app.resolutions import queries, search, service
+from app.resolutions import lookup, queries, roll_calls, search, service
 from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
-from app.resolutions.queries import Headlines, IntendedVote, MemberEntry, ResolutionFilters, RollCallEntry
+from app.resolutions.lookup import SeriesLink, series_of
+from app.resolutions.queries import Headlines, ResolutionFilters
+from app.resolutions.roll_calls import IntendedVote, MemberEntry, RollCallEntry
+from app.resolutions.share import resolution_share
 from app.resolutions.tally import ShownTally, tally_of
 from app.resolutions.vote_map import VoteMap, build_vote_map
-from app.series.queries import SeriesLink, series_of
+from app.share import Share
 from app.sources import queries as source_queries
 from app.sources import service as source_service
 from app.symbols import base_symbol, normalize_symbol, undocs_url
@@ -118,7 +120,7 @@ def symbol_target(session: Session, q: str) -> str | None:
     symbol = normalize_symbol(q)
     if symbol is None:
         return None
-    found = queries.lookup_symbol(session, symbol)
+    found = lookup.lookup_symbol(session, symbol)
     if found.resolution is not None:
         return resolution_path(found.resolution)
     base = base_symbol(symbol)
@@ -281,19 +283,17 @@ class ResolutionPage(_Context):
 
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
-    entries = queries.roll_call(session, resolution)
-    not_known = queries.votes_not_known(session, resolution)
+    entries = roll_calls.roll_call(session, resolution)
+    not_known = roll_calls.votes_not_known(session, resolution)
     tally = tally_of(session)
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
-    separate = queries.separate_votes(session, resolution)
-    intended = queries.intended_votes(session, resolution.id)
-    parent = (
-        queries.parent_of(session, resolution) if resolution.kind is not DecisionKind.RESOLUTION else None
-    )
+    separate = lookup.separate_votes(session, resolution)
+    intended = roll_calls.intended_votes(session, resolution.id)
+    parent = lookup.parent_of(session, resolution) if resolution.kind is not DecisionKind.RESOLUTION else None
     found = source_queries.differences_of(session, resolution)
     votes = [d for d in found if d.kind is DifferenceKind.VOTE]
     base = base_symbol(resolution.symbol) if resolution.symbol else None
-    parts = queries.parts_of(session, base) if base and base != resolution.symbol else []
+    parts = lookup.parts_of(session, base) if base and base != resolution.symbol else []
     return ResolutionPage(
         resolution=resolution,
         heading=resolution.symbol or resolution.title or f"Recorded vote {resolution.id}",
@@ -352,8 +352,8 @@ def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
 def roll_call_csv(session: Session, resolution: Resolution) -> str:
     """Every state's vote; in an incomplete roll call the members whose vote is not known follow, marked
     so (not non-voting)."""
-    entries = queries.roll_call(session, resolution)
-    unknown = queries.votes_not_known(session, resolution)
+    entries = roll_calls.roll_call(session, resolution)
+    unknown = roll_calls.votes_not_known(session, resolution)
     return service.to_csv(
         service.ROLL_CALL_CSV_HEADER,
         service.roll_call_rows(resolution, entries) + service.unknown_rows(resolution, unknown),
@@ -362,8 +362,8 @@ def roll_call_csv(session: Session, resolution: Resolution) -> str:
 
 def groups_csv(session: Session, resolution: Resolution) -> str:
     """The group split of one vote, as shown on its page."""
-    unknown = queries.votes_not_known(session, resolution)
-    splits = group_splits(queries.roll_call(session, resolution), unknown=unknown)
+    unknown = roll_calls.votes_not_known(session, resolution)
+    splits = group_splits(roll_calls.roll_call(session, resolution), unknown=unknown)
     rows = groups_rows(resolution.symbol, resolution.adopted_on.isoformat(), splits)
     return service.to_csv(GROUPS_CSV_HEADER, rows)
 
@@ -377,9 +377,9 @@ def suggestions_for(session: Session, wanted: str) -> list[str]:
     """Symbols close to one that matched nothing: from the same session first, then from all."""
     symbol = shown_symbol(wanted).upper()
     prefix = symbol.rsplit("/", 1)[0] + "/" if symbol.count("/") >= 3 else "A/RES/"
-    found = service.nearest_symbols(symbol, queries.symbols_starting(session, prefix))
+    found = service.nearest_symbols(symbol, lookup.symbols_starting(session, prefix))
     if not found and prefix != "A/RES/":
-        found = service.nearest_symbols(symbol, queries.symbols_starting(session, "A/RES/", limit=20_000))
+        found = service.nearest_symbols(symbol, lookup.symbols_starting(session, "A/RES/", limit=20_000))
     return found
 
 

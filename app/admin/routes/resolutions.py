@@ -19,7 +19,7 @@ from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
 from app.models import Resolution
-from app.resolutions import queries as resolution_queries
+from app.resolutions import roll_calls
 from app.resolutions.service import session_label
 from app.resolutions.tally import shown_tally
 from app.symbols import normalize_symbol
@@ -161,7 +161,7 @@ def _resolution_page(
         names=names,
         members=members,
         history=history,
-        intended=resolution_queries.intended_votes(session, resolution.id),
+        intended=roll_calls.intended_votes(session, resolution.id),
         vote_choices=CHOICES,
         public_path=resolution_path(resolution),
         **extra,
