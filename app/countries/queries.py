@@ -179,7 +179,7 @@ def voting_record(
     known_total: int | None = None,
 ) -> tuple[list[RecordEntry], int]:
     """A state's votes on resolutions, newest first, and how many match the filters (counted here unless
-    the caller already knows: app.countries.views.record_total)."""
+    the caller already knows: app.countries.country_page.record_total)."""
     conditions = _record_conditions(state, filters or RecordFilters())
     total = known_total
     if total is None:

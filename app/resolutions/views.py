@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from app.ideal.views import ResolutionSurprises, resolution_surprises
+from app.kit.page_links import PageLinks
 from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
 from app.resolutions import lookup, queries, roll_calls, search, service
@@ -174,7 +175,7 @@ class ListPage(_Context):
     csv_url: str
     json_url: str
     reset_url: str = "/resolutions"
-    page_url: Callable[[int], str]
+    page_links: PageLinks
     resolution_url: Callable[[Resolution], str]
     session_label: Callable[[Resolution], str]
     margin: Callable[[Resolution], int]
@@ -208,7 +209,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
         suggestions=suggestions,
         csv_url=query.url("/resolutions.csv", page=1),
         json_url=_json_twin(query),
-        page_url=lambda n: query.url(page=n),
+        page_links=PageLinks.around(query.page, pages, lambda n: query.url(page=n)),
         resolution_url=resolution_path,
         session_label=service.session_label,
         margin=service.margin,

@@ -16,6 +16,7 @@ from app.admin.forms import text_problem
 from app.admin.routes.common import render
 from app.admin.views import AuditPage
 from app.deps import PageDep, SessionDep
+from app.kit.page_links import PageLinks
 
 router = APIRouter(prefix="/admin")
 
@@ -51,7 +52,7 @@ def audit(
         total=total,
         page=page.page,
         pages=pages,
-        page_url=page_url,
+        page_links=PageLinks.around(page.page, pages, page_url),
         filters=filters,
         actions=queries.audit_actions(session),
         entities=["admin_user", "error_report", "resolution", "state", "vote_intention"],
