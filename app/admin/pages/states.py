@@ -13,7 +13,7 @@ from app.admin import queries, service, state_forms
 from app.admin import states as states_service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
-from app.admin.routes.common import first, form_version, render
+from app.admin.pages.common import first, form_version, render
 from app.admin.views import StatePage, StatesPage
 from app.config import get_settings
 from app.countries.service import dissolved_on

@@ -13,7 +13,7 @@ from app.admin import queries
 from app.admin.audit import changes
 from app.admin.auth import AdminDep
 from app.admin.forms import text_problem
-from app.admin.routes.common import render
+from app.admin.pages.common import render
 from app.admin.views import AuditPage
 from app.deps import PageDep, SessionDep
 from app.kit.page_links import PageLinks

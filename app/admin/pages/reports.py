@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import text_problem
-from app.admin.routes.common import first, render
+from app.admin.pages.common import first, render
 from app.admin.views import ReportsPage
 from app.deps import RowId, SessionDep
 from app.models import ReportStatus

@@ -27,8 +27,8 @@ from app.admin.auth import (
     throttle_wait,
 )
 from app.admin.forms import text_problem
+from app.admin.pages.common import first, render, safe_next
 from app.admin.passwords import MAX_LENGTH
-from app.admin.routes.common import first, render, safe_next
 from app.admin.views import SessionsPage
 from app.deps import SessionDep
 

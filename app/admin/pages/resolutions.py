@@ -12,7 +12,7 @@ from app.admin import merge, queries, record_file, service
 from app.admin.audit import changes
 from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
-from app.admin.routes.common import CHOICES, first, form_version, render
+from app.admin.pages.common import CHOICES, first, form_version, render
 from app.admin.views import DashboardPage, ResolutionAdminPage, ResolutionFormPage
 from app.collation import name_key
 from app.deps import RowId, SessionDep
