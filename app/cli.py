@@ -274,7 +274,8 @@ def purge_sessions() -> None:
     """Delete ended admin sessions (revoked, expired, idle), failed sign-ins too old to count, and audit
     events past their retention: failed sign-ins after UNGA_SIGNIN_AUDIT_DAYS (90), other events after
     UNGA_AUDIT_RETENTION_DAYS if set (kept for ever by default). Run it daily from cron."""
-    from app.admin.auth import purge_audit, purge_stale
+    from app.admin.audit import purge_audit
+    from app.admin.auth import purge_stale
 
     migrate_database()
     with unit_of_work(write=True) as session:

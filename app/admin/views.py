@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from app.admin.entry import Entry
 from app.admin.queries import AuditFilters, Member
-from app.admin.service import Entry
 from app.kit.page_links import PageLinks
 from app.models import AdminSession, AuditEvent, ErrorReport, RegionalGroup, Resolution, State, VoteChoice
 from app.resolutions.roll_calls import IntendedVote

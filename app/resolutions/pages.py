@@ -13,6 +13,7 @@ from app.deps import RowId, SessionDep
 from app.errors import ErrorPage, Suggestion, render_error
 from app.kit.csv import csv_response
 from app.resolutions import lookup, views, vote_map
+from app.resolutions.params import MAX_QUERY, ListQuery
 from app.symbols import base_symbol, normalize_symbol
 from app.templating import get_templates
 from app.urls import page_name, public_base, resolution_path, symbol_path
@@ -45,14 +46,12 @@ def home(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/resolutions.csv")
-def resolutions_csv(session: SessionDep, query: Annotated[views.ListQuery, Query()]) -> Response:
+def resolutions_csv(session: SessionDep, query: Annotated[ListQuery, Query()]) -> Response:
     return _csv(views.list_csv(session, query), "resolutions.csv")
 
 
 @router.get("/resolutions")
-def resolutions(
-    request: Request, session: SessionDep, query: Annotated[views.ListQuery, Query()]
-) -> Response:
+def resolutions(request: Request, session: SessionDep, query: Annotated[ListQuery, Query()]) -> Response:
     if query.q and (target := views.symbol_target(session, query.q)):
         return RedirectResponse(target, status_code=303)
     return _render(request, "resolutions/list.html", views.list_page(session, query))
@@ -139,7 +138,7 @@ def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Res
         title="No such resolution",
         message=f"There is no resolution with the symbol “{shown}” in our data.",
         suggestions=suggestions,
-        back_url=views.ListQuery(q=shown[: views.MAX_QUERY]).url(),
+        back_url=ListQuery(q=shown[:MAX_QUERY]).url(),
         back_label="Search for it instead",
     )
     return render_error(request, 404, page)

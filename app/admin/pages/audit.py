@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from app.admin import queries
 from app.admin.audit import changes
-from app.admin.auth import AdminDep
 from app.admin.forms import text_problem
+from app.admin.guard import AdminDep
 from app.admin.pages.common import render
 from app.admin.views import AuditPage
 from app.deps import PageDep, SessionDep

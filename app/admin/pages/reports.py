@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.admin.auth import AdminDep, FormDep
 from app.admin.forms import text_problem
+from app.admin.guard import AdminDep, FormDep
 from app.admin.pages.common import first, render
 from app.admin.views import ReportsPage
 from app.deps import RowId, SessionDep

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.admin import merge, queries, record_file, service
 from app.admin.audit import changes
-from app.admin.auth import AdminDep, FormDep
+from app.admin.entry import Entry, read_entry
 from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
+from app.admin.guard import AdminDep, FormDep
 from app.admin.pages.common import CHOICES, first, form_version, render
 from app.admin.views import DashboardPage, ResolutionAdminPage, ResolutionFormPage
 from app.collation import name_key
@@ -70,7 +71,7 @@ def _form_page(
     request: Request,
     admin: Any,
     session: SessionDep,
-    entry: service.Entry | None,
+    entry: Entry | None,
     raw: RawForm,
     resolution: Resolution | None,
     status: int = 200,
@@ -109,7 +110,7 @@ def new_resolution(request: Request, admin: AdminDep, session: SessionDep) -> Re
 @router.post("/resolutions/new")
 def create_resolution(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
     raw = raw_form(form)
-    entry = service.read_entry(session, raw)
+    entry = read_entry(session, raw)
     if entry.errors or first(form, "action") != "save":
         return _form_page(
             request, admin, session, entry, raw, None, 400 if entry.errors else 200, checked=True
@@ -209,7 +210,7 @@ def update_resolution(
         # Saved meanwhile by someone else: merge field by field against what this form was loaded with.
         loaded_state = merge.decode(base)
         if loaded_state is None:
-            entry = service.read_entry(session, raw, resolution.id)
+            entry = read_entry(session, raw, resolution.id)
             return _conflict(request, admin, session, entry, raw, resolution, loaded, base, [])
         votes = queries.votes_by_code(session, resolution.id)
         theirs = merge.state_of(record_file.form_values(resolution, votes))
@@ -217,10 +218,10 @@ def update_resolution(
         raw = merge.as_form(merged.state, resolution.version, raw.get("paste"))
         base, taken = merge.encode(theirs), merged.taken
         if merged.conflicts:
-            entry = service.read_entry(session, raw, resolution.id)
+            entry = read_entry(session, raw, resolution.id)
             return _conflict(request, admin, session, entry, raw, resolution, loaded, base, merged.conflicts)
         loaded = resolution.version
-    entry = service.read_entry(session, raw, resolution.id)
+    entry = read_entry(session, raw, resolution.id)
     if entry.errors or first(form, "action") != "save":
         status = 400 if entry.errors else 200
         return _form_page(
@@ -242,7 +243,7 @@ def _conflict(
     request: Request,
     admin: Any,
     session: SessionDep,
-    entry: service.Entry,
+    entry: Entry,
     raw: RawForm,
     resolution: Resolution,
     loaded: int | None,

@@ -12,9 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.admin import resume
 from app.admin.audit import Actor, record
 from app.admin.auth import (
-    AdminDep,
     AdminOrNone,
-    FormDep,
     active_sessions,
     check_password,
     client_address,
@@ -27,6 +25,7 @@ from app.admin.auth import (
     throttle_wait,
 )
 from app.admin.forms import text_problem
+from app.admin.guard import AdminDep, FormDep
 from app.admin.pages.common import first, render, safe_next
 from app.admin.passwords import MAX_LENGTH
 from app.admin.views import SessionsPage
