@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.collation import name_key
 from app.ingest.names import fold
@@ -18,19 +18,11 @@ from app.models import (
     Vote,
     VoteChoice,
 )
+from app.state_record import WHOLE_RECORD
 
 
 def state_by_code(session: Session, code: str) -> State | None:
-    return session.scalar(
-        select(State)
-        .options(
-            selectinload(State.names),
-            selectinload(State.memberships),
-            selectinload(State.aliases),
-            selectinload(State.suspensions),
-        )
-        .where(State.code == code)
-    )
+    return session.scalar(select(State).options(*WHOLE_RECORD).where(State.code == code))
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from app.deps import PageDep, RowId, SessionDep
 from app.models import Adoption, Resolution
 from app.openapi import NOT_FOUND
 from app.resolutions import lookup, queries, roll_calls, schemas
+from app.resolutions.deps import find_decision
 from app.resolutions.service import parse_session
 from app.resolutions.tally import tally_of
 from app.symbols import normalize_symbol
@@ -89,11 +90,8 @@ def list_resolutions(
     summary="A recorded vote by id",
     responses=NOT_FOUND,
 )
-def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
-    resolution = lookup.get_decision(session, decision_id)
-    if resolution is None:
-        raise HTTPException(404, f"No recorded vote with id {decision_id}.")
-    return _detail(session, resolution)
+def get_vote(decision_id: RowId, request: Request, session: SessionDep) -> schemas.ResolutionOut:
+    return _detail(session, find_decision(request, session, decision_id))
 
 
 @router.get(
