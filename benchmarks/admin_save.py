@@ -34,10 +34,10 @@ from starlette.testclient import TestClient
 
 from app.admin import service
 from app.admin.accounts import create_account
-from app.admin.audit import Actor
 from app.admin.entry import read_entry
 from app.admin.forms import raw_form
 from app.admin.queries import resolution_by_id, resolution_id_by_symbol, user_by_name
+from app.audit import Actor
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine, write_session
 from app.ingest.run import import_paths

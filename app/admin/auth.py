@@ -34,9 +34,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.admin import queries
-from app.admin.audit import Actor, aware, record, utcnow
 from app.admin.passwords import verify_password
 from app.admin.revocations import PendingRevocations, default_path
+from app.audit import Actor, aware, record, utcnow
 from app.config import Settings, get_settings
 from app.db import write_session
 from app.deps import SessionDep

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from app.admin import queries
-from app.admin.forms import Facts, RawForm, read_date, read_facts, text_problem
+from app.admin.forms import Facts, RawForm, read_date, read_facts
 from app.admin.queries import Member
 from app.admin.rollcall import (
     Tally,
@@ -21,6 +21,7 @@ from app.admin.rollcall import (
     totals_problem,
 )
 from app.ingest.reference import build_resolver
+from app.kit.text_checks import text_problem
 from app.models import (
     Adoption,
     VoteChoice,

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import queries
-from app.admin.audit import Actor, record, utcnow
 from app.admin.entry import Entry
 from app.admin.forms import Facts
 from app.admin.rollcall import (
     tally_of,
 )
+from app.audit import Actor, record, utcnow
 from app.ideal.refresh import refit_after_commit
 from app.models import (
     DataSource,

@@ -12,8 +12,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from app.admin import state_queries
-from app.admin.forms import read_state_date, text_problem
+from app.admin.forms import read_state_date
 from app.admin.state_checks import RESOLVE
+from app.kit.text_checks import text_problem
 from app.models import RegionalGroup, State
 
 T = TypeVar("T")

@@ -8,12 +8,12 @@ import datetime as dt
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.admin.audit import Actor, record, utcnow
 from app.admin.service import ConflictError
 from app.admin.state_checks import (
     StateChangeError,
 )
 from app.admin.states import refuse_if_stale, snapshot
+from app.audit import Actor, record, utcnow
 from app.ingest.names import fold
 from app.ingest.reference import Reference, reset_state
 from app.models import (

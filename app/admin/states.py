@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import state_queries
-from app.admin.audit import Actor, record, utcnow
 from app.admin.service import ConflictError
 from app.admin.state_checks import (
     Span,
@@ -36,6 +35,7 @@ from app.admin.state_checks import (
     suspension_votes,
     unique_on_every_day,
 )
+from app.audit import Actor, record, utcnow
 from app.ingest.names import fold
 from app.models import (
     Membership,

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.admin import queries
-from app.admin.audit import changes
-from app.admin.forms import text_problem
 from app.admin.guard import AdminDep
 from app.admin.pages.common import render
 from app.admin.views import AuditPage
+from app.audit import changes
 from app.deps import PageDep, SessionDep
 from app.kit.page_links import PageLinks
+from app.kit.text_checks import text_problem
 
 router = APIRouter(prefix="/admin")
 

@@ -9,16 +9,17 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.admin import merge, queries, record_file, service
-from app.admin.audit import changes
 from app.admin.entry import Entry, read_entry
-from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
+from app.admin.forms import RawForm, intention_form, raw_form, read_date
 from app.admin.guard import AdminDep, FormDep
 from app.admin.pages.common import CHOICES, first, form_version, render
 from app.admin.views import DashboardPage, ResolutionAdminPage, ResolutionFormPage
+from app.audit import changes
 from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
+from app.kit.text_checks import text_problem
 from app.models import Resolution
 from app.resolutions import roll_calls
 from app.resolutions.service import session_label

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.admin import queries, service, state_checks, state_forms, state_queries, state_records
 from app.admin import states as states_service
-from app.admin.audit import changes
 from app.admin.guard import AdminDep, FormDep
 from app.admin.pages.common import first, form_version, render
 from app.admin.views import StatePage, StatesPage
+from app.audit import changes
 from app.config import get_settings
 from app.countries.service import dissolved_on
 from app.deps import RowId, SessionDep

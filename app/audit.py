@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.admin import queries
-from app.config import get_settings
 from app.models import AuditEvent
 
 
@@ -89,21 +87,3 @@ def changes(before_json: str | None, after_json: str | None) -> list[tuple[str, 
             new = {k: new.get(k) for k in moved}
         out.append((key, _shown(old), _shown(new)))
     return out
-
-
-SIGN_IN_EVENTS = ("sign_in_failed", "sign_in_refused")  # written without a session: anyone can cause them
-
-
-def purge_audit(session: Session) -> tuple[int, int]:
-    """The audit log's retention (``unga purge-sessions``): failed sign-ins older than
-    UNGA_SIGNIN_AUDIT_DAYS (90), and, if UNGA_AUDIT_RETENTION_DAYS is set, every other event older than
-    that (by default what admins changed is kept for ever). Returns (sign-in events, others) removed."""
-    settings, now = get_settings(), utcnow()
-    signins = queries.purge_audit(
-        session, SIGN_IN_EVENTS, now - dt.timedelta(days=settings.signin_audit_days), only=True
-    )
-    others = 0
-    if settings.audit_retention_days:
-        before = now - dt.timedelta(days=settings.audit_retention_days)
-        others = queries.purge_audit(session, SIGN_IN_EVENTS, before, only=False)
-    return signins, others
