@@ -298,7 +298,8 @@ def purge_sessions() -> None:
     """Delete ended admin sessions (revoked, expired, idle), failed sign-ins too old to count, and audit
     events past their retention: failed sign-ins after UNGA_SIGNIN_AUDIT_DAYS (90), other events after
     UNGA_AUDIT_RETENTION_DAYS if set (kept for ever by default). Run it daily from cron."""
-    from app.admin.auth import purge_audit, purge_stale
+    from app.admin.auth import purge_stale
+    from app.admin.retention import purge_audit
 
     migrate_database()
     with unit_of_work(write=True) as session:
@@ -317,8 +318,8 @@ def unlock_admin(
 ) -> None:
     """Let an account sign in again at once: forget its failed sign-ins (from every address), and those
     of --address if given. The audit log keeps them, and records the unlock."""
-    from app.admin.audit import Actor, record
     from app.admin.auth import unlock
+    from app.audit import Actor, record
 
     migrate_database()
     with unit_of_work(write=True) as session:

@@ -43,6 +43,18 @@ class ErrorPage(BaseModel):
     note: str = ""  # a line after the message (what a 503 has not lost, say)
 
 
+class NotFoundError(StarletteHTTPException):
+    """A URL names nothing we have. Programs get ``{"detail": detail}``; people get ``page`` (a not-found
+    page with suggestions, built by the dependency that looked) or, without one, the generic page.
+
+    Dependencies such as ``StateDep`` raise it, so a page and its JSON and CSV twins answer a bad address
+    the same way and no route repeats the load-or-404 block."""
+
+    def __init__(self, detail: str, page: BaseModel | None = None) -> None:
+        super().__init__(404, detail)
+        self.page = page
+
+
 def is_page_path(request: Request) -> bool:
     path = request.url.path
     return not (path.startswith("/api/") or path == "/api" or path.startswith(("/docs", "/openapi")))
@@ -58,6 +70,8 @@ def render_error(request: Request, status_code: int, page: BaseModel) -> Respons
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404 and is_page_path(request):
+        if isinstance(exc, NotFoundError) and exc.page is not None:
+            return render_error(request, 404, exc.page)
         page = ErrorPage(
             title="Page not found",
             message=exc.detail

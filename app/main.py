@@ -12,15 +12,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app import docs, openapi
-from app.admin import routes as admin_routes
+from app.admin import pages as admin_pages
 from app.admin.auth import SESSION_COOKIES
+from app.admin.pages import signin as admin_signin
 from app.admin.resume import SessionEndedError
-from app.admin.routes import signin as admin_signin
 from app.cache.middleware import PublicCacheMiddleware
 from app.cache.params import DeclaredParams
 from app.cache.shared import SharedPages, default_folder, namespace
 from app.cache.store import ResponseCache
-from app.cards import routes as cards_routes
+from app.cards import pages as cards_pages
 from app.config import PROJECT_ROOT, get_settings
 from app.countries import api as countries_api
 from app.countries import pages as countries_pages
@@ -36,14 +36,15 @@ from app.opendata import pages as opendata_pages
 from app.ops import health, metrics
 from app.ops.logs import RequestLogMiddleware, configure_logging
 from app.quiz import pages as quiz_pages
-from app.reports import routes as reports_routes
+from app.reports import pages as reports_pages
 from app.resolutions import api as resolutions_api
 from app.resolutions import pages as resolutions_pages
 from app.runtime import lifespan, serving_lifespan
 from app.series import api as series_api
 from app.series import pages as series_pages
 from app.sources import pages as sources_pages
-from app.trends import router as trends_router
+from app.trends import api as trends_api
+from app.trends import pages as trends_pages
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -92,18 +93,20 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     app.include_router(countries_api.router)
     app.include_router(series_api.router)
     app.include_router(ideal_api.router)
-    app.include_router(admin_routes.router)
+    app.include_router(countries_api.ideal_router)
+    app.include_router(admin_pages.router)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(metrics.router)
-    app.include_router(cards_routes.router)
+    app.include_router(cards_pages.router)
     app.include_router(resolutions_pages.router)
     app.include_router(countries_pages.router)
     app.include_router(series_pages.router)
     app.include_router(ideal_pages.router)
     app.include_router(quiz_pages.router)
-    app.include_router(reports_routes.router)
-    app.include_router(trends_router)
+    app.include_router(reports_pages.router)
+    app.include_router(trends_pages.router)
+    app.include_router(trends_api.router)
     app.include_router(opendata_pages.router)
     app.include_router(sources_pages.router)
     app.mount(docs.ASSETS_URL, docs.assets())

@@ -34,9 +34,10 @@ from starlette.testclient import TestClient
 
 from app.admin import service
 from app.admin.accounts import create_account
-from app.admin.audit import Actor
+from app.admin.entry import read_entry
 from app.admin.forms import raw_form
 from app.admin.queries import resolution_by_id, resolution_id_by_symbol, user_by_name
+from app.audit import Actor
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine, write_session
 from app.ingest.run import import_paths
@@ -128,9 +129,7 @@ def _parts(engine: Any, runs: int, laps: dict[str, list[float]]) -> None:
             form["version"] = [str(resolution.version)]
 
             raw = raw_form(form)
-            entry = _lap(
-                laps, "read and check the form", partial(service.read_entry, session, raw, resolution.id)
-            )
+            entry = _lap(laps, "read and check the form", partial(read_entry, session, raw, resolution.id))
             save = partial(service.save_entry, session, actor, entry, resolution, resolution.version)
             _lap(laps, "save (with both refreshes)", save)
             _lap(laps, "  search index refresh alone", partial(rebuild_search_index, session))

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.admin.service import refresh_public
 from app.config import get_settings
-from app.countries import agreement, matrix, queries, views
+from app.countries import agreement, country_page, matrix, queries
 from app.db import make_engine
 from app.models import Resolution, ResolutionSubject, State, Vote, VoteChoice
 
@@ -106,7 +106,7 @@ def main() -> None:
             current = matrix.get_matrix(session)  # the data-version check every request pays
             mask = current.topic(topic) if topic else None
             where = agreement.scope(current, current.period(since, until), mask)
-            views.ranked_partners(current, state, where, "kappa", views.MIN_PARTNER_VOTES)
+            agreement.ranked_partners(current, state, where, "kappa", country_page.MIN_PARTNER_VOTES)
 
         ours = [timed(partial(query, *c)) for c in cases[: args.calls]]
         theirs = [

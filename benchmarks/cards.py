@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.cards import content, render, views
+from app.cards import render, views
 from app.config import get_settings
 from app.countries.agreement import year_tallies
 from app.countries.matrix import get_matrix
+from app.countries.share import country_card
 from app.db import make_engine
 from app.main import create_app
 from app.models import Adoption, DecisionKind, Resolution, State, StateStatus
@@ -86,7 +87,7 @@ def main() -> None:
             sizes.append(len(render.render_resolution(card)))
         for state in states:
             tallies = year_tallies(get_matrix(session), state.id)
-            country = content.country_card(state, tallies)
+            country = country_card(state, tallies)
             measure("country card: draw + PNG", lambda c=country: render.render_country(c))  # type: ignore[misc]
         paths = [(resolution_card_path(r), resolution_path(r)) for r in resolutions]
         paths += [(country_card_path(s.code), country_path(s.code)) for s in states]

@@ -34,7 +34,8 @@ from app.config import get_settings
 from app.db import unit_of_work
 from app.ideal import queries
 from app.ideal.data import Prepared, prepare
-from app.ideal.estimate import Start, Votes, fit
+from app.ideal.estimate import fit
+from app.ideal.model import Start, Votes
 from app.ideal.refresh import PRIOR, fit_and_store
 from app.migrate import migrate_database
 from app.models import Resolution

@@ -19,23 +19,43 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+def _is_route_module(path: Path) -> bool:
+    return path.name in {"api.py", "pages.py"} or path.parent.name == "pages"
+
+
 def test_routes_import_no_sqlalchemy() -> None:
-    route_files = [
-        p
-        for p in APP.rglob("*.py")
-        if p.name in {"api.py", "pages.py", "routes.py"} or p.parent.name == "routes"
-    ]
+    route_files = [p for p in APP.rglob("*.py") if _is_route_module(p)]
     assert route_files
     for path in route_files:
         assert not any(name.startswith("sqlalchemy") for name in _imports(path)), path
 
 
-def test_models_import_no_web_framework() -> None:
-    for path in (APP / "models").glob("*.py"):
-        assert not any(name.startswith(("fastapi", "starlette")) for name in _imports(path)), path
+# Outside the feature packages: the operations endpoints (health, metrics) and the API docs page.
+NOT_FEATURES = {"ops", "docs.py"}
 
 
-def test_only_config_reads_the_environment() -> None:
-    for path in APP.rglob("*.py"):
-        if path.name != "config.py":
-            assert "os.environ" not in path.read_text(encoding="utf-8"), path
+def test_route_modules_are_named_for_what_they_serve() -> None:
+    """In every feature package the routes live in pages.py (HTML, CSV, images, feeds; several page
+    modules go in a pages/ package) and api.py (JSON), and nowhere else."""
+    declaring = [p for p in APP.rglob("*.py") if "APIRouter(" in p.read_text(encoding="utf-8")]
+    assert declaring
+    for path in declaring:
+        if path.relative_to(APP).parts[0] in NOT_FEATURES:
+            continue
+        assert _is_route_module(path), path
+
+
+def test_json_routes_live_in_api_modules() -> None:
+    """Every /api route is declared in an api.py, and an api.py declares nothing else."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from app.main import create_app
+
+    routes = [r for r in iter_route_contexts(create_app().routes) if isinstance(r.original_route, APIRoute)]
+    assert routes
+    for route in routes:
+        module = route.endpoint.__module__
+        if module.split(".")[1] in {name.removesuffix(".py") for name in NOT_FEATURES}:
+            continue
+        path = route.path or ""
+        assert path.startswith("/api/") == module.endswith(".api"), (path, module)

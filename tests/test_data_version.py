@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.admin.audit import Actor, record
+from app.audit import Actor, record
 from app.data_version import bump, data_version
 from app.derived import Written, after_write
 from app.models import ErrorReport, Resolution, State, StateName

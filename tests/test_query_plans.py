@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ClauseElement
 
-from app.countries.queries import RecordFilters, _record_conditions, name_on
+from app.countries.queries import RecordFilters, _record_conditions
+from app.dated_names import name_on
 from app.models import DecisionKind, Resolution, State, Vote
 
 

@@ -9,5 +9,5 @@ address for sign-in throttling.
 
 Modules: auth (sessions, throttling, the CSRF/Origin guard), passwords, accounts, forms (reading the
 resolution form), rollcall (pasted UN lists, roll-call checks), service (saving, publishing, notes),
-states (member-state changes), audit, queries (all SQL), routes (thin handlers).
+states (member-state changes), audit, queries (all SQL), pages (thin handlers).
 """

@@ -7,8 +7,8 @@ import re
 from sqlalchemy.orm import Session
 
 from app.admin import queries
-from app.admin.audit import Actor, record
 from app.admin.passwords import hash_password, password_problem
+from app.audit import Actor, record
 from app.models import AdminUser
 
 NAME = re.compile(r"^[A-Za-z0-9._@-]{2,80}$")

@@ -1,4 +1,4 @@
-"""Sign-in, server-side sessions, sign-in throttling and the one guard in front of every admin request.
+"""Sign-in, server-side sessions and sign-in throttling (the guard in front of every request: guard.py).
 
 * The cookie carries a random token signed with the secret key (itsdangerous); the database keeps only
   the token's SHA-256 with the session's CSRF token, last use and expiry, so signing out, idling and
@@ -14,10 +14,6 @@
   one address are one audit row with a count, so a flood of posts cannot flood the audit log.
 * In production the cookies are Secure and named with the ``__Host-`` prefix (a sub-domain or a plain
   HTTP page cannot set or shadow them).
-* ``admin_guard`` is a router-level dependency: for unsafe methods it checks the ``Origin`` (or
-  ``Referer``) against the host, then the CSRF token in the form against the session's (or, for the
-  sign-in form, against the signed pre-sign-in cookie). Without a session, pages redirect to the
-  sign-in form and unsafe requests get 403.
 """
 
 from __future__ import annotations
@@ -30,21 +26,17 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated
-from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
-from starlette.types import Message, Receive
 
 from app.admin import queries
-from app.admin.audit import Actor, aware, record, utcnow
 from app.admin.passwords import verify_password
-from app.admin.resume import SessionEndedError
 from app.admin.revocations import PendingRevocations, default_path
+from app.audit import Actor, aware, record, utcnow
 from app.config import Settings, get_settings
 from app.db import write_session
 from app.deps import SessionDep
@@ -109,7 +101,7 @@ def _login_cookie_path(settings: Settings) -> str:
     return "/" if settings.cookies_secure else LOGIN_PATH  # a __Host- cookie must have Path=/
 
 
-def _unsign(request: Request, cookie: str, salt: str, max_age: int) -> str | None:
+def unsign_cookie(request: Request, cookie: str, salt: str, max_age: int) -> str | None:
     value = request.cookies.get(cookie_name(cookie))
     if not value or len(value) > 512:
         return None
@@ -129,7 +121,7 @@ def current_admin(request: Request, session: SessionDep) -> Admin | None:
         # Every admin POST writes (even a failed sign-in): take the write lock first on SQLite.
         write_session(session)
     settings = get_settings()
-    token = _unsign(request, COOKIE, "admin-session", settings.admin_session_max_hours * 3600)
+    token = unsign_cookie(request, COOKIE, "admin-session", settings.admin_session_max_hours * 3600)
     if token is None:
         return None
     if _digest(token) in pending_revocations():  # signed out while the database could not record it
@@ -177,7 +169,7 @@ def sign_out_anyway(request: Request, response: Response) -> None:
     that it is refused, and revoked once the database can be written (app.admin.revocations)."""
     settings = get_settings()
     max_age = settings.admin_session_max_hours * 3600
-    token = _unsign(request, COOKIE, "admin-session", max_age)
+    token = unsign_cookie(request, COOKIE, "admin-session", max_age)
     if token is not None:
         pending_revocations().add(_digest(token), time.time() + max_age)
     clear_session_cookie(response)
@@ -222,24 +214,6 @@ def purge_stale(session: Session) -> tuple[int, int]:
         queries.purge_sessions(session, now, idle_since(now)),
         queries.purge_failures(session, now - THROTTLE_WINDOW),
     )
-
-
-SIGN_IN_EVENTS = ("sign_in_failed", "sign_in_refused")  # written without a session: anyone can cause them
-
-
-def purge_audit(session: Session) -> tuple[int, int]:
-    """The audit log's retention (``unga purge-sessions``): failed sign-ins older than
-    UNGA_SIGNIN_AUDIT_DAYS (90), and, if UNGA_AUDIT_RETENTION_DAYS is set, every other event older than
-    that (by default what admins changed is kept for ever). Returns (sign-in events, others) removed."""
-    settings, now = get_settings(), utcnow()
-    signins = queries.purge_audit(
-        session, SIGN_IN_EVENTS, now - dt.timedelta(days=settings.signin_audit_days), only=True
-    )
-    others = 0
-    if settings.audit_retention_days:
-        before = now - dt.timedelta(days=settings.audit_retention_days)
-        others = queries.purge_audit(session, SIGN_IN_EVENTS, before, only=False)
-    return signins, others
 
 
 def start_session(session: Session, request: Request, response: Response, user: AdminUser) -> str:
@@ -311,7 +285,7 @@ def clear_session_cookie(response: Response) -> None:
 
 def signin_token(request: Request) -> tuple[str, str | None]:
     """The pre-sign-in token and, if it is new, the signed cookie value to set."""
-    token = _unsign(request, LOGIN_COOKIE, "admin-signin", 3600)
+    token = unsign_cookie(request, LOGIN_COOKIE, "admin-signin", 3600)
     if token is not None:
         return token, None
     token = secrets.token_urlsafe(32)
@@ -346,7 +320,7 @@ def _keys(address: str, account: str) -> list[tuple[str, str]]:
 
 def has_device_cookie(request: Request, account: str) -> bool:
     """Whether this browser has signed in to ``account`` before (the device cookie names it)."""
-    named = _unsign(request, DEVICE_COOKIE, "admin-device", DEVICE_MAX_AGE)
+    named = unsign_cookie(request, DEVICE_COOKIE, "admin-device", DEVICE_MAX_AGE)
     return named is not None and hmac.compare_digest(named.encode(), _account(account).encode())
 
 
@@ -409,108 +383,3 @@ def unlock(session: Session, account: str, address: str = "") -> int:
     if address:
         forgotten += queries.forget_failures(session, "address", address[:128])
     return forgotten
-
-
-# The guard ---------------------------------------------------------------------------------------------
-
-
-TOO_LARGE = f"Request too large: an admin form sends at most {MAX_BODY:,} bytes."
-
-
-async def _read_body(request: Request) -> bytes:
-    """The body, read with the limit enforced as it arrives: a chunked request (no Content-Length) or
-    one that sends more than it declared is cut off at MAX_BODY, not parsed whole first."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise HTTPException(413, TOO_LARGE)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    """An ASGI receive channel that hands over a body already read, so the form parser reads it."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
-def _same_origin(request: Request) -> bool:
-    claimed = request.headers.get("origin") or request.headers.get("referer")
-    if not claimed or claimed == "null":
-        return False
-    parts = urlsplit(claimed)
-    host = request.headers.get("host", "")
-    return parts.scheme in {"http", "https"} and bool(host) and parts.netloc.lower() == host.lower()
-
-
-def login_redirect(request: Request) -> HTTPException:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return HTTPException(303, "Sign in first.", headers={"Location": f"{LOGIN_PATH}?next={quote(target)}"})
-
-
-async def admin_guard(request: Request, admin: AdminOrNone) -> None:
-    """Access control and CSRF protection for the whole admin router, in one place."""
-    path = request.url.path
-    if request.method in SAFE_METHODS:
-        if admin is None and path != LOGIN_PATH:
-            raise login_redirect(request)
-        return
-    if not _same_origin(request):
-        raise HTTPException(403, "Cross-origin request refused.")
-    length = request.headers.get("content-length", "")
-    if length and (not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY):
-        raise HTTPException(413, TOO_LARGE)
-    body = await _read_body(request)
-    try:
-        form = await Request(request.scope, _replay(body)).form(
-            max_files=0, max_fields=2000, max_part_size=MAX_BODY
-        )
-    except HTTPException:
-        raise
-    except Exception:  # malformed multipart bodies and the like
-        raise HTTPException(400, "Malformed form.") from None
-    request.state.admin_form = form
-    sent = form.get("csrf_token")
-    if path == LOGIN_PATH:
-        expected = _unsign(request, LOGIN_COOKIE, "admin-signin", 3600)
-    elif admin is None:
-        # The session ended while a form was open: keep what was typed for after signing in again
-        # (app.admin.resume), rather than refusing it and losing it.
-        fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-        raise SessionEndedError(path, fields)
-    else:
-        expected = admin.csrf_token
-    if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise HTTPException(403, "Missing or wrong CSRF token: reload the page and try again.")
-
-
-def require_admin(admin: AdminOrNone, request: Request) -> Admin:
-    """For handlers: the signed-in admin (the guard has already turned everyone else away)."""
-    if admin is None:
-        raise login_redirect(request)
-    return admin
-
-
-AdminDep = Annotated[Admin, Depends(require_admin)]
-
-
-def read_form(request: Request) -> dict[str, list[str]]:
-    """The posted form (already read, size-limited and CSRF-checked by the guard) as lists of strings."""
-    form: FormData = request.state.admin_form
-    out: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        out.setdefault(key, []).append(value if isinstance(value, str) else "")
-    return out
-
-
-FormDep = Annotated[dict[str, list[str]], Depends(read_form)]

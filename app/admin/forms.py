@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.admin.rollcall import MAX_PASTE, Official
 from app.admin.symbol_checks import KnownSession, resolution_number, symbol_problem, unreadable_symbol
+from app.kit.text_checks import text_problem
 from app.models import Adoption, SessionKind, VoteChoice
 from app.resolutions.service import parse_session
 from app.symbols import SessionRef, normalize_symbol, session_of
@@ -36,26 +36,6 @@ LIMITS = {
 MULTILINE = {"title", "subjects", "discrepancy", "paste", "source_note"}
 VOTE_PREFIX = "vote-"
 CODE = re.compile(r"^[A-Z0-9]{2,8}$")
-
-
-# Invisible format characters are refused too: a right-to-left override (U+202E) reversed a title on its
-# page and share card. Zero-width (non-)joiners stay: some scripts need them to spell words.
-_JOINERS = {"\u200c", "\u200d"}
-
-
-def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | None:
-    if len(value) > limit:
-        return f"At most {limit:,} characters."
-    allowed = {"\n", "\r", "\t"} if multiline else {"\t"}
-    for ch in value:
-        if ch in allowed or ch in _JOINERS:
-            continue
-        category = unicodedata.category(ch)
-        if category in {"Cc", "Cs", "Co", "Cn"}:
-            return "Contains a control or unassigned character."
-        if category == "Cf":
-            return f"Contains an invisible formatting character (U+{ord(ch):04X}), e.g. a direction override."
-    return None
 
 
 @dataclass

@@ -11,9 +11,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.admin import queries
-from app.admin.forms import read_state_date, text_problem
-from app.admin.states import RESOLVE
+from app.admin import state_queries
+from app.admin.forms import read_state_date
+from app.admin.state_checks import RESOLVE
+from app.kit.text_checks import text_problem
 from app.models import RegionalGroup, State
 
 T = TypeVar("T")
@@ -71,7 +72,7 @@ def _successor(session: Session, result: FormResult[Any]) -> State | None:
     code = result.typed["successor"].strip().upper()
     if not code or "successor" in result.errors:
         return None
-    successor = queries.state_by_code(session, code)
+    successor = state_queries.state_by_code(session, code)
     if successor is None:
         result.errors["successor"] = "No state with that code."
     return successor
@@ -155,7 +156,7 @@ def new_state_form(session: Session, form: Posted) -> FormResult[NewStateValues]
     code, name, iso2 = typed["code"].upper(), _name(typed["name"]), typed["iso2"].upper()
     if "code" not in errors and not re.fullmatch(r"[A-Z]{3}", code):
         errors["code"] = "Three letters: the ISO 3166-1 alpha-3 code."
-    elif "code" not in errors and queries.state_by_code(session, code) is not None:
+    elif "code" not in errors and state_queries.state_by_code(session, code) is not None:
         errors["code"] = "A state with this code exists already."
     result.require("name", name, "Give the name as the UN writes it.")
     if "iso2" not in errors and iso2 and not re.fullmatch(r"[A-Z]{2}", iso2):

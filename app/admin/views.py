@@ -4,15 +4,15 @@ may use only what its model declares, and a test can check it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from app.admin.entry import Entry
 from app.admin.queries import AuditFilters, Member
-from app.admin.service import Entry
+from app.kit.page_links import PageLinks
 from app.models import AdminSession, AuditEvent, ErrorReport, RegionalGroup, Resolution, State, VoteChoice
-from app.resolutions.queries import IntendedVote
+from app.resolutions.roll_calls import IntendedVote
 from app.resolutions.tally import ShownTally
 
 
@@ -102,7 +102,7 @@ class AuditPage(_Context):
     total: int
     page: int
     pages: int
-    page_url: Callable[[int], str]
+    page_links: PageLinks
     filters: AuditFilters
     actions: list[str]
     entities: list[str]

@@ -1,4 +1,5 @@
-"""Draw share cards (1200 × 630 PNG) with Pillow, from the plain data of content.py.
+"""Draw share cards (1200 × 630 PNG) with Pillow, from the plain data of the
+cards built beside their pages (app/resolutions/share.py, app/countries/share.py).
 
 The fonts are DejaVu Sans, shipped in static/fonts (a fresh machine has no system fonts, and DejaVu covers
 every name in the data: Côte d'Ivoire, Türkiye, São Tomé and Príncipe). The colours are those of
@@ -14,8 +15,10 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from app.cards.content import CARD_HEIGHT, CARD_WIDTH, VOTE_WORDS, CountryCard, ResolutionCard
 from app.config import PROJECT_ROOT
+from app.countries.share import CountryCard
+from app.resolutions.share import ResolutionCard
+from app.share import CARD_HEIGHT, CARD_WIDTH, VOTE_WORDS
 
 FONT_DIR = PROJECT_ROOT / "static" / "fonts"
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"

@@ -6,16 +6,20 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.cards import content
 from app.countries import queries as country_queries
 from app.countries.agreement import year_tallies
 from app.countries.matrix import get_matrix
 from app.countries.service import bars_width
+from app.countries.share import CountryCard
+from app.countries.share import country_card as build_country_card
 from app.data_version import data_version
 from app.models import Resolution, State
-from app.resolutions import queries as resolution_queries
+from app.resolutions import lookup
+from app.resolutions.share import ResolutionCard
+from app.resolutions.share import resolution_card as build_resolution_card
 from app.resolutions.tally import tally_of
 from app.resolutions.views import shown_symbol
+from app.share import shorten
 from app.symbols import normalize_symbol
 from app.urls import country_path, resolution_path
 
@@ -25,14 +29,14 @@ class NotFoundError(Exception):
 
 
 def find_resolution(session: Session, symbol: str) -> Resolution:
-    found = resolution_queries.lookup_symbol(session, normalize_symbol(symbol) or symbol.strip()).resolution
+    found = lookup.lookup_symbol(session, normalize_symbol(symbol) or symbol.strip()).resolution
     if found is None:
         raise NotFoundError(f"There is no resolution with the symbol “{shown_symbol(symbol)}” in our data.")
     return found
 
 
 def find_vote(session: Session, decision_id: int) -> Resolution:
-    found = resolution_queries.get_decision(session, decision_id)
+    found = lookup.get_decision(session, decision_id)
     if found is None:
         raise NotFoundError(f"There is no recorded vote with the number {decision_id}.")
     return found
@@ -48,8 +52,8 @@ def find_state(session: Session, code: str) -> State:
     return found
 
 
-def country_card(session: Session, state: State) -> content.CountryCard:
-    return content.country_card(state, year_tallies(get_matrix(session), state.id))
+def country_card(session: Session, state: State) -> CountryCard:
+    return build_country_card(state, year_tallies(get_matrix(session), state.id))
 
 
 def version(session: Session) -> str:
@@ -64,7 +68,7 @@ class _Context(BaseModel):
 class ResolutionEmbed(_Context):
     """Context of templates/embed/resolution.html."""
 
-    card: content.ResolutionCard
+    card: ResolutionCard
     short_title: str
     page_url: str
 
@@ -72,20 +76,20 @@ class ResolutionEmbed(_Context):
 class CountryEmbed(_Context):
     """Context of templates/embed/country.html."""
 
-    card: content.CountryCard
+    card: CountryCard
     chart_width: int
     page_url: str
 
 
-def resolution_card(session: Session, resolution: Resolution) -> content.ResolutionCard:
-    return content.resolution_card(resolution, tally_of(session)(resolution))
+def resolution_card(session: Session, resolution: Resolution) -> ResolutionCard:
+    return build_resolution_card(resolution, tally_of(session)(resolution))
 
 
 def resolution_embed(session: Session, resolution: Resolution) -> ResolutionEmbed:
-    card = content.resolution_card(resolution, tally_of(session)(resolution))
+    card = build_resolution_card(resolution, tally_of(session)(resolution))
     return ResolutionEmbed(
         card=card,
-        short_title=content.shorten(card.title, 160) if card.title != card.heading else "",
+        short_title=shorten(card.title, 160) if card.title != card.heading else "",
         page_url=resolution_path(resolution),
     )
 

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.countries.matrix import VoteMatrix
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from app.countries import service
+from app.countries.matrix import VoteMatrix, get_matrix
+from app.countries.params import RecordQuery
 from app.countries.stats import StateBits
-from app.models import VoteChoice
+from app.kit.text import fold
+from app.models import State, VoteChoice
 
 pc = int.bit_count
 
@@ -216,3 +222,55 @@ def loyalty(matrix: VoteMatrix, state_id: int, mask: int) -> Loyalty:
     with_group = pc(bits.yes & majority.yes & m) + pc(bits.no & majority.no & m)
     with_group += pc(bits.abstain & majority.abstain & m)
     return Loyalty(pc(bits.voted & majority.any & m), with_group)
+
+
+class ScopeLabel(BaseModel):
+    """The period and topic chosen for the agreement lists, resolved against the matrix."""
+
+    label: str  # e.g. "1990–1999, Human rights"
+    message: str  # why nothing could be computed (an unknown topic), or ""
+
+
+Ranked = tuple[int, PairCounts]
+
+
+def resolve_scope(m: VoteMatrix, query: RecordQuery) -> tuple[Scope, ScopeLabel]:
+    """The decisions the agreement lists cover, and how to describe them; an unknown topic covers none."""
+    parts = [service.span_label(query.since, query.until)]
+    topic_mask: int | None = None
+    message = ""
+    if query.issue:
+        topic_mask = m.topic(query.issue)
+        parts.append(query.issue)
+        if topic_mask is None:
+            message = f"There is no issue category “{query.issue}”."
+    if query.subject:
+        found = m.subject(query.subject)
+        parts.append(m.subjects.names.get(fold(query.subject).lower(), query.subject))
+        if found is None:
+            message = f"No resolution has the subject “{query.subject}”."
+        topic_mask = found if topic_mask is None or found is None else topic_mask & found
+    if message:
+        topic_mask = 0
+    where = scope(m, m.period(query.since, query.until), topic_mask, consensus=query.consensus)
+    return where, ScopeLabel(label=", ".join(parts), message=message)
+
+
+def ranked_partners(m: VoteMatrix, state: State, where: Scope, rank: str, min_votes: int) -> list[Ranked]:
+    """Every other state sharing ``min_votes`` votes, most alike first (by raw agreement or by kappa)."""
+
+    def key(item: Ranked) -> tuple[float, int]:
+        counts = item[1]
+        value = counts.kappa if rank == "kappa" else counts.agreement
+        return (value if value is not None else -2.0, counts.n)
+
+    return sorted(partners(m, state.id, where, min_votes), key=key, reverse=True)
+
+
+def pair_figures(
+    session: Session, a: State, b: State, consensus: bool
+) -> tuple[PairCounts, list[tuple[int, PairCounts]]]:
+    """Two states' counts over all years, and year by year (oldest first)."""
+    m = get_matrix(session)
+    where = scope(m, m.period(None, None), consensus=consensus)
+    return pair_counts(m, a.id, b.id, where), by_year(m, a.id, b.id, where)

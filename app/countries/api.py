@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
-from app.countries import agreement, queries, schemas, views
+from app.countries import agreement, country_page, queries, schemas
+from app.countries.deps import StateDep, find_state
 from app.countries.matrix import get_matrix
-from app.countries.service import VOTE_WORDS
+from app.countries.params import RecordFilterQuery, RecordQuery
 from app.deps import PageDep, SessionDep
-from app.models import State
+from app.ideal import views as ideal_views
+from app.ideal.schemas import DESCRIPTION as IDEAL_POINTS_DESCRIPTION
+from app.ideal.schemas import IdealPointOut, points_out
 from app.openapi import NOT_FOUND, UNPROCESSABLE
-from app.resolutions.queries import intended_votes_of
+from app.resolutions.roll_calls import intended_votes_of
 
 router = APIRouter(prefix="/api", tags=["countries"])
+# A country's ideal points keep the tag (and the place in the OpenAPI document) of the ideal-points API.
+ideal_router = APIRouter(prefix="/api", tags=["ideal points"])
 
 
 @router.get(
@@ -33,10 +38,7 @@ def list_countries(
     responses=NOT_FOUND,
     summary="A state: names over time, membership, statements of intended vote",
 )
-def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
-    state = queries.get_state(session, code)
-    if state is None:
-        raise HTTPException(404, f"No state with the code {code!r}; codes are ISO 3166-1 alpha-3, e.g. USA.")
+def get_country(state: StateDep, session: SessionDep) -> schemas.CountryOut:
     return schemas.detail(state, queries.state_codes(session), intended_votes_of(session, state.id))
 
 
@@ -47,32 +49,13 @@ def get_country(code: str, session: SessionDep) -> schemas.CountryOut:
     responses=NOT_FOUND,
 )
 def get_country_votes(
-    code: str,
-    session: SessionDep,
-    page: PageDep,
-    q: Annotated[str, Query(max_length=200, description="Words or a symbol, e.g. 'ES-10/24'")] = "",
-    year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
-    topic: Annotated[str, Query(max_length=100, description="One of Voeten's issue categories")] = "",
-    vote: Annotated[Literal["", "yes", "no", "abstain", "non_voting"], Query()] = "",
+    state: StateDep, session: SessionDep, page: PageDep, query: Annotated[RecordFilterQuery, Query()]
 ) -> schemas.CountryVotePage:
     """The same filters as the country page, so its JSON link returns exactly the rows it shows."""
-    state = queries.get_state(session, code)
-    if state is None:
-        raise HTTPException(404, f"No state with the code {code!r}; codes are ISO 3166-1 alpha-3, e.g. USA.")
-    filters = queries.RecordFilters(
-        year=year, topic=topic.strip(), choice=VOTE_WORDS[vote] if vote else None, q=q.strip()
-    )
-    entries, total = queries.voting_record(session, state, page, filters)
+    entries, total = queries.voting_record(session, state, page, query.filters())
     return schemas.CountryVotePage(
         page=page.page, per_page=page.per_page, total=total, results=[schemas.vote(e) for e in entries]
     )
-
-
-def _state(session: SessionDep, code: str) -> State:
-    state = queries.get_state(session, code)
-    if state is None:
-        raise HTTPException(404, f"No state with the code {code!r}; codes are ISO 3166-1 alpha-3, e.g. USA.")
-    return state
 
 
 @router.get(
@@ -82,22 +65,21 @@ def _state(session: SessionDep, code: str) -> State:
     summary="The states voting most and least like this one, over any period and topic",
 )
 def get_country_agreement(
-    code: str,
+    state: StateDep,
     session: SessionDep,
-    query: Annotated[views.RecordQuery, Query()],
-    limit: Annotated[int, Query(ge=1, le=200)] = views.PARTNERS_SHOWN,
+    query: Annotated[RecordQuery, Query()],
+    limit: Annotated[int, Query(ge=1, le=200)] = country_page.PARTNERS_SHOWN,
 ) -> schemas.AgreementOut:
     """The same parameters as the agreement lists of the country page (since, until, issue, subject,
     consensus, rank); the record filters are ignored."""
-    state = _state(session, code)
     m = get_matrix(session)
-    where, scoped = views.resolve_scope(m, query)
+    where, scoped = agreement.resolve_scope(m, query)
     if scoped.message:
         raise HTTPException(404, scoped.message)  # an issue category or subject that does not exist
-    ranked = views.ranked_partners(m, state, where, query.rank, views.MIN_PARTNER_VOTES)
+    ranked = agreement.ranked_partners(m, state, where, query.rank, country_page.MIN_PARTNER_VOTES)
     labels = queries.state_labels(session)
 
-    def out(items: list[views.Ranked]) -> list[schemas.PartnerOut]:
+    def out(items: list[agreement.Ranked]) -> list[schemas.PartnerOut]:
         return [
             schemas.PartnerOut(country=labels[i][0], name=labels[i][1], **schemas.pair(c)) for i, c in items
         ]
@@ -108,7 +90,7 @@ def get_country_agreement(
         period=scoped.label,
         consensus_counted=query.consensus,
         rank=query.rank or "agreement",
-        min_votes=views.MIN_PARTNER_VOTES,
+        min_votes=country_page.MIN_PARTNER_VOTES,
         most=out(ranked[:limit]),
         least=out(ranked[::-1][:limit]),
         group_loyalty=schemas.LoyaltyOut(votes=loyalty.n, share=loyalty.share),
@@ -122,15 +104,16 @@ def get_country_agreement(
     responses={**NOT_FOUND, **UNPROCESSABLE},
 )
 def get_compare(
+    request: Request,
     session: SessionDep,
     a: Annotated[str, Query(max_length=8, description="a state code, e.g. USA")],
     b: Annotated[str, Query(max_length=8, description="another state code, e.g. ISR")],
     consensus: Annotated[bool, Query(description="count resolutions adopted without a vote")] = False,
 ) -> schemas.CompareOut:
-    first, second = _state(session, a), _state(session, b)
+    first, second = find_state(request, session, a), find_state(request, session, b)
     if first.id == second.id:
         raise HTTPException(422, "Choose two different states.")
-    overall, years = views.pair_figures(session, first, second, consensus)
+    overall, years = agreement.pair_figures(session, first, second, consensus)
     return schemas.CompareOut(
         a=first.code,
         b=second.code,
@@ -147,16 +130,15 @@ def get_compare(
     summary="A state's votes per year, its loyalty to its group, and its agreement with chosen states",
 )
 def get_country_years(
-    code: str, session: SessionDep, query: Annotated[views.RecordQuery, Query()]
+    state: StateDep, session: SessionDep, query: Annotated[RecordQuery, Query()]
 ) -> list[schemas.CountryYearOut]:
     """Choose states with ``peer`` (repeatable, up to five), as on the country page; ``since``, ``until``,
     ``issue``, ``subject`` and ``consensus`` narrow their agreement the same way."""
-    state = _state(session, code)
-    peers, message = views.find_peers(session, state, query.peer)
+    peers, message = country_page.find_peers(session, state, query.peer)
     if message:
         raise HTTPException(404, message)
     m = get_matrix(session)
-    where, scoped = views.resolve_scope(m, query)
+    where, scoped = agreement.resolve_scope(m, query)
     if scoped.message:
         raise HTTPException(404, scoped.message)  # an issue category or subject that does not exist
     by_peer = [(p.code, dict(agreement.by_year(m, state.id, p.id, where))) for p in peers]
@@ -179,3 +161,14 @@ def get_country_years(
             )
         )
     return rows
+
+
+@ideal_router.get(
+    "/countries/{code}/ideal-points",
+    response_model=list[IdealPointOut],
+    summary="A state's ideal point, year by year",
+    description=IDEAL_POINTS_DESCRIPTION,
+    responses={**NOT_FOUND, **UNPROCESSABLE},
+)
+def country_ideal_points(state: StateDep, session: SessionDep) -> list[IdealPointOut]:
+    return points_out(ideal_views.filtered_points(session, ideal_views.PointsQuery(country=[state.code])))

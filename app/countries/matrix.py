@@ -32,6 +32,7 @@ from app.countries.stats import StateBits, build_bits
 from app.data_version import data_version, served_version
 from app.kit.text import fold
 from app.models import RegionalGroup
+from app.resolutions.queries import TOPIC_VOCABULARY
 
 # Above this many changed decisions a full rebuild is cheaper than patching every state's bitsets.
 INCREMENTAL_LIMIT = 500
@@ -197,7 +198,7 @@ def subject_masks(
     names: dict[str, str] = dict(previous.names) if previous else {}
     folded: dict[str, str] = {}
     for decision_id, vocabulary, term in rows:
-        if vocabulary == queries.TOPIC_VOCABULARY:
+        if vocabulary == TOPIC_VOCABULARY:
             topic_ids[term].append(decision_id)
         else:
             key = folded.get(term) or folded.setdefault(term, fold(term).lower())

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
-    ColumnExpressionArgument,
-    ScalarSelect,
     and_,
     func,
     or_,
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.collation import name_key
 from app.data_version import per_version
+from app.dated_names import name_on
 from app.kit.text import fold
 from app.models import (
     Adoption,
@@ -30,16 +29,15 @@ from app.models import (
     ResolutionSubject,
     State,
     StateAlias,
-    StateName,
     StateStatus,
     Vote,
     VoteChoice,
 )
 from app.pagination import PageParams
+from app.resolutions.queries import SUBJECT_VOCABULARY, TOPIC_VOCABULARY
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-TOPIC_VOCABULARY = "Voeten issue"
 MAX_WORDS = 8  # words of a record search that are matched; more add cost and no precision
 
 
@@ -48,22 +46,6 @@ class RecordEntry:
     resolution: Resolution
     choice: VoteChoice
     name: str  # the state's name on the date
-
-
-def name_on(
-    state_id: ColumnExpressionArgument[int] | int, day: ColumnExpressionArgument[dt.date] | dt.date
-) -> ScalarSelect[str]:
-    """Scalar subquery: a state's name on a date (NULL before its first dated name)."""
-    return (
-        select(StateName.name)
-        .where(
-            StateName.state_id == state_id,
-            StateName.valid_from <= day,
-            or_(StateName.valid_to.is_(None), StateName.valid_to >= day),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
 
 
 def clean_text(value: str) -> str:
@@ -197,7 +179,7 @@ def voting_record(
     known_total: int | None = None,
 ) -> tuple[list[RecordEntry], int]:
     """A state's votes on resolutions, newest first, and how many match the filters (counted here unless
-    the caller already knows: app.countries.views.record_total)."""
+    the caller already knows: app.countries.country_page.record_total)."""
     conditions = _record_conditions(state, filters or RecordFilters())
     total = known_total
     if total is None:
@@ -231,19 +213,6 @@ def record_rows(
         .limit(limit)
     ).all()
     return [RecordEntry(resolution, choice, state_name) for resolution, choice, state_name in rows]
-
-
-@per_version
-def topics(session: Session) -> list[str]:
-    """Voeten's issue categories, for the topic filter."""
-    return list(
-        session.scalars(
-            select(ResolutionSubject.term)
-            .where(ResolutionSubject.vocabulary == TOPIC_VOCABULARY)
-            .distinct()
-            .order_by(ResolutionSubject.term)
-        )
-    )
 
 
 def _pair_votes() -> tuple[type[Vote], type[Vote]]:
@@ -341,9 +310,6 @@ def decision_rows(session: Session) -> list[DecisionRow]:
         )
     ).all()
     return [DecisionRow(i, day, bool(c), bool(w), v, u, bool(k)) for i, day, c, w, v, u, k in rows]
-
-
-SUBJECT_VOCABULARY = "UNBIS"
 
 
 def subject_rows(session: Session, decision_ids: list[int] | None = None) -> list[tuple[int, str, str]]:

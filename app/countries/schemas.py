@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.countries.agreement import PairCounts
 from app.countries.queries import RecordEntry
 from app.models import State
-from app.resolutions.queries import IntendedVote
+from app.resolutions.roll_calls import IntendedVote
 from app.resolutions.schemas import VoteName, vote_name
 from app.urls import country_api_path, resolution_api_path, symbol_api_path
 

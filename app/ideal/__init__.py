@@ -2,7 +2,8 @@
 
 The model is the dynamic ordinal spatial model of Bailey, Strezhnev and Voeten ("Estimating Dynamic State
 Preferences from United Nations Voting Data", Journal of Conflict Resolution 61(2), 2017), estimated here
-from our own record (estimate.py has the algorithm, data.py what goes in, refresh.py when it runs).
+from our own record (model.py has the model, estimate.py the fitting, data.py what goes in, refresh.py when
+it runs).
 
 **Data.** Every published recorded vote of any session (resolutions, and Voeten's separate votes on
 amendments and paragraphs, as stored, whatever their source) on which the states that voted did not all

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from app.ideal.estimate import ABSTAIN, NO, YES, IntArray, Votes
+from app.ideal.model import ABSTAIN, NO, YES, IntArray, Votes
 from app.models import SessionKind
 
 CHOICE_CODES = {"N": NO, "A": ABSTAIN, "Y": YES}

@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.ideal.data import CHOICE_CODES, Item, session_year
-from app.ideal.estimate import IntArray
+from app.ideal.model import IntArray
 from app.models import (
     Adoption,
     IdealFit,

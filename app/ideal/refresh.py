@@ -25,7 +25,8 @@ from app.config import get_settings
 from app.db import unit_of_work
 from app.ideal import queries
 from app.ideal.data import Prepared, prepare
-from app.ideal.estimate import Fit, Prior, Start, fit
+from app.ideal.estimate import fit
+from app.ideal.model import Fit, Prior, Start
 from app.models import IdealFit
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.ideal.estimate import probabilities
+from app.ideal.model import probabilities
 from app.ideal.queries import FittedVote, PointOut
 from app.models import VoteChoice
 

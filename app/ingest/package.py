@@ -12,32 +12,33 @@ the reason.
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import datetime as dt
-import hashlib
-import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from app.ingest import package_format as fmt
 from app.ingest.errors import IngestError
+from app.ingest.package_files import (
+    Values,
+    cell_value,
+    check_hash,
+    check_table,
+    read_descriptor,
+    read_listed,
+    table_lines,
+    with_version,
+)
+from app.ingest.package_schema import Table
 from app.ingest.prepare import NO_VOTE, Decision, Difference
 from app.ingest.records import Record, SourceFile
 from app.ingest.reference import Reference
-from app.ingest.sources import Format, InputFile, read_input
+from app.ingest.sources import Format, InputFile
 from app.models.enums import Adoption, DecisionKind, DifferenceKind, SessionKind, SourceKind, VoteChoice
 
-_TRUE = frozenset(("true", "True", "TRUE", "1"))  # Table Schema's default true and false values
-_FALSE = frozenset(("false", "False", "FALSE", "0"))
 _LETTERS = {word: letter for letter, word in fmt.VOTE_WORDS.items()}
 _YES, _NO, _ABSTAIN, _NON_VOTING = (c.value for c in VoteChoice)
-Values = dict[str, Any]
 
 
 def read_package(inputs: list[InputFile]) -> DataPackage | None:
@@ -78,7 +79,7 @@ class DataPackage:
     @classmethod
     def read(cls, descriptor: InputFile, given: dict[Path, InputFile]) -> DataPackage:
         where = str(descriptor.path)
-        content = _descriptor(descriptor)
+        content = read_descriptor(descriptor)
         version = str(content.get("version", ""))
         listed = {r.get("name"): r for r in content["resources"] if isinstance(r, dict)}
         tables: dict[str, InputFile] = {}
@@ -90,16 +91,16 @@ class DataPackage:
             if Path(name).name != name or name in ("", ".", ".."):
                 raise IngestError(where, None, f"{table.name}: the path {name!r} is not a file beside it")
             path = (descriptor.path.parent / name).resolve()
-            item = given.pop(path, None) or _read_listed(where, path)
-            _check_table(item, table)
-            _check_hash(item, resource.get("hash"))
+            item = given.pop(path, None) or read_listed(where, path)
+            check_table(item, table)
+            check_hash(item, resource.get("hash"))
             tables[table.name] = item
         if given:
             extra = next(iter(given.values()))
             raise IngestError(str(extra.path), 1, f"a data package table that {where} does not list")
         labelled = f"data package {version}" if version else "data package"
-        versioned = {name: _with_version(item, labelled) for name, item in tables.items()}
-        return cls(_with_version(descriptor, labelled), versioned, version)
+        versioned = {name: with_version(item, labelled) for name, item in tables.items()}
+        return cls(with_version(descriptor, labelled), versioned, version)
 
     @property
     def inputs(self) -> list[InputFile]:
@@ -155,10 +156,10 @@ class DataPackage:
         writer. ``state_ids``: the database's state ids by code, once the package's states are in."""
         return _Decisions(self, state_ids).build()
 
-    def _name(self, table: fmt.Table) -> str:
+    def _name(self, table: Table) -> str:
         return str(self.tables[table.name].path)
 
-    def _state(self, states: dict[str, Values], table: fmt.Table, line: int, row: Values) -> Values:
+    def _state(self, states: dict[str, Values], table: Table, line: int, row: Values) -> Values:
         state = states.get(row["state"])
         if state is None:
             raise IngestError(
@@ -166,13 +167,16 @@ class DataPackage:
             )
         return state
 
-    def _rows(self, table: fmt.Table) -> Iterator[tuple[int, Values]]:
+    def _rows(self, table: Table) -> Iterator[tuple[int, Values]]:
         """The table's rows as values by column, typed and checked against its columns."""
         item = self.tables[table.name]
-        for line, cells in _lines(item, table):
+        for line, cells in table_lines(item, table):
             yield (
                 line,
-                {c.name: _value(c, cell, item, line) for c, cell in zip(table.columns, cells, strict=True)},
+                {
+                    c.name: cell_value(c, cell, item, line)
+                    for c, cell in zip(table.columns, cells, strict=True)
+                },
             )
 
 
@@ -183,7 +187,7 @@ class _Decisions:
         self.package = package
         self.state_ids = state_ids
         self.width = max(state_ids.values(), default=0) + 1
-        self.found: dict[int, tuple[fmt.Table, Record, Values, int]] = {}  # by id: table, record, row, line
+        self.found: dict[int, tuple[Table, Record, Values, int]] = {}  # by id: table, record, row, line
         self.letters: dict[int, bytearray] = {}
         self.subjects: dict[int, set[tuple[str, str]]] = {}
         self.differences: dict[int, list[Difference]] = {}
@@ -219,7 +223,7 @@ class _Decisions:
         tables = (fmt.RESOLUTIONS, fmt.SEPARATE_VOTES)
         return [i for table in tables for i, found in self.found.items() if found[0] is table]
 
-    def _record(self, table: fmt.Table, source: SourceFile, line: int, row: Values) -> Record:
+    def _record(self, table: Table, source: SourceFile, line: int, row: Values) -> Record:
         separate = table is fmt.SEPARATE_VOTES
         kind = DecisionKind(row["kind"]) if separate else DecisionKind.RESOLUTION
         record = Record(
@@ -245,7 +249,7 @@ class _Decisions:
             ) from None
         return record
 
-    def _owner(self, table: fmt.Table, owners: fmt.Table, line: int, decision_id: int) -> int:
+    def _owner(self, table: Table, owners: Table, line: int, decision_id: int) -> int:
         found = self.found.get(decision_id)
         if found is None or found[0] is not owners:
             raise IngestError(
@@ -253,7 +257,7 @@ class _Decisions:
             )
         return decision_id
 
-    def _state_id(self, table: fmt.Table, line: int, code: str) -> int:
+    def _state_id(self, table: Table, line: int, code: str) -> int:
         state_id = self.state_ids.get(code)
         if state_id is None:
             raise IngestError(
@@ -261,12 +265,12 @@ class _Decisions:
             )
         return state_id
 
-    def _votes(self, table: fmt.Table, owners: fmt.Table) -> None:
+    def _votes(self, table: Table, owners: Table) -> None:
         """The votes table, read without the generic cell parsing: it has a million rows."""
         item = self.package.tables[table.name]
         blank = NO_VOTE.encode() * self.width
         current, row_letters = -1, bytearray()
-        for line, (decision, code, word) in _lines(item, table):
+        for line, (decision, code, word) in table_lines(item, table):
             try:
                 decision_id = int(decision)
             except ValueError:
@@ -286,7 +290,7 @@ class _Decisions:
                 raise IngestError(str(item.path), line, f"{code} votes twice in the vote {decision_id}")
             row_letters[state_id] = ord(letter)
 
-    def _subjects(self, table: fmt.Table, owners: fmt.Table) -> None:
+    def _subjects(self, table: Table, owners: Table) -> None:
         key = table.columns[0].name
         for line, row in self.package._rows(table):
             decision_id = self._owner(table, owners, line, row[key])
@@ -338,103 +342,3 @@ class _Decisions:
             parent=parent,
             sources=row["sources"],
         )
-
-
-def _descriptor(item: InputFile) -> Values:
-    try:
-        content = json.loads(item.text)
-    except json.JSONDecodeError as exc:
-        raise IngestError(str(item.path), exc.lineno, f"not valid JSON: {exc.msg}") from None
-    if not isinstance(content, dict) or not isinstance(content.get("resources"), list):
-        raise IngestError(str(item.path), None, "a data package descriptor needs a list of resources")
-    return content
-
-
-def _read_listed(where: str, path: Path) -> InputFile:
-    if not path.is_file():
-        raise IngestError(where, None, f"lists {path.name}, which is not beside it")
-    return read_input(path)
-
-
-def _check_table(item: InputFile, table: fmt.Table) -> None:
-    if item.format is not Format.PACKAGE_TABLE or fmt.HEADERS.get(_header(item)) is not table:
-        raise IngestError(
-            str(item.path), 1, f"not the {table.name} table: its columns are {', '.join(table.header)}"
-        )
-
-
-def _check_hash(item: InputFile, expected: object) -> None:
-    if not isinstance(expected, str) or not expected:
-        return
-    algorithm, _, digest = expected.rpartition(":")
-    if algorithm not in ("", "sha256", "md5"):
-        raise IngestError(str(item.path), None, f"the hash {expected!r} is not sha256 or md5")
-    # The import identifies a file by the sha256 of its bytes as stored: the same hash Frictionless gives.
-    actual = (
-        item.source.sha256
-        if algorithm == "sha256"
-        else hashlib.new(algorithm or "md5", item.path.read_bytes()).hexdigest()
-    )
-    if actual != digest.lower():
-        raise IngestError(
-            str(item.path),
-            None,
-            "differs from the file the descriptor describes (its hash): changed or damaged. To import a "
-            "file changed on purpose, remove its hash from the descriptor.",
-        )
-
-
-def _with_version(item: InputFile, version: str) -> InputFile:
-    return dataclasses.replace(item, source=dataclasses.replace(item.source, version=version))
-
-
-def _header(item: InputFile) -> tuple[str, ...]:
-    first = item.text.split("\n", 1)[0]
-    return tuple(next(csv.reader([first]), []))
-
-
-def _lines(item: InputFile, table: fmt.Table) -> Iterator[tuple[int, list[str]]]:
-    """The rows after the header, each with the line it starts on, checked for its number of fields."""
-    reader = csv.reader(io.StringIO(item.text))
-    next(reader, None)  # the header, checked when the file was identified
-    width = len(table.columns)
-    start = reader.line_num + 1
-    for cells in reader:
-        if len(cells) != width:
-            if not cells:  # a blank line
-                start = reader.line_num + 1
-                continue
-            raise IngestError(str(item.path), start, f"{len(cells)} fields where the header has {width}")
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _value(column: fmt.Column, cell: str, item: InputFile, line: int) -> object:
-    """A cell as its column's type: None if empty (an error if the column requires a value)."""
-    if cell == "":
-        if column.required:
-            raise IngestError(str(item.path), line, f"{column.name} is empty")
-        return None
-    if column.values and cell not in column.values:
-        raise IngestError(
-            str(item.path), line, f"{column.name}: {cell!r} is not one of {', '.join(column.values)}"
-        )
-    if column.type == "integer":
-        try:
-            return int(cell)
-        except ValueError:
-            raise IngestError(
-                str(item.path), line, f"{column.name}: {cell!r} is not a whole number"
-            ) from None
-    if column.type == "boolean":
-        if cell in _TRUE or cell in _FALSE:
-            return cell in _TRUE
-        raise IngestError(str(item.path), line, f"{column.name}: {cell!r} is not true or false")
-    if column.type == "date":
-        try:
-            return dt.date.fromisoformat(cell)
-        except ValueError:
-            raise IngestError(
-                str(item.path), line, f"{column.name}: {cell!r} is not a date (YYYY-MM-DD)"
-            ) from None
-    return cell

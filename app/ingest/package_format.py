@@ -8,8 +8,7 @@ Every table is a UTF-8 CSV with one header row, gzip-compressed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from app.ingest.package_schema import Column, ForeignKey, Table
 from app.models.enums import (
     Adoption,
     DecisionKind,
@@ -23,47 +22,9 @@ from app.models.enums import (
 
 PACKAGE_NAME = "unga-votes"
 DESCRIPTOR = "datapackage.json"
-SUFFIX = ".csv.gz"
 # How a vote is written: the API's names (VoteChoice.api_name), not the database's one-letter codes.
 VOTE_WORDS = {choice.value: choice.api_name for choice in VoteChoice}
 TRUE, FALSE = "true", "false"
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # Table Schema type: string, integer, boolean, date
-    description: str
-    required: bool = False
-    values: tuple[str, ...] = ()  # the only values allowed, if any
-    unique: bool = False
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    column: str
-    table: str
-    target: str
-
-
-# Compared and hashed by identity: tables are dictionary keys in loops over a million votes, and each
-# is defined once.
-@dataclass(frozen=True, eq=False)
-class Table:
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...] = ()
-    foreign_keys: tuple[ForeignKey, ...] = ()
-
-    @property
-    def path(self) -> str:
-        return self.name + SUFFIX
-
-    @property
-    def header(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
 
 
 def _values(enum_cls: type[SessionKind] | type[Adoption] | type[StateStatus]) -> tuple[str, ...]:
@@ -415,18 +376,3 @@ def closest_table(header: tuple[str, ...]) -> Table | None:
     best = max(TABLES, key=lambda t: len(named & set(t.header)))
     shared = len(named & set(best.header))
     return best if shared >= 2 and shared * 2 >= max(len(header), len(best.header)) else None
-
-
-def header_mismatch(table: Table, header: tuple[str, ...]) -> str:
-    missing = [c for c in table.header if c not in header]
-    unexpected = [c for c in header if c not in table.header]
-    found = "; ".join(
-        part
-        for part in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unexpected {', '.join(unexpected)}" if unexpected else "",
-            "" if missing or unexpected else "in another order",
-        )
-        if part
-    )
-    return f"the columns of the data package's {table.name} table differ ({found}): {', '.join(table.header)}"

@@ -25,9 +25,10 @@ from typing import Any
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.admin.audit import Actor, record, utcnow
+from app.admin.entry import Entry, read_entry
 from app.admin.record_file import RecordFileError, is_record_file, read_records
-from app.admin.service import Entry, page_key, read_entry, snapshot, write_entry
+from app.admin.service import page_key, snapshot, write_entry
+from app.audit import Actor, record, utcnow
 from app.ingest.errors import IngestError
 from app.models import Base, DataSource, DecisionKind, Resolution, SourceKind, State, Vote, VoteIntention
 from app.urls import symbol_path

@@ -11,13 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.ingest.errors import IngestError
 from app.ingest.names import Period, SeatInfo, StateResolver
 from app.kit.text import fold
 from app.models import Membership, RegionalGroup, State, StateAlias, StateName, StateStatus, Suspension
+from app.state_record import WHOLE_RECORD
 
 _CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -175,17 +176,7 @@ class StateSync:
 
 
 def _load_states(session: Session) -> dict[str, State]:
-    return {
-        s.code: s
-        for s in session.scalars(
-            select(State).options(
-                selectinload(State.names),
-                selectinload(State.memberships),
-                selectinload(State.aliases),
-                selectinload(State.suspensions),
-            )
-        )
-    }
+    return {s.code: s for s in session.scalars(select(State).options(*WHOLE_RECORD))}
 
 
 def _apply_record(state: State, record: StateRecord) -> None:

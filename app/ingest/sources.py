@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.ingest import package_format
 from app.ingest.errors import IngestError
+from app.ingest.package_schema import header_mismatch
 from app.ingest.records import SourceFile
 from app.ingest.undl import UNDL_MARKERS
 from app.ingest.voeten import ISSUE_COLUMNS, ROLL_CALL_COLUMNS, VOTE_COLUMNS
@@ -128,7 +129,7 @@ def _sniff(path: Path, text: str) -> Format:
     if header in package_format.HEADERS:
         return Format.PACKAGE_TABLE
     if (table := package_format.closest_table(header)) is not None:
-        raise IngestError(str(path), 1, package_format.header_mismatch(table, header))
+        raise IngestError(str(path), 1, header_mismatch(table, header))
     if lowered & UNDL_MARKERS:
         return Format.UNDL
     raise IngestError(

@@ -100,6 +100,6 @@ class VoteIntention(Base):
     statement: Mapped[str] = mapped_column(Text, default="", comment="what the state said, and where")
     stated_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    # Public pages show the notes: the page cache's data version follows this (app/cache/queries.py).
+    # Public pages show the notes: the page cache's data version follows this (app/data_version.py).
     # The admin sets it (to the microsecond: SQLite's CURRENT_TIMESTAMP has whole seconds).
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.data_version import data_version
 from app.ingest import package_format as fmt
+from app.ingest.package_schema import Column, Table
 from app.ingest.stored import decision_key
 from app.models import DecisionKind, Resolution, SourceKind, State
 from app.opendata import queries
@@ -39,7 +40,7 @@ Row = list[Any]
 
 @dataclass(frozen=True)
 class WrittenFile:
-    table: fmt.Table
+    table: Table
     rows: int
     bytes: int
     sha256: str  # of the file as written (compressed), as Frictionless checks it
@@ -139,9 +140,7 @@ def _resolution_row(r: Resolution, kind: SourceKind) -> Row:
     return [r.id, r.symbol, *_common(r, kind)]
 
 
-def _separate_row(
-    r: Resolution, kind: SourceKind, where: dict[int, fmt.Table], summary: PackageSummary
-) -> Row:
+def _separate_row(r: Resolution, kind: SourceKind, where: dict[int, Table], summary: PackageSummary) -> Row:
     parent = r.parent_id
     if parent is not None and where.get(parent) is not fmt.RESOLUTIONS:
         summary.not_exported.append(f"the resolution recorded vote {r.id} belongs to (not published)")
@@ -150,7 +149,7 @@ def _separate_row(
 
 
 def _differences(
-    session: Session, where: dict[int, fmt.Table], codes: dict[int, str], summary: PackageSummary
+    session: Session, where: dict[int, Table], codes: dict[int, str], summary: PackageSummary
 ) -> Iterator[Row]:
     for decision_id, source, kind, state_id, item, shown, other in queries.differences(session):
         table = where.get(decision_id)
@@ -226,7 +225,7 @@ class _CountingWriter:
         self._text.write("\n".join(lines) + "\n")
         self.rows += len(lines)
 
-    def header(self, table: fmt.Table) -> None:
+    def header(self, table: Table) -> None:
         self._writer.writerow(table.header)
 
 
@@ -237,14 +236,14 @@ class _Writer:
         self.folder = folder
         self.summary = summary
 
-    def __call__(self, table: fmt.Table, rows: Iterable[Row]) -> None:
+    def __call__(self, table: Table, rows: Iterable[Row]) -> None:
         with self.many([table]) as writers:
             for row in rows:
                 writers[table].writerow(row)
 
     @contextmanager
-    def many(self, tables: list[fmt.Table]) -> Iterator[dict[fmt.Table, _CountingWriter]]:
-        writers: dict[fmt.Table, _CountingWriter] = {}
+    def many(self, tables: list[Table]) -> Iterator[dict[Table, _CountingWriter]]:
+        writers: dict[Table, _CountingWriter] = {}
         with _open_all(self.folder, tables) as texts:
             for table, text in zip(tables, texts, strict=True):
                 writers[table] = _CountingWriter(text)
@@ -257,7 +256,7 @@ class _Writer:
 
 
 @contextmanager
-def _open_all(folder: Path, tables: list[fmt.Table]) -> Iterator[list[TextIO]]:
+def _open_all(folder: Path, tables: list[Table]) -> Iterator[list[TextIO]]:
     if len(tables) == 1:
         with _gzip_text(folder / tables[0].path) as text:
             yield [text]
@@ -277,7 +276,7 @@ def _gzip_text(path: Path) -> Iterator[TextIO]:
         yield text
 
 
-def _field(column: fmt.Column) -> dict[str, Any]:
+def _field(column: Column) -> dict[str, Any]:
     constraints: dict[str, Any] = {}
     if column.required:
         constraints["required"] = True

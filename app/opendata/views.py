@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from app.ingest import package_format as fmt
+from app.ingest.package_schema import Table
 from app.opendata.files import BuiltFile, BuiltPackage
 from app.opendata.sources import PROJECT_LICENCE, SOURCES, Licence, Source
 from app.urls import absolute_url, data_file_path
@@ -39,7 +40,7 @@ class DataPage(BaseModel):
     total_size: str
     sources: tuple[Source, ...]
     project_licence: Licence
-    tables: tuple[fmt.Table, ...]  # for "how the files fit together"
+    tables: tuple[Table, ...]  # for "how the files fit together"
 
 
 def human_size(size: int) -> str:

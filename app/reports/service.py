@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from app.admin.audit import Actor, record, utcnow
-from app.admin.forms import text_problem
+from app.audit import Actor, record, utcnow
 from app.config import get_settings
 from app.db import write_session
+from app.kit.text_checks import text_problem
 from app.models import ErrorReport, ReportStatus
 from app.reports import queries
 

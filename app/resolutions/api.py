@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from app.deps import PageDep, RowId, SessionDep
 from app.models import Adoption, Resolution
 from app.openapi import NOT_FOUND
-from app.resolutions import queries, schemas
+from app.resolutions import lookup, queries, roll_calls, schemas
+from app.resolutions.deps import find_decision
 from app.resolutions.service import parse_session
 from app.resolutions.tally import tally_of
 from app.symbols import normalize_symbol
@@ -89,11 +90,8 @@ def list_resolutions(
     summary="A recorded vote by id",
     responses=NOT_FOUND,
 )
-def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
-    resolution = queries.get_decision(session, decision_id)
-    if resolution is None:
-        raise HTTPException(404, f"No recorded vote with id {decision_id}.")
-    return _detail(session, resolution)
+def get_vote(decision_id: RowId, request: Request, session: SessionDep) -> schemas.ResolutionOut:
+    return _detail(session, find_decision(request, session, decision_id))
 
 
 @router.get(
@@ -105,7 +103,7 @@ def get_vote(decision_id: RowId, session: SessionDep) -> schemas.ResolutionOut:
 )
 def get_resolution(symbol: str, session: SessionDep) -> schemas.ResolutionOut:
     normalized = normalize_symbol(symbol) or symbol.strip()
-    found = queries.lookup_symbol(session, normalized)
+    found = lookup.lookup_symbol(session, normalized)
     if found.parts:
         parts = ", ".join(p.symbol for p in found.parts)
         raise HTTPException(404, f"{normalized} was voted in parts, each its own resolution: {parts}.")
@@ -115,9 +113,9 @@ def get_resolution(symbol: str, session: SessionDep) -> schemas.ResolutionOut:
 
 
 def _detail(session: SessionDep, resolution: Resolution) -> schemas.ResolutionOut:
-    votes = queries.roll_call(session, resolution)
+    votes = roll_calls.roll_call(session, resolution)
     source = queries.source_label(session, resolution)
-    intended = queries.intended_votes(session, resolution.id)
-    shown, not_known = tally_of(session)(resolution), queries.votes_not_known(session, resolution)
+    intended = roll_calls.intended_votes(session, resolution.id)
+    shown, not_known = tally_of(session)(resolution), roll_calls.votes_not_known(session, resolution)
     path = resolution_api_path(resolution)
     return schemas.detail(resolution, votes, path, source, intended, shown, not_known)

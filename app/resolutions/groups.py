@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_serializer
 
 from app.collation import name_key
 from app.models import RegionalGroup, VoteChoice
-from app.resolutions.queries import MemberEntry, RollCallEntry
+from app.resolutions.roll_calls import MemberEntry, RollCallEntry
 from app.resolutions.service import PERMANENT_MEMBERS
 
 P5_LABEL = "Permanent members (P5)"

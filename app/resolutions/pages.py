@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.deps import RowId, SessionDep
-from app.errors import ErrorPage, Suggestion, render_error
 from app.kit.csv import csv_response
-from app.resolutions import queries, views, vote_map
+from app.resolutions import lookup, views, vote_map
+from app.resolutions.deps import ResolutionDep, find_decision, symbol_not_found
+from app.resolutions.params import ListQuery
 from app.symbols import base_symbol, normalize_symbol
 from app.templating import get_templates
 from app.urls import page_name, public_base, resolution_path, symbol_path
@@ -45,14 +46,12 @@ def home(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/resolutions.csv")
-def resolutions_csv(session: SessionDep, query: Annotated[views.ListQuery, Query()]) -> Response:
+def resolutions_csv(session: SessionDep, query: Annotated[ListQuery, Query()]) -> Response:
     return _csv(views.list_csv(session, query), "resolutions.csv")
 
 
 @router.get("/resolutions")
-def resolutions(
-    request: Request, session: SessionDep, query: Annotated[views.ListQuery, Query()]
-) -> Response:
+def resolutions(request: Request, session: SessionDep, query: Annotated[ListQuery, Query()]) -> Response:
     if query.q and (target := views.symbol_target(session, query.q)):
         return RedirectResponse(target, status_code=303)
     return _render(request, "resolutions/list.html", views.list_page(session, query))
@@ -68,88 +67,49 @@ def feed(request: Request, session: SessionDep) -> Response:
 
 @router.get("/votes/{decision_id:int}.csv")
 def vote_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
-    if resolution is None:
-        return _vote_not_found(request, decision_id)
+    resolution = find_decision(request, session, decision_id)
     return _csv(views.roll_call_csv(session, resolution), f"vote-{decision_id}.csv")
 
 
 @router.get("/votes/{decision_id:int}/groups.csv")
 def vote_groups_csv(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
-    if resolution is None:
-        return _vote_not_found(request, decision_id)
+    resolution = find_decision(request, session, decision_id)
     return _csv(views.groups_csv(session, resolution), f"vote-{decision_id}-groups.csv")
 
 
 @router.get("/votes/{decision_id:int}")
 def vote(decision_id: RowId, request: Request, session: SessionDep) -> Response:
-    resolution = queries.get_decision(session, decision_id)
-    if resolution is None:
-        return _vote_not_found(request, decision_id)
+    resolution = find_decision(request, session, decision_id)
     return _render(request, "resolutions/detail.html", views.resolution_page(session, resolution))
 
 
 # The .csv routes come before the catch-all, which would otherwise read ".csv" as part of the symbol.
 @router.get("/resolutions/{symbol:path}/groups.csv")
-def resolution_groups_csv(symbol: str, request: Request, session: SessionDep) -> Response:
-    resolution = _find(session, symbol).resolution
-    if resolution is None:
-        return _symbol_not_found(request, session, symbol)
+def resolution_groups_csv(resolution: ResolutionDep, session: SessionDep) -> Response:
     filename = page_name(resolution).replace("/", "_").replace(" ", "_") + "_groups.csv"
     return _csv(views.groups_csv(session, resolution), filename)
 
 
 @router.get("/resolutions/{symbol:path}.csv")
-def resolution_csv(symbol: str, request: Request, session: SessionDep) -> Response:
-    resolution = _find(session, symbol).resolution
-    if resolution is None:
-        return _symbol_not_found(request, session, symbol)
+def resolution_csv(resolution: ResolutionDep, session: SessionDep) -> Response:
     filename = page_name(resolution).replace("/", "_").replace(" ", "_") + ".csv"
     return _csv(views.roll_call_csv(session, resolution), filename)
 
 
 @router.get("/resolutions/{symbol:path}")
 def resolution(symbol: str, request: Request, session: SessionDep) -> Response:
-    lookup = _find(session, symbol)
+    found_symbol = lookup.lookup_symbol(session, symbol)
     wanted = normalize_symbol(symbol) or symbol.strip()
-    if lookup.parts:
+    if found_symbol.parts:
         if symbol != wanted:
             return RedirectResponse(symbol_path(wanted), status_code=301)
-        return _render(request, "resolutions/parts.html", views.parts_page(wanted, lookup.parts))
-    found = lookup.resolution
+        return _render(request, "resolutions/parts.html", views.parts_page(wanted, found_symbol.parts))
+    found = found_symbol.resolution
     if found is None:
-        return _symbol_not_found(request, session, symbol)
+        raise symbol_not_found(request, session, symbol)
     name = page_name(found)
     if symbol != name and not (symbol == normalize_symbol(symbol) and base_symbol(name) == symbol):
         # es-10/24 or A/RES/ES-10/24/ still work, but there is one address to share and cite. A symbol
         # without the part that alone was voted (A/RES/181(II), for 181 (II) A) shows that part.
         return RedirectResponse(resolution_path(found), status_code=301)
     return _render(request, "resolutions/detail.html", views.resolution_page(session, found))
-
-
-def _find(session: SessionDep, symbol: str) -> queries.SymbolLookup:
-    return queries.lookup_symbol(session, symbol)
-
-
-def _symbol_not_found(request: Request, session: SessionDep, symbol: str) -> Response:
-    shown = views.shown_symbol(symbol)
-    suggestions = [Suggestion(label=s, url=symbol_path(s)) for s in views.suggestions_for(session, symbol)]
-    page = ErrorPage(
-        title="No such resolution",
-        message=f"There is no resolution with the symbol “{shown}” in our data.",
-        suggestions=suggestions,
-        back_url=views.ListQuery(q=shown[: views.MAX_QUERY]).url(),
-        back_label="Search for it instead",
-    )
-    return render_error(request, 404, page)
-
-
-def _vote_not_found(request: Request, decision_id: int) -> Response:
-    page = ErrorPage(
-        title="No such recorded vote",
-        message=f"There is no recorded vote with the number {decision_id}.",
-        back_url="/resolutions",
-        back_label="Browse all resolutions",
-    )
-    return render_error(request, 404, page)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.kit.csv import to_csv as to_csv  # the one CSV writer (app/kit/csv.py), re-exported
 from app.models import Resolution, SessionKind, VoteChoice
-from app.resolutions.queries import MemberEntry, RollCallEntry
+from app.resolutions.roll_calls import MemberEntry, RollCallEntry
 from app.resolutions.tally import ShownTally
 from app.symbols import from_roman, to_roman
 

@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Literal
-from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.cards.content import Share, resolution_share
 from app.ideal.views import ResolutionSurprises, resolution_surprises
+from app.kit.page_links import PageLinks
 from app.models import Adoption, DecisionKind, DifferenceKind, Resolution
 from app.pagination import PageInfo, PageParams
-from app.resolutions import queries, search, service
+from app.resolutions import lookup, queries, roll_calls, search, service
 from app.resolutions.groups import GROUPS_CSV_HEADER, GroupSplit, group_splits, groups_rows, p5_split
-from app.resolutions.queries import Headlines, IntendedVote, MemberEntry, ResolutionFilters, RollCallEntry
+from app.resolutions.lookup import SeriesLink, series_of
+from app.resolutions.params import MARGIN_CHOICES, ListQuery
+from app.resolutions.queries import Headlines
+from app.resolutions.roll_calls import IntendedVote, MemberEntry, RollCallEntry
+from app.resolutions.share import resolution_share
 from app.resolutions.tally import ShownTally, tally_of
 from app.resolutions.vote_map import VoteMap, build_vote_map
-from app.series.queries import SeriesLink, series_of
+from app.share import Share
 from app.sources import queries as source_queries
 from app.sources import service as source_service
 from app.symbols import base_symbol, normalize_symbol, undocs_url
@@ -38,78 +40,11 @@ from app.urls import (
 
 PER_PAGE = 50
 CSV_LIMIT = 20_000
-MAX_QUERY = 200
-MARGIN_CHOICES = (5, 10, 25, 50)
 
 
 class _Context(BaseModel):
     # Contexts carry ORM rows loaded up front; lazy="raise" stops a template from querying.
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
-
-
-class ListQuery(BaseModel):
-    """The filters of /resolutions, as they appear in its URL. Empty form fields count as absent."""
-
-    q: str = Field(default="", max_length=MAX_QUERY)
-    session: str = Field(default="", max_length=12, description="79, ES-10, S-32 or XXX")
-    year_from: int | None = Field(default=None, ge=1945, le=2100)
-    year_to: int | None = Field(default=None, ge=1945, le=2100)
-    topic: str = Field(default="", max_length=100)
-    subject: str = Field(default="", max_length=300)
-    adoption: Literal["", "recorded", "without"] = ""
-    margin: int | None = Field(default=None, ge=0, le=200, description="at most this |yes - no|")
-    sort: Literal["", "relevance", "date", "margin"] = ""
-    page: int = Field(default=1, ge=1, le=100_000)
-
-    @field_validator("year_from", "year_to", "margin", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return None if value == "" else value
-
-    @field_validator("q", "session", "topic", "subject", mode="after")
-    @classmethod
-    def _clean(cls, value: str) -> str:
-        # Control characters (NUL above all, which PostgreSQL refuses) become spaces; runs of spaces one.
-        return search.clean_query(value)
-
-    @model_validator(mode="after")
-    def _check(self) -> ListQuery:
-        if self.session and service.parse_session(self.session) is None:
-            raise ValueError(f"session {self.session!r} is not a session number such as 79, ES-10 or S-32")
-        return self
-
-    def filters(self) -> ResolutionFilters:
-        parsed = service.parse_session(self.session) if self.session else None
-        # A search for a date ("2026-02-24", "24 February 2026") finds the votes of that day, whose
-        # records carry no date in their words: a provisional record has no symbol to search for.
-        day = service.parse_day(self.q)
-        adoption = {"recorded": Adoption.RECORDED_VOTE, "without": Adoption.WITHOUT_VOTE}.get(self.adoption)
-        return ResolutionFilters(
-            session=parsed[1] if parsed else None,
-            session_kind=parsed[0] if parsed else None,
-            year_from=self.year_from,
-            year_to=self.year_to,
-            q="" if day else self.q,
-            on=day,
-            topic=self.topic,
-            subject=self.subject,
-            adoption=adoption,
-            max_margin=self.margin,
-            sort=self.sort or ("relevance" if self.q and not day else "date"),
-        )
-
-    def params(self, **changes: object) -> dict[str, str]:
-        """The non-empty parameters as strings (for links), with ``changes`` applied."""
-        values = self.model_dump() | changes
-        return {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
-
-    def url(self, path: str = "/resolutions", **changes: object) -> str:
-        query = urlencode(self.params(**changes))
-        return f"{path}?{query}" if query else path
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.params(page=1, sort=""))
 
 
 def symbol_target(session: Session, q: str) -> str | None:
@@ -118,7 +53,7 @@ def symbol_target(session: Session, q: str) -> str | None:
     symbol = normalize_symbol(q)
     if symbol is None:
         return None
-    found = queries.lookup_symbol(session, symbol)
+    found = lookup.lookup_symbol(session, symbol)
     if found.resolution is not None:
         return resolution_path(found.resolution)
     base = base_symbol(symbol)
@@ -172,7 +107,7 @@ class ListPage(_Context):
     csv_url: str
     json_url: str
     reset_url: str = "/resolutions"
-    page_url: Callable[[int], str]
+    page_links: PageLinks
     resolution_url: Callable[[Resolution], str]
     session_label: Callable[[Resolution], str]
     margin: Callable[[Resolution], int]
@@ -206,7 +141,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
         suggestions=suggestions,
         csv_url=query.url("/resolutions.csv", page=1),
         json_url=_json_twin(query),
-        page_url=lambda n: query.url(page=n),
+        page_links=PageLinks.around(query.page, pages, lambda n: query.url(page=n)),
         resolution_url=resolution_path,
         session_label=service.session_label,
         margin=service.margin,
@@ -281,19 +216,17 @@ class ResolutionPage(_Context):
 
 
 def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
-    entries = queries.roll_call(session, resolution)
-    not_known = queries.votes_not_known(session, resolution)
+    entries = roll_calls.roll_call(session, resolution)
+    not_known = roll_calls.votes_not_known(session, resolution)
     tally = tally_of(session)
     recorded = resolution.adoption is Adoption.RECORDED_VOTE
-    separate = queries.separate_votes(session, resolution)
-    intended = queries.intended_votes(session, resolution.id)
-    parent = (
-        queries.parent_of(session, resolution) if resolution.kind is not DecisionKind.RESOLUTION else None
-    )
+    separate = lookup.separate_votes(session, resolution)
+    intended = roll_calls.intended_votes(session, resolution.id)
+    parent = lookup.parent_of(session, resolution) if resolution.kind is not DecisionKind.RESOLUTION else None
     found = source_queries.differences_of(session, resolution)
     votes = [d for d in found if d.kind is DifferenceKind.VOTE]
     base = base_symbol(resolution.symbol) if resolution.symbol else None
-    parts = queries.parts_of(session, base) if base and base != resolution.symbol else []
+    parts = lookup.parts_of(session, base) if base and base != resolution.symbol else []
     return ResolutionPage(
         resolution=resolution,
         heading=resolution.symbol or resolution.title or f"Recorded vote {resolution.id}",
@@ -352,8 +285,8 @@ def _subjects(resolution: Resolution) -> list[tuple[str, str, str]]:
 def roll_call_csv(session: Session, resolution: Resolution) -> str:
     """Every state's vote; in an incomplete roll call the members whose vote is not known follow, marked
     so (not non-voting)."""
-    entries = queries.roll_call(session, resolution)
-    unknown = queries.votes_not_known(session, resolution)
+    entries = roll_calls.roll_call(session, resolution)
+    unknown = roll_calls.votes_not_known(session, resolution)
     return service.to_csv(
         service.ROLL_CALL_CSV_HEADER,
         service.roll_call_rows(resolution, entries) + service.unknown_rows(resolution, unknown),
@@ -362,8 +295,8 @@ def roll_call_csv(session: Session, resolution: Resolution) -> str:
 
 def groups_csv(session: Session, resolution: Resolution) -> str:
     """The group split of one vote, as shown on its page."""
-    unknown = queries.votes_not_known(session, resolution)
-    splits = group_splits(queries.roll_call(session, resolution), unknown=unknown)
+    unknown = roll_calls.votes_not_known(session, resolution)
+    splits = group_splits(roll_calls.roll_call(session, resolution), unknown=unknown)
     rows = groups_rows(resolution.symbol, resolution.adopted_on.isoformat(), splits)
     return service.to_csv(GROUPS_CSV_HEADER, rows)
 
@@ -377,9 +310,9 @@ def suggestions_for(session: Session, wanted: str) -> list[str]:
     """Symbols close to one that matched nothing: from the same session first, then from all."""
     symbol = shown_symbol(wanted).upper()
     prefix = symbol.rsplit("/", 1)[0] + "/" if symbol.count("/") >= 3 else "A/RES/"
-    found = service.nearest_symbols(symbol, queries.symbols_starting(session, prefix))
+    found = service.nearest_symbols(symbol, lookup.symbols_starting(session, prefix))
     if not found and prefix != "A/RES/":
-        found = service.nearest_symbols(symbol, queries.symbols_starting(session, "A/RES/", limit=20_000))
+        found = service.nearest_symbols(symbol, lookup.symbols_starting(session, "A/RES/", limit=20_000))
     return found
 
 

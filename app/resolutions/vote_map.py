@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.config import PROJECT_ROOT
-from app.resolutions.queries import MemberEntry, RollCallEntry
+from app.resolutions.roll_calls import MemberEntry, RollCallEntry
 
 MAP_PATH = PROJECT_ROOT / "data" / "world_map.json"
 DISCLAIMER = (

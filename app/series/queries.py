@@ -179,23 +179,3 @@ def member_votes(session: Session, series: Series) -> list[MemberVote]:
         .where(SeriesMember.series_id == series.id)
     ).all()
     return [MemberVote(*row) for row in rows]
-
-
-@dataclass(frozen=True)
-class SeriesLink:
-    """What a resolution page says about the series it belongs to."""
-
-    slug: str
-    title: str
-    member_count: int
-    first_year: int
-    position: int
-
-
-def series_of(session: Session, resolution_id: int) -> SeriesLink | None:
-    row = session.execute(
-        select(Series.slug, Series.title, Series.member_count, Series.first_year, SeriesMember.position)
-        .join(SeriesMember, SeriesMember.series_id == Series.id)
-        .where(SeriesMember.resolution_id == resolution_id)
-    ).one_or_none()
-    return SeriesLink(*row) if row else None

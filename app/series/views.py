@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from app.kit.csv import to_csv
+from app.kit.page_links import PageLinks
 from app.models import Resolution, Series
 from app.pagination import PageInfo, PageParams
 from app.resolutions.search import clean_query
@@ -59,7 +60,7 @@ class IndexPage(_Context):
     pages: int
     message: str
     json_url: str
-    page_url: Callable[[int], str]
+    page_links: PageLinks
     series_url: Callable[[str], str]
     resolution_url: Callable[[Resolution], str]
     tally: Callable[[Resolution], ShownTally]
@@ -86,7 +87,7 @@ def index_page(session: Session, query: IndexQuery) -> IndexPage:
         pages=pages,
         message=message,
         json_url=query.url(query.page, "/api/series"),
-        page_url=query.url,
+        page_links=PageLinks.around(query.page, pages, query.url),
         series_url=series_path,
         resolution_url=resolution_path,
         tally=tally_of(session),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.countries.queries import name_on
+from app.dated_names import name_on
 from app.models import DataSource, DifferenceKind, Resolution, SourceDifference, SourceKind, State
 from app.pagination import PageParams
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.kit.csv import to_csv
+from app.kit.page_links import PageLinks
 from app.models import DifferenceKind, Resolution, SourceKind
 from app.pagination import PageInfo, PageParams
 from app.sources import queries, service
@@ -76,7 +77,7 @@ class DifferencesPage(_Context):
     rows: list[ListedRow]
     info: PageInfo
     csv_url: str
-    page_url: Callable[[int], str]
+    page_links: PageLinks
     resolution_url: Callable[[Resolution], str]
     source_choices: list[tuple[str, str]]
     kind_choices: list[tuple[str, str]]
@@ -96,13 +97,14 @@ def differences_page(session: Session, query: DifferencesQuery) -> DifferencesPa
         )
         for c in queries.difference_counts(session)
     ]
+    info = PageInfo(page=query.page, per_page=PER_PAGE, total=total)
     return DifferencesPage(
         query=query,
         counts=counts,
         rows=[ListedRow(decision=item.decision, text=service.describe(item.difference)) for item in listed],
-        info=PageInfo(page=query.page, per_page=PER_PAGE, total=total),
+        info=info,
         csv_url=query.url("/differences.csv", page=1),
-        page_url=lambda n: query.url(page=n),
+        page_links=PageLinks.around(query.page, info.pages, lambda n: query.url(page=n)),
         resolution_url=resolution_path,
         source_choices=[
             (k.value, service.SOURCE_NAMES[k]) for k in (SourceKind.VOETEN, SourceKind.DGACM, SourceKind.UNDL)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.admin.rollcall import match_paste, parse_paste
-from app.countries.queries import name_on
+from app.dated_names import name_on
 from app.ingest.reference import build_resolver
 from app.models import Resolution, State, Vote, VoteChoice
 

@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.admin.audit import Actor, record
-from app.admin.auth import LOCK_AFTER, purge_audit
+from app.admin.auth import LOCK_AFTER
+from app.admin.retention import purge_audit
+from app.audit import Actor, record
 from app.config import get_settings
 from app.models import AdminUser, AuditEvent, LoginFailure
 from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, sign_in

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from app.cards.routes import RENDER_BURST
+from app.cards.pages import RENDER_BURST
 from app.kit.ratelimit import RateLimiter
 
 CODES = ["USA", "FRA", "GBR", "CHN", "RUS", "ISR", "IND", "BRA", "ZAF", "DEU", "JPN", "MEX", "EGY"]

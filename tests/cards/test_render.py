@@ -13,9 +13,11 @@ from PIL import Image, ImageFont
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cards import content, render, views
+from app import share
+from app.cards import render, views
 from app.config import PROJECT_ROOT
 from app.models import Adoption, Resolution, StateName
+from app.resolutions import share as resolution_cards
 
 STATIC = PROJECT_ROOT / "static"
 
@@ -45,7 +47,7 @@ class TestWhatTheCardShows:
         card = views.resolution_card(db, _resolution(db, "A/RES/ES-10/24"))
         assert card.tally == (124, 14, 43, 12)
         image = Image.open(io.BytesIO(render.render_resolution(card))).convert("RGB")
-        assert image.size == (content.CARD_WIDTH, content.CARD_HEIGHT)
+        assert image.size == (share.CARD_WIDTH, share.CARD_HEIGHT)
         # One pixel row through the bar, above the figures written on it: each vote's colour spans its share.
         row = Counter(
             _hex(image.getpixel((x, 466))) for x in range(render.MARGIN, render.MARGIN + render.INNER)
@@ -77,12 +79,12 @@ class TestWhatTheCardShows:
         ).scalar_one()
         card = views.resolution_card(db, resolution)
         assert card.tally is None
-        alt = content.resolution_alt(card)
+        alt = resolution_cards.resolution_alt(card)
         assert alt.startswith(f"{resolution.symbol}: adopted without a vote on ")
         assert "in favour" not in alt
 
     def test_alt_text_of_official_totals(self) -> None:
-        card = content.ResolutionCard(
+        card = resolution_cards.ResolutionCard(
             heading="A/RES/ES-11/9",
             date="24 February 2025",
             session="11th emergency special session",
@@ -92,7 +94,7 @@ class TestWhatTheCardShows:
             tally=(93, 18, 65, None),
             official=True,
         )
-        assert content.resolution_alt(card) == (
+        assert resolution_cards.resolution_alt(card) == (
             "A/RES/ES-11/9: 93 in favour, 18 against, 65 abstaining (official totals). "
             "Adopted by a recorded vote on 24 February 2025. "
             "“Path to a comprehensive, just and lasting peace in Ukraine”"
@@ -103,11 +105,13 @@ class TestWhatTheCardShows:
         resolution = db.execute(select(Resolution).where(Resolution.voeten_rcid == 5917)).scalar_one()
         assert "\x08" in resolution.title + resolution.description
         card = views.resolution_card(db, resolution)
-        assert not any(unicodedata.category(c) == "Cc" for c in card.title + content.resolution_alt(card))
+        assert not any(
+            unicodedata.category(c) == "Cc" for c in card.title + resolution_cards.resolution_alt(card)
+        )
 
     def test_long_titles_are_cut_at_a_word(self) -> None:
-        assert content.shorten("one two three four", 12) == "one two…"
-        assert content.shorten("short", 12) == "short"
+        assert share.shorten("one two three four", 12) == "one two…"
+        assert share.shorten("short", 12) == "short"
 
 
 class TestColoursAndFonts:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from app.ideal.data import Item, prepare, session_year
-from app.ideal.estimate import Fit, Prior, Start, Votes, fit, probabilities
+from app.ideal.estimate import fit
+from app.ideal.model import Fit, Prior, Start, Votes, probabilities
 from app.models import SessionKind
 
 

@@ -18,7 +18,8 @@ from app.cli import _print_summary
 from app.ingest.errors import IngestError
 from app.ingest.run import import_paths
 from app.models import ImportRun, Resolution, ResolutionSubject, VoteChoice
-from app.resolutions.queries import get_resolution, roll_call
+from app.resolutions.lookup import get_resolution
+from app.resolutions.roll_calls import roll_call
 from tests.admin.conftest import post_form
 from tests.admin.test_edit import _form_values
 from tests.admin.test_entry import UKRAINE_2026, _save

@@ -21,7 +21,7 @@ from app.models import (
     SourceDifference,
     SourceKind,
 )
-from app.resolutions.queries import lookup_symbol, separate_votes
+from app.resolutions.lookup import lookup_symbol, separate_votes
 from tests.conftest import REFERENCE, SOURCES
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.ingest.run import ImportSummary, import_paths
 from app.models import DecisionKind, DifferenceKind, Resolution, SourceDifference, State, VoteChoice
-from app.resolutions.queries import get_resolution, roll_call
+from app.resolutions.lookup import get_resolution
+from app.resolutions.roll_calls import roll_call
 from tests.conftest import REFERENCE, SOURCES
 
 

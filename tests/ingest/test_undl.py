@@ -11,7 +11,8 @@ from app.ingest.records import SourceFile
 from app.ingest.run import import_paths
 from app.ingest.undl import parse_undl
 from app.models import SourceKind, VoteChoice
-from app.resolutions.queries import get_resolution, roll_call
+from app.resolutions.lookup import get_resolution
+from app.resolutions.roll_calls import roll_call
 from tests.conftest import REFERENCE
 
 HEADER = (

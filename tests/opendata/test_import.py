@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from app.cli import app as cli
 from app.ingest import package_format as fmt
 from app.ingest.errors import IngestError
+from app.ingest.package_schema import Table
 from app.ingest.run import import_paths
 from app.models import Resolution
 from tests.conftest import REFERENCE, SOURCES
@@ -30,9 +31,7 @@ def _copy(small_package: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def _edit(
-    folder: Path, table: fmt.Table, change: Callable[[list[str]], list[str]], rehash: bool = True
-) -> None:
+def _edit(folder: Path, table: Table, change: Callable[[list[str]], list[str]], rehash: bool = True) -> None:
     """Rewrite a table's lines, and its hash in the descriptor (as someone correcting the data would)."""
     path = folder / table.path
     lines = gzip.decompress(path.read_bytes()).decode().splitlines()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.data_version import data_version
 from app.ingest import package_format as fmt
+from app.ingest.package_schema import SUFFIX, Table
 from app.ingest.run import import_paths
 from app.models import Resolution, Vote
 from app.opendata.files import BuiltPackage
@@ -29,7 +30,7 @@ def _descriptor(package: BuiltPackage) -> dict[str, Any]:
     return content
 
 
-def _rows(package: BuiltPackage, table: fmt.Table) -> list[dict[str, str]]:
+def _rows(package: BuiltPackage, table: Table) -> list[dict[str, str]]:
     text = gzip.decompress(package.path(table.path).read_bytes()).decode("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -46,7 +47,7 @@ def test_frictionless_finds_the_package_valid(real_package: BuiltPackage) -> Non
     assert errors == []
     assert report.valid
     assert {t.name: t.stats["rows"] for t in report.tasks} == {
-        f.name.removesuffix(fmt.SUFFIX): f.rows for f in real_package.files if f.rows is not None
+        f.name.removesuffix(SUFFIX): f.rows for f in real_package.files if f.rows is not None
     }
 
 

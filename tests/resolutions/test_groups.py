@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from app.models import RegionalGroup, VoteChoice
 from app.resolutions.groups import agreement_index, group_splits, plurality
-from app.resolutions.queries import RollCallEntry
+from app.resolutions.roll_calls import RollCallEntry
 
 ES_10_24 = "/resolutions/A/RES/ES-10/24"
 

@@ -9,17 +9,19 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.admin import merge, queries, record_file, service
-from app.admin.audit import changes
-from app.admin.auth import AdminDep, FormDep
-from app.admin.forms import RawForm, intention_form, raw_form, read_date, text_problem
-from app.admin.routes.common import CHOICES, first, form_version, render
+from app.admin.entry import Entry, read_entry
+from app.admin.forms import RawForm, intention_form, raw_form, read_date
+from app.admin.guard import AdminDep, FormDep
+from app.admin.pages.common import CHOICES, first, form_version, render
 from app.admin.views import DashboardPage, ResolutionAdminPage, ResolutionFormPage
+from app.audit import changes
 from app.collation import name_key
 from app.deps import RowId, SessionDep
 from app.ingest.names import StateResolver
 from app.ingest.reference import build_resolver
+from app.kit.text_checks import text_problem
 from app.models import Resolution
-from app.resolutions import queries as resolution_queries
+from app.resolutions import roll_calls
 from app.resolutions.service import session_label
 from app.resolutions.tally import shown_tally
 from app.symbols import normalize_symbol
@@ -70,7 +72,7 @@ def _form_page(
     request: Request,
     admin: Any,
     session: SessionDep,
-    entry: service.Entry | None,
+    entry: Entry | None,
     raw: RawForm,
     resolution: Resolution | None,
     status: int = 200,
@@ -109,7 +111,7 @@ def new_resolution(request: Request, admin: AdminDep, session: SessionDep) -> Re
 @router.post("/resolutions/new")
 def create_resolution(request: Request, admin: AdminDep, session: SessionDep, form: FormDep) -> Response:
     raw = raw_form(form)
-    entry = service.read_entry(session, raw)
+    entry = read_entry(session, raw)
     if entry.errors or first(form, "action") != "save":
         return _form_page(
             request, admin, session, entry, raw, None, 400 if entry.errors else 200, checked=True
@@ -161,7 +163,7 @@ def _resolution_page(
         names=names,
         members=members,
         history=history,
-        intended=resolution_queries.intended_votes(session, resolution.id),
+        intended=roll_calls.intended_votes(session, resolution.id),
         vote_choices=CHOICES,
         public_path=resolution_path(resolution),
         **extra,
@@ -209,7 +211,7 @@ def update_resolution(
         # Saved meanwhile by someone else: merge field by field against what this form was loaded with.
         loaded_state = merge.decode(base)
         if loaded_state is None:
-            entry = service.read_entry(session, raw, resolution.id)
+            entry = read_entry(session, raw, resolution.id)
             return _conflict(request, admin, session, entry, raw, resolution, loaded, base, [])
         votes = queries.votes_by_code(session, resolution.id)
         theirs = merge.state_of(record_file.form_values(resolution, votes))
@@ -217,10 +219,10 @@ def update_resolution(
         raw = merge.as_form(merged.state, resolution.version, raw.get("paste"))
         base, taken = merge.encode(theirs), merged.taken
         if merged.conflicts:
-            entry = service.read_entry(session, raw, resolution.id)
+            entry = read_entry(session, raw, resolution.id)
             return _conflict(request, admin, session, entry, raw, resolution, loaded, base, merged.conflicts)
         loaded = resolution.version
-    entry = service.read_entry(session, raw, resolution.id)
+    entry = read_entry(session, raw, resolution.id)
     if entry.errors or first(form, "action") != "save":
         status = 400 if entry.errors else 200
         return _form_page(
@@ -242,7 +244,7 @@ def _conflict(
     request: Request,
     admin: Any,
     session: SessionDep,
-    entry: service.Entry,
+    entry: Entry,
     raw: RawForm,
     resolution: Resolution,
     loaded: int | None,

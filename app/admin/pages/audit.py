@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.admin import queries
-from app.admin.audit import changes
-from app.admin.auth import AdminDep
-from app.admin.forms import text_problem
-from app.admin.routes.common import render
+from app.admin.guard import AdminDep
+from app.admin.pages.common import render
 from app.admin.views import AuditPage
+from app.audit import changes
 from app.deps import PageDep, SessionDep
+from app.kit.page_links import PageLinks
+from app.kit.text_checks import text_problem
 
 router = APIRouter(prefix="/admin")
 
@@ -51,7 +52,7 @@ def audit(
         total=total,
         page=page.page,
         pages=pages,
-        page_url=page_url,
+        page_links=PageLinks.around(page.page, pages, page_url),
         filters=filters,
         actions=queries.audit_actions(session),
         entities=["admin_user", "error_report", "resolution", "state", "vote_intention"],

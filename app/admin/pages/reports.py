@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.admin.auth import AdminDep, FormDep
-from app.admin.forms import text_problem
-from app.admin.routes.common import first, render
+from app.admin.guard import AdminDep, FormDep
+from app.admin.pages.common import first, render
 from app.admin.views import ReportsPage
 from app.deps import RowId, SessionDep
+from app.kit.text_checks import text_problem
 from app.models import ReportStatus
 from app.reports import queries, service
 

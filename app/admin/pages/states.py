@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.admin import queries, service, state_forms
+from app.admin import queries, service, state_checks, state_forms, state_queries, state_records
 from app.admin import states as states_service
-from app.admin.audit import changes
-from app.admin.auth import AdminDep, FormDep
-from app.admin.routes.common import first, form_version, render
+from app.admin.guard import AdminDep, FormDep
+from app.admin.pages.common import first, form_version, render
 from app.admin.views import StatePage, StatesPage
+from app.audit import changes
 from app.config import get_settings
 from app.countries.service import dissolved_on
 from app.deps import RowId, SessionDep
@@ -32,7 +32,7 @@ GROUPS = state_forms.GROUPS
 
 @router.get("/states")
 def states(request: Request, admin: AdminDep, session: SessionDep) -> Response:
-    page = StatesPage(states=queries.all_states(session), groups=GROUPS)
+    page = StatesPage(states=state_queries.all_states(session), groups=GROUPS)
     return render(request, "states.html", admin, **dict(page))
 
 
@@ -41,25 +41,25 @@ def add_state(request: Request, admin: AdminDep, session: SessionDep, form: Form
     read = state_forms.new_state_form(session, form)
     if read.values is None:
         page = StatesPage(
-            states=queries.all_states(session), groups=GROUPS, typed=read.typed, errors=read.errors
+            states=state_queries.all_states(session), groups=GROUPS, typed=read.typed, errors=read.errors
         )
         return render(request, "states.html", admin, 400, **dict(page))
     v = read.values
-    states_service.add_state(session, admin.actor, v.code, v.name, v.iso2, v.group, v.admitted_on)
+    state_records.add_state(session, admin.actor, v.code, v.name, v.iso2, v.group, v.admitted_on)
     return RedirectResponse(f"/admin/states/{v.code}", 303)
 
 
 def _state_page(
     request: Request, admin: Any, session: SessionDep, code: str, status: int = 200, **extra: Any
 ) -> HTMLResponse:
-    state = queries.state_by_code(session, code)
+    state = state_queries.state_by_code(session, code)
     if state is None:
         raise HTTPException(404, "No such state.")
     history = [
         (event, changes(event.before_json, event.after_json))
         for event in queries.audit_for(session, "state", code)
     ]
-    codes = {s.id: s.code for s in queries.all_states(session)}
+    codes = {s.id: s.code for s in state_queries.all_states(session)}
     page = StatePage(state=state, history=history, codes=codes, last_day=dissolved_on(state), **extra)
     return render(request, "state.html", admin, status, **dict(page))
 
@@ -73,7 +73,7 @@ ROW_KINDS = {"names": "name", "memberships": "membership", "suspensions": "suspe
 
 
 def _state_or_404(session: SessionDep, code: str) -> Any:
-    state = queries.state_by_code(session, code)
+    state = state_queries.state_by_code(session, code)
     if state is None:
         raise HTTPException(404, "No such state.")
     return state
@@ -98,11 +98,11 @@ def _state_outcome(
     if not errors and apply is not None:
         try:
             apply()
-        except states_service.VotesContradictedError as exc:
+        except state_checks.VotesContradictedError as exc:
             # Refused with the votes it contradicts; the form now offers to resolve them explicitly.
             errors[exc.field] = exc.message
             contradicted = {"form": form_id, "label": exc.resolution}
-        except states_service.StateChangeError as exc:
+        except state_checks.StateChangeError as exc:
             errors[exc.field] = exc.message
         except states_service.MissingRowError:
             raise HTTPException(404, "No such entry in this state's record.") from None
@@ -152,7 +152,7 @@ def state_from_file(
     except IngestError as exc:
         return _state_page(request, admin, session, code, 400, errors={"file": str(exc)})
     version = form_version(first(form, "version"))
-    apply = partial(states_service.take_file_record, session, admin.actor, state, version, reference)
+    apply = partial(state_records.take_file_record, session, admin.actor, state, version, reference)
     return _state_outcome(request, admin, session, code, "from-file", {}, {}, apply)
 
 
@@ -225,7 +225,7 @@ def confirm_state_row_removal(
         state=state,
         kind=ROW_KINDS[kind],
         row=row,
-        successor=queries.state_code(session, successor) if successor else "",
+        successor=state_queries.state_code(session, successor) if successor else "",
         action=f"/admin/states/{code}/{kind}/{row_id}/remove",
     )
 
@@ -250,9 +250,7 @@ def change_state_row(
     if verb == "remove":
         # Removing a membership may leave votes outside membership: the admin may say to remove them.
         resolve = (
-            {"resolve": first(form, "contradicted") == states_service.RESOLVE}
-            if kind == "memberships"
-            else {}
+            {"resolve": first(form, "contradicted") == state_checks.RESOLVE} if kind == "memberships" else {}
         )
         apply = partial(REMOVERS[kind], session, actor, state, version, row_id, **resolve)
         return _state_outcome(request, admin, session, code, form_id, {}, {}, apply)

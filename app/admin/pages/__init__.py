@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from app.admin.auth import admin_guard
-from app.admin.routes import audit, reports, resolutions, signin, states
+from app.admin.guard import admin_guard
+from app.admin.pages import audit, reports, resolutions, signin, states
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(admin_guard)])
 for area in (signin, resolutions, audit, states, reports):

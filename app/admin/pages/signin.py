@@ -10,11 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.admin import resume
-from app.admin.audit import Actor, record
 from app.admin.auth import (
-    AdminDep,
     AdminOrNone,
-    FormDep,
     active_sessions,
     check_password,
     client_address,
@@ -26,11 +23,13 @@ from app.admin.auth import (
     start_session,
     throttle_wait,
 )
-from app.admin.forms import text_problem
+from app.admin.guard import AdminDep, FormDep
+from app.admin.pages.common import first, render, safe_next
 from app.admin.passwords import MAX_LENGTH
-from app.admin.routes.common import first, render, safe_next
 from app.admin.views import SessionsPage
+from app.audit import Actor, record
 from app.deps import SessionDep
+from app.kit.text_checks import text_problem
 
 router = APIRouter(prefix="/admin")
 
