@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,8 +69,18 @@ def test_a_broken_store_only_costs_renders(tmp_path: Path, caplog: pytest.LogCap
 
 
 def test_each_database_has_its_own_pages() -> None:
-    assert default_folder("sqlite:///a.sqlite3") != default_folder("sqlite:///b.sqlite3")
-    assert default_folder("sqlite:///a.sqlite3") == default_folder("sqlite:///a.sqlite3")
+    a, b = "sqlite:///a.sqlite3", "sqlite:///b.sqlite3"
+    assert default_folder(a) != default_folder(b)
+    assert namespace(a) != namespace(a, "https://votes.example.org")
+    assert default_folder(a) == Path(tempfile.gettempdir()) / f"unga-pages-{os.getuid()}-{namespace(a)}"
+    # Every worker process of the machine must find the same folder: nothing per process in the name.
+    other_process = subprocess.run(
+        [sys.executable, "-c", f"from app.cache.shared import default_folder; print(default_folder({a!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert other_process.stdout.strip() == str(default_folder(a))
 
 
 def test_a_folder_others_can_write_to_is_not_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
