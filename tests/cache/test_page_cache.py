@@ -642,6 +642,7 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
         clock.now += 1.5  # due
         answers = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # the read is blocked
         assert {a.body for a in answers} == {b"render 1"}
+        in_flight = cache._reading
         more = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # still blocked
         assert {a.body for a in more} == {b"render 1"}
 
@@ -649,8 +650,12 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
             return len(reads) == 2
 
         await eventually(reading)
-        await asyncio.sleep(0.02)
-        assert len(reads) == 2  # one read in flight, not sixteen
+        # One read in flight, not sixteen: every request found the same unfinished read (a request starts
+        # another only once it is done), so no other read can still be on its way.
+        assert in_flight is not None
+        assert cache._reading is in_flight
+        assert not in_flight.done()
+        assert len(reads) == 2
         release.set()
 
         async def moved() -> bool:
