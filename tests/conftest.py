@@ -43,6 +43,7 @@ from starlette.testclient import TestClient
 
 from app.config import PROJECT_ROOT, get_settings
 from app.db import dispose_engines, get_session, make_engine, write_session
+from app.ideal.refresh import fit_and_store
 from app.ingest.run import ImportSummary, import_paths
 from app.main import create_app
 from app.migrate import recreate_schema
@@ -114,14 +115,29 @@ def _migrate(url: str) -> None:
 
 
 def _import_history(url: str) -> ImportSummary:
-    """Migrate the database at ``url`` and import the whole shipped history into it, committed."""
+    """Migrate the database at ``url``, import the whole shipped history into it and fit the ideal points
+    (as a real run does after an import), committed. Tests that read the points (the CSV routes, the
+    API fuzzing) once found them only if tests/ideal had fitted them earlier in the same database."""
     engine = make_engine(url)
     recreate_schema(engine)
     with Session(engine) as session:
         write_session(session)
         summary = import_paths(session, [SOURCES], REFERENCE)
         session.commit()
-    engine.dispose()  # on SQLite the last close checkpoints the WAL: the file alone is the database
+    engine.dispose()
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url  # fit_and_store opens the app's own engine
+    get_settings.cache_clear()
+    dispose_engines()
+    try:
+        fit_and_store(warm=False)
+    finally:
+        dispose_engines()  # on SQLite the last close checkpoints the WAL: the file alone is the database
+        if before is None:
+            del os.environ["DATABASE_URL"]
+        else:
+            os.environ["DATABASE_URL"] = before
+        get_settings.cache_clear()
     return summary
 
 
@@ -202,11 +218,15 @@ def _test_databases(tmp_path_factory: pytest.TempPathFactory) -> TestDatabases:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the real-history tests, so that ``-m "not real_history"`` runs the fast tier alone."""
+    """Mark the real-history tests, so that ``-m "not real_history"`` runs the fast tier alone. Under
+    xdist the other tests go first (in their order): while one worker imports the history, the others
+    have work to do rather than wait for it."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & DATABASE_FIXTURES and item.get_closest_marker(EMPTY_MARKER) is None:
             item.add_marker(REAL_MARKER)
+    if WORKER:
+        items.sort(key=lambda item: item.get_closest_marker(REAL_MARKER) is not None)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
