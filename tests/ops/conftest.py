@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import URL, Engine, create_engine, text
@@ -21,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app import db as app_db
 from app.config import get_settings
 from app.db import dispose_engines, make_engine
 from app.migrate import recreate_schema
@@ -137,3 +140,21 @@ def add_resolution(engine: Engine, symbol: str, title: str) -> None:
             )
         )
         session.commit()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def replica_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The read replica's retry interval on a clock the test moves (app.db reads time.monotonic): no
+    sleeping through it, and a busy machine cannot let it pass between two requests unasked."""
+    clock = FakeClock()
+    monkeypatch.setattr(app_db, "time", SimpleNamespace(monotonic=clock, perf_counter=time.perf_counter))
+    app_db.replica_health.reset()
+    return clock
