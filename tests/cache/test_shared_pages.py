@@ -52,9 +52,14 @@ def test_after_a_change_a_worker_takes_the_newer_render_of_another(tmp_path: Pat
                 break
         else:
             pytest.fail("the first worker never re-rendered the page")
-        second.get("/page")  # ... and the second, seeing the new version, finds that render
-        assert second.get("/page").text == "render 2"
-        assert counter.renders == 2
+        # ... and the second, seeing the new version, finds that render (in the background as well: on a
+        # busy machine not always by its next request).
+        for _ in range(400):
+            if second.get("/page").text == "render 2":
+                break
+        else:
+            pytest.fail("the second worker never took the first one's render")
+        assert counter.renders == 2  # taken, not rendered again
 
 
 def test_a_broken_store_only_costs_renders(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
