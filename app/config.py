@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # every other audit event (what a signed-in admin changed) is kept this many days (0: for ever).
     signin_audit_days: int = Field(default=90, ge=1)
     audit_retention_days: int = Field(default=0, ge=0)
+    # The Argon2id cost of admin password hashes (app/admin/passwords.py): 64 MiB and 3 passes, about
+    # 0.2 s a sign-in. Only the test suite, which signs in hundreds of times, lowers it (tests/conftest.py).
+    password_hash_memory_kib: int = Field(default=65536, ge=32)
+    password_hash_passes: int = Field(default=3, ge=1)
     admin_session_idle_minutes: int = Field(default=60, ge=1)
     admin_session_max_hours: int = Field(default=12, ge=1)
     # Observability: one JSON line per request on stderr, and statements slower than this many

@@ -12,25 +12,34 @@ from functools import lru_cache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, get_settings
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 COMMON_PASSWORDS_FILE = PROJECT_ROOT / "app" / "admin" / "common_passwords.txt"
 
-_hasher = PasswordHash((Argon2Hasher(),))
+
+@lru_cache
+def _hasher() -> PasswordHash:
+    settings = get_settings()
+    argon2 = Argon2Hasher(
+        time_cost=settings.password_hash_passes, memory_cost=settings.password_hash_memory_kib
+    )
+    return PasswordHash((argon2,))
+
+
 # Each Argon2 verification holds 64 MiB for ~0.2 s: bound how many run at once, whatever the load.
 _slots = threading.BoundedSemaphore(4)
 
 
 def hash_password(password: str) -> str:
     with _slots:
-        return _hasher.hash(password)
+        return _hasher().hash(password)
 
 
 @lru_cache
 def _dummy_hash() -> str:
-    return _hasher.hash("a password nobody has, for equal timing")
+    return _hasher().hash("a password nobody has, for equal timing")
 
 
 def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
@@ -38,9 +47,9 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     checked against a dummy hash, so a wrong name takes as long as a wrong password."""
     with _slots:
         if password_hash is None:
-            _hasher.verify(password, _dummy_hash())
+            _hasher().verify(password, _dummy_hash())
             return False, None
-        return _hasher.verify_and_update(password, password_hash)
+        return _hasher().verify_and_update(password, password_hash)
 
 
 @lru_cache

@@ -13,10 +13,10 @@ from httpx2 import Response
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.admin.accounts import create_account
 from app.models import AdminUser
+from tests import factories
 
-PASSWORD = "long enough and uncommon 42"
+PASSWORD = factories.PASSWORD
 ORIGIN = {"Origin": "http://testserver"}
 
 
@@ -29,12 +29,12 @@ def app(client: TestClient) -> FastAPI:
 
 @pytest.fixture
 def account(db: Session) -> AdminUser:
-    return create_account(db, "ada", PASSWORD)
+    return factories.admin(db, "ada")
 
 
 @pytest.fixture
 def other_account(db: Session) -> AdminUser:
-    return create_account(db, "grace", PASSWORD + " too")
+    return factories.admin(db, "grace", PASSWORD + " too")
 
 
 def csrf_from(html: str) -> str:

@@ -23,6 +23,8 @@ from app.config import Settings
 from app.models import AdminSession, AdminUser, AuditEvent, LoginFailure
 from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, one, post_form, sign_in, soup
 
+pytestmark = pytest.mark.empty_database
+
 
 def _events(db: Session, action: str) -> list[AuditEvent]:
     return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.admin.accounts import create_account
@@ -27,14 +27,24 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 
+ACCOUNTS = ("ada", "grace")
+
+
 def _clean(engine: Engine) -> None:
+    """Remove what this module committed, and only that: its accounts and what they did."""
     with Session(engine) as session:
         session.execute(delete(Resolution).where(Resolution.symbol == "A/RES/ES-11/9"))
         session.execute(delete(DataSource).where(DataSource.kind == SourceKind.ADMIN))
+        ours = select(AdminUser.id).where(AdminUser.name.in_(ACCOUNTS))
         # The import's own history (the provisional record's) stays for the tests that follow.
-        session.execute(delete(AuditEvent).where(AuditEvent.actor != "import"))
-        for model in (AdminSession, LoginFailure, AdminUser):
-            session.execute(delete(model))
+        session.execute(
+            delete(AuditEvent).where(or_(AuditEvent.actor_id.in_(ours), AuditEvent.actor.in_(ACCOUNTS)))
+        )
+        session.execute(delete(AdminSession).where(AdminSession.user_id.in_(ours)))
+        # Failures are counted per account, and per account and address ("ada|127.0.0.1").
+        failures = [LoginFailure.key.in_(ACCOUNTS), *(LoginFailure.key.startswith(f"{a}|") for a in ACCOUNTS)]
+        session.execute(delete(LoginFailure).where(or_(*failures)))
+        session.execute(delete(AdminUser).where(AdminUser.name.in_(ACCOUNTS)))
         rebuild_search_index(session)
         session.commit()
 

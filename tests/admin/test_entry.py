@@ -286,8 +286,9 @@ class TestBadInput:
         db.flush()
         assert client.get("/api/resolutions/A/RES/ES-11/9").json()["title"] == title
         public = client.get("/resolutions/A/RES/ES-11/9")
-        if public.status_code == 200:
-            assert "<script>alert" not in public.text
+        assert public.status_code == 200
+        assert "<script>alert" not in public.text
+        assert one(soup(public), "h1").get_text(strip=True).endswith(title.strip())
         assert (
             db.scalar(select(func.count()).select_from(State)) or 0
         ) > 190  # the tables are all still there

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from starlette.testclient import TestClient
 from app.admin.auth import purge_stale
 from app.models import AdminSession, AdminUser, AuditEvent, LoginFailure
 from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, one, post_form, sign_in, soup
+
+pytestmark = pytest.mark.empty_database
 
 
 def _rows(client: TestClient, caption: str) -> list[list[str]]:

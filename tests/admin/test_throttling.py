@@ -27,6 +27,8 @@ from app.config import get_settings
 from app.models import AdminUser, AuditEvent, LoginFailure
 from tests.admin.conftest import ORIGIN, PASSWORD, csrf_from, sign_in
 
+pytestmark = pytest.mark.empty_database
+
 ATTACKER = ("203.0.113.9", 40000)
 
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -246,6 +246,15 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
     while not await check():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.005)
+
+
+async def settled(cache: PublicCacheMiddleware, timeout: float = 10.0) -> None:
+    """Wait until the cache's background work (re-renders, a read of the version) has finished: after
+    it, what has not happened will not, which a fixed sleep cannot tell on a busy machine."""
+    pending: list[asyncio.Future[Any]] = [*cache._tasks]
+    if cache._reading is not None:
+        pending.append(cache._reading)
+    await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=timeout)
 
 
 class Renders:
@@ -634,6 +643,7 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
         clock.now += 1.5  # due
         answers = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # the read is blocked
         assert {a.body for a in answers} == {b"render 1"}
+        in_flight = cache._reading
         more = await asyncio.gather(*(call(cache, "/page") for _ in range(8)))  # still blocked
         assert {a.body for a in more} == {b"render 1"}
 
@@ -641,8 +651,12 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
             return len(reads) == 2
 
         await eventually(reading)
-        await asyncio.sleep(0.02)
-        assert len(reads) == 2  # one read in flight, not sixteen
+        # One read in flight, not sixteen: every request found the same unfinished read (a request starts
+        # another only once it is done), so no other read can still be on its way.
+        assert in_flight is not None
+        assert cache._reading is in_flight
+        assert not in_flight.done()
+        assert len(reads) == 2
         release.set()
 
         async def moved() -> bool:
@@ -653,7 +667,9 @@ def test_no_request_waits_for_the_version_to_be_read_again() -> None:
     run(scenario())
 
 
-def test_pages_held_are_served_while_the_database_is_briefly_unreachable() -> None:
+def test_pages_held_are_served_while_the_database_is_briefly_unreachable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     counter = Counter()
     clock = Clock()
     down = [False]
@@ -671,8 +687,10 @@ def test_pages_held_are_served_while_the_database_is_briefly_unreachable() -> No
         assert (await call(cache, "/page")).body == b"render 1"
         down[0] = True
         clock.now += 20  # the version cannot be read, but was 20 s ago
-        assert (await call(cache, "/page")).body == b"render 1"
-        await asyncio.sleep(0.05)  # the failed background read is logged, not raised
+        with caplog.at_level(logging.WARNING, logger="app.cache.middleware"):
+            assert (await call(cache, "/page")).body == b"render 1"
+            await settled(cache)  # the failed background read is logged, not raised
+        assert "data version not read: ConnectionError" in caplog.messages
         clock.now += 15  # no version for 35 s: the application answers (a 503 from a real one)
         assert (await call(cache, "/page")).body == b"render 2"
 
@@ -694,7 +712,7 @@ def test_a_page_rendered_moments_ago_is_not_rendered_again_yet() -> None:
         await cache.version_now()
         clock.now += 5
         assert (await call(cache, "/page")).headers["age"] == "5"  # stale, and left so
-        await asyncio.sleep(0.05)
+        await settled(cache)
         assert counter.renders == 1
         clock.now += 5
 

@@ -306,7 +306,13 @@ class TestCountryPage:
     def test_peers_chart_table_and_csv(self, client: TestClient) -> None:
         url = "/countries/USA?peer=ISR&peer=GBR"
         page = BeautifulSoup(client.get(url).text, "html.parser")
-        assert len(page.select("figure svg.line-chart g.series")) == 2
+        # The chart of agreement with the peers (the ideal points' chart beside it has lines of its own).
+        (agreement,) = [
+            f
+            for f in page.select("figure")
+            if f.figcaption and f.figcaption.get_text().startswith("Agreement of")
+        ]
+        assert len(agreement.select("svg.line-chart g.series")) == 2
         compare = client.get("/api/compare?a=USA&b=ISR").json()
         by_year = {y["year"]: y for y in compare["years"]}
         rows = list(

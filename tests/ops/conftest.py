@@ -2,7 +2,8 @@
 its own engines (as production does) rather than joining the test transaction.
 
 A scratch database is a SQLite file when the suite runs on SQLite, and a PostgreSQL database named
-``unga_ops_<name>_test`` on the same server when it runs on PostgreSQL; it is dropped afterwards.
+``unga_ops_<name>_<process id>_test`` on the same server when it runs on PostgreSQL (unique to the xdist
+worker, and to the run, as other runs may share the server); it is dropped afterwards.
 Tests of PostgreSQL-only faults ask for ``pg_scratch_url``: the test server (or, on a SQLite run, the
 local one at 127.0.0.1:5432), skipped when there is none. None of them stops or restarts that server.
 """
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import URL, Engine, create_engine, text
@@ -20,10 +23,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app import db as app_db
 from app.config import get_settings
 from app.db import dispose_engines, make_engine
 from app.migrate import recreate_schema
 from app.models import Adoption, DataSource, DecisionKind, Resolution, SessionKind, SourceKind
+from tests.conftest import TestDatabases
 
 ScratchFactory = Callable[[str], str]
 
@@ -48,7 +53,7 @@ class _Scratch:
         return f"sqlite:///{self.tmp_path / (name + '.sqlite3')}"
 
     def postgres(self, name: str) -> str:
-        database = f"unga_ops_{name}_test"
+        database = f"unga_ops_{name}_{os.getpid()}_test"
         server = create_engine(_server().set(database="postgres"), isolation_level="AUTOCOMMIT")
         try:
             with server.connect() as conn:
@@ -72,8 +77,8 @@ class _Scratch:
 
 
 @pytest.fixture
-def scratch(tmp_path: Path, engine: Engine) -> Iterator[_Scratch]:
-    # ``engine`` first: it fixes DATABASE_URL for the session.
+def scratch(tmp_path: Path, databases: TestDatabases) -> Iterator[_Scratch]:
+    # ``databases`` first: it fixes DATABASE_URL for the session (without importing anything).
     made = _Scratch(tmp_path)
     yield made
     made.drop_all()
@@ -135,3 +140,21 @@ def add_resolution(engine: Engine, symbol: str, title: str) -> None:
             )
         )
         session.commit()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def replica_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The read replica's retry interval on a clock the test moves (app.db reads time.monotonic): no
+    sleeping through it, and a busy machine cannot let it pass between two requests unasked."""
+    clock = FakeClock()
+    monkeypatch.setattr(app_db, "time", SimpleNamespace(monotonic=clock, perf_counter=time.perf_counter))
+    app_db.replica_health.reset()
+    return clock

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -29,7 +28,7 @@ from app.models import (
     SourceKind,
 )
 from tests.admin.conftest import PASSWORD, sign_in
-from tests.ops.conftest import ScratchFactory, add_resolution, migrated
+from tests.ops.conftest import FakeClock, ScratchFactory, add_resolution, migrated
 from tests.ops.tcp_proxy import TcpProxy
 
 SYMBOL = "A/RES/ES-11/1"
@@ -108,7 +107,7 @@ class TestReplicaGoesAway:
         self,
         pg_scratch_url: ScratchFactory,
         app_settings: Callable[..., None],
-        monkeypatch: pytest.MonkeyPatch,
+        replica_clock: FakeClock,
     ) -> Iterator[TcpProxy]:
         primary = migrated(pg_scratch_url("fallback_primary"))
         replica_url = make_url(pg_scratch_url("fallback_replica"))
@@ -121,7 +120,6 @@ class TestReplicaGoesAway:
             DATABASE_URL=primary.url.render_as_string(False),
             UNGA_READ_DATABASE_URL=replica_url.set(host="127.0.0.1", port=proxy.port).render_as_string(False),
         )
-        monkeypatch.setattr(app_db, "REPLICA_RETRY_SECONDS", 0.5)
         yield proxy
         proxy.stop()
         primary.dispose()
@@ -133,7 +131,7 @@ class TestReplicaGoesAway:
         return str(response.json()["title"])
 
     def test_reads_fall_back_to_the_primary_and_return(
-        self, replica_proxy: TcpProxy, logged: list[str]
+        self, replica_proxy: TcpProxy, replica_clock: FakeClock, logged: list[str]
     ) -> None:
         with TestClient(create_app(page_cache=False)) as client:
             assert self._title(client) == "Aggression against Ukraine (replica copy)"
@@ -148,12 +146,14 @@ class TestReplicaGoesAway:
             assert [json.loads(line)["event"] for line in logged] == ["read_replica_unreachable"]
 
             replica_proxy.resume()
-            time.sleep(0.6)  # REPLICA_RETRY_SECONDS: the next request tries the replica again
+            replica_clock.now += app_db.REPLICA_RETRY_SECONDS  # the next request tries the replica again
             assert self._title(client) == "Aggression against Ukraine (replica copy)"
             assert not app_db.replica_health.down
             assert json.loads(logged[-1])["event"] == "read_replica_back"
 
-    def test_while_down_the_replica_is_tried_once_per_interval(self, replica_proxy: TcpProxy) -> None:
+    def test_while_down_the_replica_is_tried_once_per_interval(
+        self, replica_proxy: TcpProxy, replica_clock: FakeClock
+    ) -> None:
         attempts = 0
         with TestClient(create_app(page_cache=False)) as client:
             self._title(client)
@@ -168,7 +168,10 @@ class TestReplicaGoesAway:
             for _ in range(20):
                 assert self._title(client) == "Aggression against Ukraine (primary copy)"
             assert attempts == 0  # within the interval nobody waits for a refused connection
-            time.sleep(0.6)
+            replica_clock.now += app_db.REPLICA_RETRY_SECONDS - 0.001
+            self._title(client)
+            assert attempts == 0  # not a moment before the interval is over
+            replica_clock.now += 0.001
             for _ in range(5):
                 self._title(client)
             assert attempts == 1  # one request probed, failed, and the interval started again

@@ -29,7 +29,7 @@ from app.main import create_app
 from app.models import DataSource, SourceKind
 from benchmarks.private_postgres import PG_BIN, Cluster, available, make_folder, wait_for_replay
 from tests.admin.conftest import PASSWORD, sign_in
-from tests.ops.conftest import add_resolution, migrated
+from tests.ops.conftest import FakeClock, add_resolution, migrated
 
 pytestmark = pytest.mark.skipif(
     not available(), reason=f"needs PostgreSQL 15's server binaries (initdb, pg_basebackup) in {PG_BIN}"
@@ -154,10 +154,9 @@ def test_read_only_transactions_refuse_writes_with_a_clear_error(site: tuple[Clu
 
 
 def test_reads_fall_back_to_the_primary_while_the_standby_is_down_and_return(
-    site: tuple[Cluster, Cluster], monkeypatch: pytest.MonkeyPatch
+    site: tuple[Cluster, Cluster], replica_clock: FakeClock
 ) -> None:
     primary, standby = site
-    monkeypatch.setattr(app_db, "REPLICA_RETRY_SECONDS", 0.5)
     with TestClient(create_app(page_cache=False)) as client:
         assert client.get(f"/api/resolutions/{SYMBOL}").status_code == 200
         standby.stop()  # fast shutdown: the pooled connections are cut
@@ -171,7 +170,7 @@ def test_reads_fall_back_to_the_primary_while_the_standby_is_down_and_return(
             standby.start()
         wait_for_replay(primary, standby, timeout=10)
         before_primary, before_standby = _commits(primary, standby)
-        time.sleep(0.6)  # REPLICA_RETRY_SECONDS: the next public read tries the standby again
+        replica_clock.now += app_db.REPLICA_RETRY_SECONDS  # the next public read tries the standby again
         for _ in range(10):
             assert client.get(f"/resolutions/{SYMBOL}").status_code == 200
         assert not app_db.replica_health.down

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -39,9 +41,36 @@ class TestSearch:
         assert n1 == n2
         assert sorted(ranked) == sorted(by_date)
 
-    @pytest.mark.parametrize("q", ['nuclear "weap', "NOT", "human-rights", "A/RES/75/80", "x" * 5000, "\x00"])
-    def test_hostile_input(self, db: Session, q: str) -> None:
-        _symbols(db, q=q)
+    @pytest.mark.parametrize(
+        ("q", "words"),
+        [
+            ('nuclear "weap', "nuclear weap"),
+            ("NOT", "not"),
+            pytest.param(
+                "human-rights",
+                "human rights",
+                marks=pytest.mark.xfail(
+                    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+                    reason="a hyphenated word finds nothing on PostgreSQL (1,419 on SQLite): an app bug",
+                    strict=True,
+                ),
+            ),
+        ],
+    )
+    def test_hostile_input_is_read_as_plain_words(self, db: Session, q: str, words: str) -> None:
+        """Quotes, operators and hyphens are no search syntax: they find what the plain words find (ranked
+        alike at the top; a hyphenated pair ranks adjacent words higher further down)."""
+        (found, total), (plain, plain_total) = _symbols(db, q=q), _symbols(db, q=words)
+        assert total == plain_total
+        assert found[:3] == plain[:3]
+
+    @pytest.mark.parametrize("q", ["x" * 5000, "\x00", '"'])
+    def test_hostile_input_without_a_word_finds_nothing(self, db: Session, q: str) -> None:
+        assert _symbols(db, q=q) == ([], 0)
+
+    def test_plain_words_of_hostile_input_find_something(self, db: Session) -> None:
+        assert _symbols(db, q="nuclear weap")[1] > 0
+        assert _symbols(db, q="human rights")[1] > 0
 
     def test_a_symbol_matches_its_resolution(self, db: Session) -> None:
         symbols, _ = _symbols(db, q="A/RES/75/80")
