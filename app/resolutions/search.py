@@ -127,7 +127,10 @@ def matches(session: Session, q: str) -> Subquery:
             .subquery("search")
         )
     pg = table("resolution_fts", column("resolution_id", Integer), column("document"))
-    tsquery = func.websearch_to_tsquery("english", clean_query(q)[:1000])
+    # A hyphen is no search syntax (as in fts5_query): "human-rights" finds what "human rights" finds. Left
+    # in, websearch_to_tsquery reads a leading one as NOT and a joined pair as one compound token that
+    # titles written with a space never contain.
+    tsquery = func.websearch_to_tsquery("english", clean_query(q.replace("-", " "))[:1000])
     # Normalisation 1 divides by 1 + log(length), so a short title that says exactly what was asked
     # outranks a long text that repeats the words.
     rank = func.ts_rank_cd(pg.c.document, tsquery, 1)
