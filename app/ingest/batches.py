@@ -111,29 +111,24 @@ def postgres_job(batch: Batch) -> Job:
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:
-            if rows:
-                with cursor.copy(f"COPY resolution ({', '.join(RESOLUTION_COLUMNS)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            _copy_rows(cursor, "resolution", RESOLUTION_COLUMNS, rows)
             apply_updates(conn, batch)
-            if batch.subjects:
-                with cursor.copy(
-                    f"COPY resolution_subject ({', '.join(SUBJECT_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    for subject in batch.subjects:
-                        copy.write_row(subject)
-            if batch.differences:
-                with cursor.copy(
-                    f"COPY source_difference ({', '.join(DIFFERENCE_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    for difference in batch.differences:
-                        copy.write_row(difference)
+            _copy_rows(cursor, "resolution_subject", SUBJECT_COLUMNS, batch.subjects)
+            _copy_rows(cursor, "source_difference", DIFFERENCE_COLUMNS, batch.differences)
             if lines:
                 with cursor.copy("COPY vote (resolution_id, state_id, choice) FROM STDIN") as copy:
                     copy.write(lines)
         return count
 
     return job
+
+
+def _copy_rows(cursor: Any, table: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:
+    """``rows`` into ``table`` by COPY: PostgreSQL's counterpart of SQLite's executemany of _insert_sql."""
+    if rows:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 @functools.cache
