@@ -172,7 +172,10 @@ class PublicCacheMiddleware:
 
     async def version_now(self) -> str:
         """Read the data version now and wait for it (tests that move the version and must not wait a
-        request for the change to be seen)."""
+        request for the change to be seen). A read already in flight may have read the version before
+        the change: it is waited for, and a read that starts after this call is the answer."""
+        if self._reading is not None and not self._reading.done():
+            await asyncio.wait([self._reading])  # its result or failure is its own requester's
         return await asyncio.shield(self._version_read())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
