@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -165,7 +167,24 @@ def _reason(exc: BaseException) -> str | None:
     return None
 
 
-async def database_unavailable(request: Request, exc: Exception) -> Response:
+SignOut = Callable[[Request, Response], None]
+LOGOUT_PATH = "/admin/logout"
+
+
+def database_unavailable(
+    sign_out_anyway: SignOut,
+) -> Callable[[Request, Exception], Coroutine[Any, Any, Response]]:
+    """The handler of database failures. ``sign_out_anyway`` is the admin's (app.admin.auth): a sign-out
+    the database could not record still clears the browser's cookie. app.main passes it in, since the
+    admin package imports this module."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        return _database_unavailable(request, exc, sign_out_anyway)
+
+    return handler
+
+
+def _database_unavailable(request: Request, exc: Exception, sign_out_anyway: SignOut) -> Response:
     """503 with the reason for database failures; anything else is re-raised as the bug it is."""
     reason = unavailable_reason(exc)
     if reason is None:
@@ -194,14 +213,13 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
         back_label="Try this page again",
         note="Nothing you saved earlier is lost. Please try again in a minute.",
     )
-    if request.method == "POST" and request.url.path == "/admin/logout":
+    signing_out = request.method == "POST" and request.url.path == LOGOUT_PATH
+    if signing_out:
         page.note = (
             "You are signed out on this browser; the sign-out is recorded once the database can be written."
         )
     response = render_error(request, 503, page)
     response.headers.update(headers)
-    if request.method == "POST" and request.url.path == "/admin/logout":
-        from app.admin.auth import sign_out_anyway  # the admin imports this module
-
+    if signing_out:
         sign_out_anyway(request, response)
     return response

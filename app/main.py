@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from app import docs, openapi
 from app.admin import pages as admin_pages
-from app.admin.auth import SESSION_COOKIES
+from app.admin.auth import SESSION_COOKIES, sign_out_anyway
 from app.admin.pages import signin as admin_signin
 from app.admin.resume import SessionEndedError
 from app.cache.middleware import PublicCacheMiddleware
@@ -84,8 +84,9 @@ def create_app(*, page_cache: bool = True) -> FastAPI:
     openapi.install(app)  # the schema documents the answers as they are (400, 404, 422, 503 bodies)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(DBAPIError, database_unavailable)
-    app.add_exception_handler(PoolTimeoutError, database_unavailable)
+    unavailable = database_unavailable(sign_out_anyway)
+    app.add_exception_handler(DBAPIError, unavailable)
+    app.add_exception_handler(PoolTimeoutError, unavailable)
     # A form posted after the admin's session ended: sign in again without losing it (app/admin/resume.py).
     app.add_exception_handler(SessionEndedError, admin_signin.session_ended)
     # JSON routes first: the page routes include catch-all symbol paths.
