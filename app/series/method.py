@@ -49,6 +49,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy
 from rapidfuzz import fuzz, process
 
 TITLE_THRESHOLD = 90
@@ -196,19 +197,27 @@ def _pairs(current: list[Candidate], open_series: list[Series]) -> list[tuple[fl
     for j, old in enumerate(olds):
         if old.topic_key:
             by_topic.setdefault(old.topic_key, []).append(j)
-    for c in current:
+    # One C-level matrix of the session's titles against the open series' (rapidfuzz's cdist prepares each
+    # title once; scoring pair by pair sorted each title's words again for every pair): scores below
+    # SAME_AGENDA_THRESHOLD come back as 0. Doubles, as the scorer returns: the thresholds compare exactly.
+    new_titled = [i for i, c in enumerate(current) if c.title_key]
+    old_titled = list(titled)
+    scores = process.cdist(
+        [current[i].title_key for i in new_titled],
+        [titled[j] for j in old_titled],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=SAME_AGENDA_THRESHOLD,
+        dtype=numpy.float64,
+    )
+    matched: dict[int, dict[int, float]] = {}
+    rows, columns = numpy.nonzero(scores)
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        matched.setdefault(new_titled[row], {})[old_titled[column]] = float(scores[row, column])
+    for i, c in enumerate(current):
         found: dict[int, float] = {}
-        if c.title_key:
-            # One C-level scan of the open series' titles rather than a Python loop over every pair.
-            for _key, value, j in process.extract(
-                c.title_key,
-                titled,
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=SAME_AGENDA_THRESHOLD,
-                limit=None,
-            ):
-                if value >= _threshold(c, olds[j]):
-                    found[j] = value
+        for j, value in matched.get(i, {}).items():
+            if value >= _threshold(c, olds[j]):
+                found[j] = value
         if c.topic_key:
             for j in by_topic.get(c.topic_key, []):
                 if not (c.title_key and olds[j].title_key):

@@ -94,6 +94,26 @@ class NewSeries:
     member_ids: list[int]  # oldest first
 
 
+def stored_series(session: Session) -> list[NewSeries]:
+    """The series as stored, in the order ``replace_series`` numbered them."""
+    members: dict[int, list[int]] = {}
+    for series_id, resolution_id in session.execute(
+        select(SeriesMember.series_id, SeriesMember.resolution_id).order_by(
+            SeriesMember.series_id, SeriesMember.position
+        )
+    ):
+        members.setdefault(series_id, []).append(resolution_id)
+    rows = session.execute(
+        select(
+            Series.id, Series.slug, Series.title, Series.search_text, Series.first_year, Series.last_year
+        ).order_by(Series.id)
+    )
+    return [
+        NewSeries(slug, title, text, first, last, members.get(id_, []))
+        for id_, slug, title, text, first, last in rows
+    ]
+
+
 def replace_series(session: Session, series: list[NewSeries]) -> None:
     """Rewrite both series tables (a few thousand rows: plain bulk inserts are quick enough)."""
     session.execute(delete(SeriesMember))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 
@@ -26,12 +27,21 @@ def slug_for(title: str, year: int) -> str:
     return f"{base or 'series'}-{year}"
 
 
+@functools.lru_cache(maxsize=2)
+def _grouped(candidates: tuple[method.Candidate, ...]) -> list[list[method.Candidate]]:
+    """The grouping of these records, kept per process: most writes (an import of files already read but
+    for one record, an admin's save of a vote) leave every record's title and session as they were, and
+    grouping them again took a second."""
+    return method.group(candidates)
+
+
 def refresh_series(session: Session) -> float:
-    """Group every recorded vote into series (app.series.method) and store them; returns the seconds."""
+    """Group every recorded vote into series (app.series.method) and store them, unless they are stored
+    so already; returns the seconds."""
     started = time.perf_counter()
     rows = queries.candidate_rows(session)
     years = {row.id: row.year for row in rows}
-    candidates = [
+    candidates = tuple(
         method.candidate(
             row.id,
             row.symbol,
@@ -42,10 +52,10 @@ def refresh_series(session: Session) -> float:
             row.agenda_title,
         )
         for row in rows
-    ]
+    )
     stored: list[queries.NewSeries] = []
     taken: set[str] = set()
-    for members in method.group(candidates):
+    for members in _grouped(candidates):
         slug = base = slug_for(members[0].title, years[members[0].id])
         suffix = 2
         while slug in taken:
@@ -62,5 +72,6 @@ def refresh_series(session: Session) -> float:
                 member_ids=[c.id for c in members],
             )
         )
-    queries.replace_series(session, stored)
+    if stored != queries.stored_series(session):
+        queries.replace_series(session, stored)
     return time.perf_counter() - started
