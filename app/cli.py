@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from app.config import get_settings, share_metrics
 from app.db import get_sessionmaker, unit_of_work
 from app.ingest.errors import IngestError, UnmatchedNamesError
-from app.ingest.run import ImportSummary, Reporter, import_paths
+from app.ingest.summary import ImportSummary, Reporter
 from app.migrate import migrate_database
 from app.models import Resolution
 
@@ -51,6 +51,8 @@ class _BarReporter(Reporter):
 
 def run_import(paths: list[Path], quiet: bool = False, states: Path | None = None) -> ImportSummary:
     """Migrate, then import in one write transaction; on any error nothing is written."""
+    from app.ingest.run import import_paths  # numpy, polars and the rest: only to import
+
     settings = get_settings()
     reference = states or settings.data_dir / "states.toml"
     migrate_database()

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from app.db import dispose_engines
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.main import create_app
 
 if TYPE_CHECKING:

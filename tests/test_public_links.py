@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from app.config import get_settings
 from app.hosts import host_name
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.main import create_app
 from app.urls import public_base
 
@@ -44,7 +44,7 @@ def _links(text: str) -> set[str]:
         nodes = list(ElementTree.fromstring(text).iter())
         found = {n.get("href", "") for n in nodes} | {n.text or "" for n in nodes if n.tag.endswith("}id")}
     else:
-        soup = BeautifulSoup(text, "html.parser")
+        soup = BeautifulSoup(text, "lxml")
         found = {str(n.get("href", "")) for n in soup.find_all(["link", "a"])}
         found |= {str(n.get("content", "")) for n in soup.find_all("meta")}
     return {link for link in found if link.startswith("http") and "www.w3.org" not in link}
@@ -93,7 +93,7 @@ class TestPublicUrl:
         assert feed.status_code == 200
         assert _links(feed.text)
         assert all(link.startswith("https://votes.example.org/") for link in _links(feed.text))
-        page = BeautifulSoup(client.get(PAGE).text, "html.parser")
+        page = BeautifulSoup(client.get(PAGE).text, "lxml")
         og_url = page.select_one("meta[property='og:url']")
         assert og_url is not None
         assert og_url["content"] == "https://votes.example.org" + PAGE

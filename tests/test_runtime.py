@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.countries import matrix
 from app.data_version import data_version
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.main import create_app
 from app.runtime import YOUNG_THRESHOLD
 

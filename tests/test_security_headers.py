@@ -66,7 +66,7 @@ class TestHeaders:
     def test_the_docs_load_nothing_from_elsewhere(self, client: TestClient, path: str) -> None:
         response = client.get(path)
         assert response.status_code == 200
-        page = BeautifulSoup(response.text, "html.parser")
+        page = BeautifulSoup(response.text, "lxml")
         assets = [str(n["src"]) for n in page.select("script[src]")]
         assets += [str(n["href"]) for n in page.select("link[href]")]
         assert assets

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,24 +29,12 @@ from app.admin.record_file import RecordFileError, is_record_file, read_records
 from app.admin.service import page_key, snapshot, write_entry
 from app.audit import Actor, record, utcnow
 from app.ingest.errors import IngestError
+from app.ingest.summary import ProvisionalResult
 from app.models import Base, DataSource, DecisionKind, Resolution, SourceKind, State, Vote, VoteIntention
 from app.urls import symbol_path
 
 IMPORT_ACTOR = Actor(None, "import")
 SUFFIX = ".toml"
-
-
-@dataclass
-class ProvisionalResult:
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    kept: list[str] = field(default_factory=list)  # changed by an admin since: left as the admin left it
-    replaced: list[str] = field(default_factory=list)  # "ES-11/2026-02-24 -> A/RES/ES-11/9"
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.replaced)
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path]]:

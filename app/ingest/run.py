@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
@@ -18,62 +17,13 @@ from app.ingest.load import DecisionWriter
 from app.ingest.package import read_package
 from app.ingest.parse import iter_records
 from app.ingest.prepare import Decision, Preparer
-from app.ingest.provisional import ProvisionalResult
 from app.ingest.reconcile import reconcile
 from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import InputFile, discover
 from app.ingest.stored import SourceCoverage
+from app.ingest.summary import ImportSummary, ProvisionalResult, Reporter
 from app.models import ImportRun, Resolution, SourceKind, State
-
-
-class Reporter:
-    """Progress callbacks; the CLI shows a progress bar, tests and the server stay quiet."""
-
-    def stage(self, name: str, total: int | None = None) -> None:
-        pass
-
-    def advance(self, amount: int) -> None:
-        pass
-
-
-@dataclass
-class ImportSummary:
-    files: list[str] = field(default_factory=list)
-    states_added: int = 0
-    states_changed: int = 0
-    states_kept: list[str] = field(default_factory=list)  # changed by an admin, unlike the file: kept
-    resolutions_added: int = 0
-    resolutions_changed: int = 0
-    resolutions_unchanged: int = 0
-    # Saved through the admin, and their source record changed since: kept as the admin left them.
-    resolutions_kept: list[str] = field(default_factory=list)
-    # Unpublished through the admin, and their source record changed: updated, still unpublished.
-    unpublished_updated: list[str] = field(default_factory=list)
-    votes_written: int = 0
-    removed: int = 0  # stale decisions removed (app.ingest.load)
-    differences: int = 0  # differences between sources recorded
-    separate_votes: int = 0  # Voeten's roll calls that match no UN record
-    flagged: int = 0  # records whose official totals and roll call disagree, or with a source note
-    duplicate_names: int = 0
-    outside_membership: Counter[str] = field(default_factory=Counter)
-    provisional: ProvisionalResult = field(default_factory=ProvisionalResult)
-
-    @property
-    def changed_anything(self) -> bool:
-        return (
-            any(
-                (
-                    self.states_added,
-                    self.states_changed,
-                    self.resolutions_added,
-                    self.resolutions_changed,
-                    self.removed,
-                )
-            )
-            or self.provisional.changed_anything
-        )
-
 
 # Part of every import's fingerprint: change it when the importer would write something else from the
 # same files, so that a re-import of unchanged files does not stop early on an older importer's work.
@@ -124,7 +74,7 @@ def import_paths(
         report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
     report.stage("Provisional records")
-    recorded = provisional.ProvisionalResult()
+    recorded = ProvisionalResult()
     provisional.import_files(session, record_files, recorded)
     provisional.replace_provisional(session, recorded)
     changed = any(

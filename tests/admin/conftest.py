@@ -38,7 +38,7 @@ def other_account(db: Session) -> AdminUser:
 
 
 def csrf_from(html: str) -> str:
-    field = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
+    field = BeautifulSoup(html, "lxml").select_one("input[name=csrf_token]")
     assert field is not None, "no CSRF field on the page"
     return str(field["value"])
 
@@ -68,7 +68,7 @@ def post_form(client: TestClient, url: str, data: dict[str, Any], *, page: str =
 
 
 def soup(response: Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
+    return BeautifulSoup(response.text, "lxml")
 
 
 def one(page: BeautifulSoup | Tag, selector: str) -> Tag:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.admin.accounts import create_account
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.models import AdminSession, AdminUser, AuditEvent, DataSource, LoginFailure, Resolution, SourceKind
 from app.resolutions.search import rebuild_search_index
 from tests.admin.conftest import PASSWORD

@@ -31,7 +31,7 @@ from tests.admin.test_entry import NEW, UKRAINE_2026, _error, _resolution, _save
 
 def _form_values(html: str) -> dict[str, str]:
     """Every field of the edit form as the browser would submit it (checked radios and boxes only)."""
-    form = one(BeautifulSoup(html, "html.parser"), "form.admin-form")
+    form = one(BeautifulSoup(html, "lxml"), "form.admin-form")
     values: dict[str, str] = {}
     for field in form.select("input[name], textarea[name]"):
         name = str(field["name"])

@@ -118,7 +118,7 @@ CORRECTION_FIELDS = [*STATE_FIELDS, "valid_to", "starts_on", "ends_on", "admitte
 
 def _state_forms(client: TestClient, code: str) -> tuple[list[str], str]:
     """The correction forms' URLs on a state's page, and the version they carry."""
-    page = BeautifulSoup(client.get(f"/admin/states/{code}").text, "html.parser")
+    page = BeautifulSoup(client.get(f"/admin/states/{code}").text, "lxml")
     urls = [str(f["action"]) for f in page.select("form[action]") if "/admin/states/" in str(f["action"])]
     version = page.select_one("input[name=version]")
     assert version is not None

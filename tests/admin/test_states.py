@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from app.cli import _print_summary
 from app.data_version import data_version
 from app.ingest.reference import load_reference, sync_states
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.models import AuditEvent, State, StateStatus
 from tests.admin.conftest import ORIGIN, one, post_form, soup
 from tests.admin.test_entry import UKRAINE_2026, _error, _save

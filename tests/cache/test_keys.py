@@ -19,7 +19,7 @@ from app.cache.middleware import PublicCacheMiddleware
 from app.cache.params import DeclaredParams
 from app.cache.scopes import normalise_query
 from app.cache.shared import SharedPages
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.main import create_app
 
 PAGE = "/resolutions/A/RES/ES-10/24"

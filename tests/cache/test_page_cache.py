@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.cache.middleware import PublicCacheMiddleware
 from app.cache.store import ResponseCache
 from app.data_version import data_version, served_version
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.kit.etag import MAX_STALE, etag_for
 from app.main import create_app
 from app.models import Membership, State, StateName

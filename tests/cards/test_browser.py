@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from tests.browser import chromium_browser, live_server  # noqa: F401 (chromium_browser provides the browser fixture)
 
 if TYPE_CHECKING:

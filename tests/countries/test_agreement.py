@@ -94,7 +94,7 @@ class TestKappa:
         year = next(y for y in data["years"] if y["year"] == 1951)
         assert year["votes"] == len(pairs)
         assert year["kappa"] == pytest.approx(expected)
-        page = BeautifulSoup(client.get("/compare?a=USA&b=ISR").text, "html.parser")
+        page = BeautifulSoup(client.get("/compare?a=USA&b=ISR").text, "lxml")
         row = next(r for r in page.select("table.pair-years tbody tr") if r.th and r.th.get_text() == "1951")
         assert row.select("td")[-1].get_text() == kappa_text(expected)
 
@@ -213,7 +213,7 @@ class TestLoyalty:
         assert n > 50
 
     def test_shown_on_the_country_page(self, client: TestClient) -> None:
-        page = BeautifulSoup(client.get("/countries/FRA").text, "html.parser")
+        page = BeautifulSoup(client.get("/countries/FRA").text, "lxml")
         labels = [th.get_text() for th in page.select("table.loyalty tbody th")]
         assert labels[0] == "All years"
         assert "1990s" in labels
@@ -278,7 +278,7 @@ class TestMatrixFollowsTheData:
 class TestCountryPage:
     def test_partners_show_kappa_and_votes(self, client: TestClient) -> None:
         page = BeautifulSoup(
-            client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "html.parser"
+            client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "lxml"
         )
         most = page.select("table.partners")[0]
         assert most.caption is not None
@@ -305,7 +305,7 @@ class TestCountryPage:
 
     def test_peers_chart_table_and_csv(self, client: TestClient) -> None:
         url = "/countries/USA?peer=ISR&peer=GBR"
-        page = BeautifulSoup(client.get(url).text, "html.parser")
+        page = BeautifulSoup(client.get(url).text, "lxml")
         # The chart of agreement with the peers (the ideal points' chart beside it has lines of its own).
         (agreement,) = [
             f
@@ -327,7 +327,7 @@ class TestCountryPage:
         assert table_row.select("td")[0].get_text() == row_1980["agreement_ISR"]
 
     def test_the_chosen_peers_stay_chosen(self, client: TestClient) -> None:
-        page = BeautifulSoup(client.get("/countries/USA?peer=ISR&peer=GBR").text, "html.parser")
+        page = BeautifulSoup(client.get("/countries/USA?peer=ISR&peer=GBR").text, "lxml")
         selects = page.select("form.peer-form select[name=peer]")
         chosen = [[str(o["value"]) for o in s.select("option[selected]")] for s in selects]
         assert chosen == [["ISR"], ["GBR"], [], [], []]
@@ -337,7 +337,7 @@ class TestCountryPage:
         assert len(names) == len(selects[4].select("option"))
 
     def test_the_compare_form_keeps_both_states(self, client: TestClient) -> None:
-        page = BeautifulSoup(client.get("/compare?a=USA&b=ISR").text, "html.parser")
+        page = BeautifulSoup(client.get("/compare?a=USA&b=ISR").text, "lxml")
         for field, code in (("a", "USA"), ("b", "ISR")):
             chosen = page.select(f"select[name={field}] option[selected]")
             assert [str(o["value"]) for o in chosen] == [code]
@@ -364,7 +364,7 @@ class TestCountryPage:
     def test_unknown_choices_get_a_message(self, client: TestClient, url: str, message: str) -> None:
         response = client.get(url)
         assert response.status_code == 200
-        notices = [p.get_text() for p in BeautifulSoup(response.text, "html.parser").select("p.notice")]
+        notices = [p.get_text() for p in BeautifulSoup(response.text, "lxml").select("p.notice")]
         assert any(message in n for n in notices)
 
     @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from app.models import Adoption, DecisionKind, Resolution, State, Vote, VoteChoi
 def soup(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, response.text[:500]
-    return BeautifulSoup(response.text, "html.parser")
+    return BeautifulSoup(response.text, "lxml")
 
 
 def text(node: Tag | None) -> str:
@@ -367,7 +367,7 @@ class TestBadInput:
         response = client.get("/countries/USA", params={"q": q})
         assert response.status_code == 200
         assert "<script>alert" not in response.text
-        page = BeautifulSoup(response.text, "html.parser")
+        page = BeautifulSoup(response.text, "lxml")
         field = page.select_one("main input[name=q]")
         assert field is not None
         assert field["value"] == q

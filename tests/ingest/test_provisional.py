@@ -35,7 +35,7 @@ def _shipped(db: Session) -> Resolution:
 
 
 def _text(html: str, selector: str) -> str:
-    node = BeautifulSoup(html, "html.parser").select_one(selector)
+    node = BeautifulSoup(html, "lxml").select_one(selector)
     assert node is not None, f"nothing matches {selector!r}"
     return " ".join(node.get_text(" ", strip=True).split())
 
@@ -59,14 +59,14 @@ class TestTheShippedRecord:
         assert _text(html, ".outcome .tally-note") == "Roll call incomplete: 2 of 193 known"
         assert "Ynetnews" in _text(html, ".notice.provisional")
         assert _text(html, ".res-header .eyebrow .symbol") == "symbol not yet known"
-        unknown = BeautifulSoup(html, "html.parser").select(".vote-group-unknown li")
+        unknown = BeautifulSoup(html, "lxml").select(".vote-group-unknown li")
         assert len(unknown) == 191
         # The map marks the unknown as unknown, not as non-members.
-        titles = [t.get_text() for t in BeautifulSoup(html, "html.parser").select("svg.map title")]
+        titles = [t.get_text() for t in BeautifulSoup(html, "lxml").select("svg.map title")]
         assert "Afghanistan: vote not known" in titles
         assert not any(t.startswith("Afghanistan: not a") for t in titles)
         # Group figures leave the unknown out: no cohesion or majority from two votes.
-        rows = BeautifulSoup(html, "html.parser").select("table.regions tr")
+        rows = BeautifulSoup(html, "lxml").select("table.regions tr")
         weog = next(r for r in rows if "Western European" in r.get_text())
         assert one(weog, ".cohesion").get_text() == "–"
 
@@ -82,7 +82,7 @@ class TestTheShippedRecord:
         assert "107" in _text(embed, ".tally-figures")
         assert NOTE in embed
         assert client.get("/cards" + PAGE + ".png").headers["content-type"] == "image/png"
-        alt = BeautifulSoup(client.get(PAGE).text, "html.parser").select_one("meta[property='og:image:alt']")
+        alt = BeautifulSoup(client.get(PAGE).text, "lxml").select_one("meta[property='og:image:alt']")
         assert alt is not None
         assert NOTE in str(alt["content"])
 

@@ -18,7 +18,7 @@ from app.opendata.views import human_size
 def _soup(client: TestClient, path: str) -> BeautifulSoup:
     response = client.get(path)
     assert response.status_code == 200, response.text[:300]
-    return BeautifulSoup(response.text, "html.parser")
+    return BeautifulSoup(response.text, "lxml")
 
 
 class TestPage:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from app.db import make_engine
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.models import DataSource, Resolution, State, Vote
 from app.ops.backup import BackupError, backup, restore
 from tests.ops.conftest import ScratchFactory, add_resolution, migrated

@@ -67,7 +67,7 @@ class TestDatabaseGoesAway:
             page = client.get(f"/resolutions/{SYMBOL}")
             assert page.status_code == 503
             assert page.headers["content-type"].startswith("text/html")
-            html = BeautifulSoup(page.text, "html.parser")
+            html = BeautifulSoup(page.text, "lxml")
             assert html.h1 is not None
             assert html.h1.get_text(strip=True) == "Temporarily unavailable"
             assert "The database cannot be reached." in page.text

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from app.ingest.run import ImportSummary
+from app.ingest.summary import ImportSummary
 from app.kit.counters import counters
 from app.main import create_app
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 
 def soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
+    return BeautifulSoup(html, "lxml")
 
 
 def one(node: Tag, selector: str) -> Tag:

@@ -22,7 +22,7 @@ def label(node: Tag | None) -> str:
 
 
 def rows(client: TestClient) -> dict[str, list[str]]:
-    page = BeautifulSoup(client.get(ES_10_24).text, "html.parser")
+    page = BeautifulSoup(client.get(ES_10_24).text, "lxml")
     return {
         label(tr.select_one("th")): [td.get_text(" ", strip=True) for td in tr.select("td")]
         for tr in page.select("table.regions tr")
@@ -75,7 +75,7 @@ class TestResolutionPage:
         assert "Abstaining" in table["Eastern European"][5]
 
     def test_states_against_their_group_majority(self, client: TestClient) -> None:
-        page = BeautifulSoup(client.get(ES_10_24).text, "html.parser")
+        page = BeautifulSoup(client.get(ES_10_24).text, "lxml")
         items = {
             label(li.select_one("strong")): [a.get_text() for a in li.select("a")]
             for li in page.select("ul.dissent li")
@@ -107,5 +107,5 @@ class TestResolutionPage:
     def test_adopted_without_a_vote_has_no_group_section(self, client: TestClient) -> None:
         data = client.get("/api/resolutions?adoption=without&per_page=1").json()
         symbol = data["results"][0]["symbol"]
-        page = BeautifulSoup(client.get("/resolutions/" + symbol).text, "html.parser")
+        page = BeautifulSoup(client.get("/resolutions/" + symbol).text, "lxml")
         assert page.select_one("table.regions") is None

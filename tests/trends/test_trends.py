@@ -51,7 +51,7 @@ def test_share_by_recorded_vote_only_where_the_data_tells(client: TestClient, db
 
 
 def test_page_has_the_chart_the_table_and_the_csv(client: TestClient) -> None:
-    page = BeautifulSoup(client.get("/trends").text, "html.parser")
+    page = BeautifulSoup(client.get("/trends").text, "lxml")
     assert len(page.select("svg.line-chart g.series")) == 3
     table = {
         tr.th.get_text(" ", strip=True).split()[0]: [td.get_text() for td in tr.select("td")]
