@@ -17,6 +17,7 @@ collected less eagerly so that short-lived garbage is swept in fewer, equally sh
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import logging
@@ -41,6 +42,7 @@ startup_log = logging.getLogger(
 YOUNG_THRESHOLD = 20_000  # CPython's default is 700 allocations
 
 
+@functools.cache  # once per process: a server has one app; the tests start hundreds, a full pass each
 def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()

@@ -43,8 +43,9 @@ from starlette.testclient import TestClient
 
 from app.config import PROJECT_ROOT, get_settings
 from app.db import dispose_engines, get_session, make_engine, write_session
-from app.ideal.refresh import fit_and_store
-from app.ingest.run import ImportSummary, import_paths
+from app.ideal.refresh import FitReport, fit_and_store
+from app.ingest.run import import_paths
+from app.ingest.summary import ImportSummary
 from app.main import create_app
 from app.migrate import recreate_schema
 
@@ -114,7 +115,15 @@ def _migrate(url: str) -> None:
     engine.dispose()
 
 
-def _import_history(url: str) -> ImportSummary:
+@dataclass(frozen=True)
+class RealHistory:
+    """What building the real history reported: the import's summary and the ideal points' fit."""
+
+    summary: ImportSummary
+    fit: FitReport
+
+
+def _import_history(url: str) -> RealHistory:
     """Migrate the database at ``url``, import the whole shipped history into it and fit the ideal points
     (as a real run does after an import), committed. Tests that read the points (the CSV routes, the
     API fuzzing) once found them only if tests/ideal had fitted them earlier in the same database."""
@@ -130,7 +139,7 @@ def _import_history(url: str) -> ImportSummary:
     get_settings.cache_clear()
     dispose_engines()
     try:
-        fit_and_store(warm=False)
+        fit = fit_and_store(warm=False)
     finally:
         dispose_engines()  # on SQLite the last close checkpoints the WAL: the file alone is the database
         if before is None:
@@ -138,7 +147,7 @@ def _import_history(url: str) -> ImportSummary:
         else:
             os.environ["DATABASE_URL"] = before
         get_settings.cache_clear()
-    return summary
+    return RealHistory(summary, fit)
 
 
 @dataclass
@@ -163,18 +172,18 @@ class TestDatabases:
                 done.write_bytes(pickle.dumps(result))
             return pickle.loads(done.read_bytes())
 
-    def build_real(self) -> ImportSummary:
+    def build_real(self) -> RealHistory:
         if self.shared is None:  # alone: build in place
             return _import_history(self.real_url)
         if self.postgres is None:
-            summary = self._built_once("real", lambda path: _import_history(f"sqlite:///{path}"))
+            history = self._built_once("real", lambda path: _import_history(f"sqlite:///{path}"))
             shutil.copyfile(self.shared / "real.sqlite3", make_url(self.real_url).database or "")
         else:
-            summary = self._built_once("real", lambda _path: _import_history(self.postgres or ""))
+            history = self._built_once("real", lambda _path: _import_history(self.postgres or ""))
             with FileLock(str(self.shared / "clone.lock")):  # one CREATE DATABASE from a template at a time
                 self._clone(make_url(self.postgres).database or "", self.real_url)
-        assert isinstance(summary, ImportSummary)
-        return summary
+        assert isinstance(history, RealHistory)
+        return history
 
     def build_empty(self) -> None:
         if self.postgres is not None and self.shared is None:
@@ -266,12 +275,12 @@ def _tier_database_url(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def _real_history(databases: TestDatabases) -> ImportSummary:
+def _real_history(databases: TestDatabases) -> RealHistory:
     return databases.build_real()
 
 
 @pytest.fixture(scope="session")
-def engine(databases: TestDatabases, _real_history: ImportSummary) -> Iterator[Engine]:
+def engine(databases: TestDatabases, _real_history: RealHistory) -> Iterator[Engine]:
     """The database of the whole shipped history, imported and committed."""
     engine = make_engine(databases.real_url)
     yield engine
@@ -279,9 +288,15 @@ def engine(databases: TestDatabases, _real_history: ImportSummary) -> Iterator[E
 
 
 @pytest.fixture(scope="session")
-def first_import(engine: Engine, _real_history: ImportSummary) -> ImportSummary:
+def first_import(engine: Engine, _real_history: RealHistory) -> ImportSummary:
     """What the import of the whole shipped history reported."""
-    return _real_history
+    return _real_history.summary
+
+
+@pytest.fixture(scope="session")
+def history_fit(engine: Engine, _real_history: RealHistory) -> FitReport:
+    """What the cold fit of the ideal points after that import reported (stored with the history)."""
+    return _real_history.fit
 
 
 @pytest.fixture(scope="session")
