@@ -29,7 +29,9 @@ class IdealFit(Base):
     recorded_votes: Mapped[int] = mapped_column(comment="recorded votes (items) the fit read")
     item_groups: Mapped[int] = mapped_column(comment="item parameter sets: votes of one series share one")
     state_years: Mapped[int]
-    data_version: Mapped[str] = mapped_column(Text, comment="app.cache.queries.data_version when it started")
+    data_version: Mapped[str] = mapped_column(
+        Text, comment="app.ideal.queries.input_version of the record it read"
+    )
     model: Mapped[str] = mapped_column(String(200), comment="the model and its priors")
 
 
