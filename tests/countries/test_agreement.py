@@ -277,9 +277,7 @@ class TestMatrixFollowsTheData:
 
 class TestCountryPage:
     def test_partners_show_kappa_and_votes(self, client: TestClient) -> None:
-        page = BeautifulSoup(
-            client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "lxml"
-        )
+        page = BeautifulSoup(client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "lxml")
         most = page.select("table.partners")[0]
         assert most.caption is not None
         assert most.caption.get_text() == "Most alike, 2001–2010"
