@@ -51,7 +51,7 @@ class _BarReporter(Reporter):
 
 def run_import(paths: list[Path], quiet: bool = False, states: Path | None = None) -> ImportSummary:
     """Migrate, then import in one write transaction; on any error nothing is written."""
-    from app.ingest.run import import_paths  # numpy, polars and the rest: only to import
+    from app.importing import import_paths  # numpy, polars and the rest: only to import
 
     settings = get_settings()
     reference = states or settings.data_dir / "states.toml"

@@ -1,6 +1,6 @@
 """What is derived from the records, brought up to date by both write doors in their own transaction.
 
-The import (app.ingest.run) and the admin's save (app.admin.service) change resolutions; what the
+The import (app.importing) and the admin's save (app.admin.service) change resolutions; what the
 public side derives from them (the search index, the series of recurring resolutions, the planner's
 statistics and the data version the page cache follows) must change in the same transaction, so that a
 reader never sees one without the other. Both doors call ``after_write``; what differs is how much they

@@ -40,7 +40,7 @@ from app.admin.queries import resolution_by_id, resolution_id_by_symbol, user_by
 from app.audit import Actor
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine, write_session
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.models import Resolution

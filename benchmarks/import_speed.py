@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT
 from app.db import make_engine, write_session
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.summary import Reporter
 from app.migrate import recreate_schema
 

@@ -44,7 +44,7 @@ from starlette.testclient import TestClient
 from app.config import PROJECT_ROOT, get_settings
 from app.db import dispose_engines, get_session, make_engine, write_session
 from app.ideal.refresh import FitReport, fit_and_store
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.summary import ImportSummary
 from app.main import create_app
 from app.migrate import recreate_schema

@@ -1,5 +1,5 @@
 """A resolution as a reviewed TOML file, in the shape of the admin's form: what ships under
-data/sources/provisional/ (the vote of 24 February 2026), what ``unga import`` reads (app.ingest.provisional)
+data/sources/provisional/ (the vote of 24 February 2026), what ``unga import`` reads (app.admin.provisional)
 and what the admin exports from a record's page. One field per form field, the roll call as a table of
 state codes; reading a file gives the form's raw values, so the file is checked exactly as the form is.
 

@@ -155,7 +155,7 @@ def write_entry(
     kind: SourceKind = SourceKind.ADMIN,
 ) -> None:
     """Write a checked form into a resolution (new or loaded) with its roll call; flushed, not audited.
-    Shared by the admin's save and the import of provisional records (app.ingest.provisional), whose
+    Shared by the admin's save and the import of provisional records (app.admin.provisional), whose
     ``kind`` is named among the record's sources (entered, or corrected, by an administrator)."""
     facts = entry.facts
     assert facts is not None

@@ -1,17 +1,19 @@
-"""The import as one operation: read, check, resolve and write, inside the caller's transaction."""
+"""The import of the sources' files: read, check, resolve and write, inside the caller's transaction.
+
+app.importing joins it with the provisional records among the files (written as the admin writes a
+record) and with what is derived from both."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.derived import Written, after_write
-from app.ingest import provisional
 from app.ingest.errors import IngestError
 from app.ingest.load import DecisionWriter
 from app.ingest.package import read_package
@@ -22,7 +24,7 @@ from app.ingest.records import SourceFile
 from app.ingest.reference import build_resolver, load_reference, sync_states
 from app.ingest.sources import InputFile, discover
 from app.ingest.stored import SourceCoverage
-from app.ingest.summary import ImportSummary, ProvisionalResult, Reporter
+from app.ingest.summary import ImportSummary, Reporter
 from app.models import ImportRun, Resolution, SourceKind, State
 
 # Part of every import's fingerprint: change it when the importer would write something else from the
@@ -30,18 +32,24 @@ from app.models import ImportRun, Resolution, SourceKind, State
 IMPORTER_VERSION = "2026-12-02 reconciled record"
 
 
-def import_paths(
-    session: Session, paths: list[Path], reference_path: Path, reporter: Reporter | None = None
-) -> ImportSummary:
-    """Import files or folders of any supported format. Raises IngestError / UnmatchedNamesError.
+@dataclass(frozen=True)
+class SourcesImported:
+    summary: ImportSummary
+    # The same files, member-state file and importer as the last import: nothing was read or written.
+    skipped: bool = False
+
+
+def import_sources(
+    session: Session, paths: list[Path], record_files: list[Path], reference_path: Path, report: Reporter
+) -> SourcesImported:
+    """Import the sources' files or folders among ``paths`` (any supported format). ``record_files``, the
+    provisional records imported beside them, count in the fingerprint. Raises IngestError /
+    UnmatchedNamesError.
 
     Nothing is committed here: the caller owns the transaction, so a failure leaves the database as it was.
     An import of exactly the files and member-state file the last import read, by the same importer,
     finds nothing to do without reading them (``ImportRun``).
     """
-    report = reporter or Reporter()
-    report.stage("Reading files")
-    record_files, paths = provisional.split_paths(paths)
     inputs = discover(paths) if paths or not record_files else []
     # A data package (app.ingest.package) carries its own member states and already reconciled decisions.
     package = read_package(inputs)
@@ -49,11 +57,13 @@ def import_paths(
     reference_bytes = _read_reference(reference_path)
     fingerprint = _fingerprint(inputs, reference_bytes, record_files)
     if _already_imported(session, fingerprint):
-        return ImportSummary(files=[str(item.path) for item in inputs], resolutions_unchanged=_count(session))
+        files = [str(item.path) for item in inputs]
+        return SourcesImported(
+            ImportSummary(files=files, resolutions_unchanged=_count(session)), skipped=True
+        )
     reference = package.reference() if package else load_reference(reference_path)
     report.stage("Member states")
     synced = sync_states(session, reference)
-    states_added, states_changed = synced.added, synced.changed
     codes = dict(session.execute(select(State.id, State.code)).all())
     report.stage("Reading votes")
     preparer = Preparer(build_resolver(session), codes)
@@ -73,27 +83,11 @@ def import_paths(
             writer.submit(decision)
         report.stage("Building indexes")  # the last batches are written and the indexes built on leaving
     written = writer.result
-    report.stage("Provisional records")
-    recorded = ProvisionalResult()
-    provisional.import_files(session, record_files, recorded)
-    provisional.replace_provisional(session, recorded)
-    changed = any(
-        (
-            written.added,
-            written.changed,
-            written.removed,
-            states_added,
-            states_changed,
-            recorded.changed_anything,
-        )
-    )
-    report.stage("Search index, series, planner statistics")
-    after_write(session, Written(changed=changed))
     session.add(ImportRun(fingerprint=fingerprint))
-    return ImportSummary(
+    summary = ImportSummary(
         files=[str(item.path) for item in inputs] + [str(path) for path in record_files],
-        states_added=states_added,
-        states_changed=states_changed,
+        states_added=synced.added,
+        states_changed=synced.changed,
         states_kept=synced.kept,
         resolutions_added=written.added,
         resolutions_changed=written.changed,
@@ -107,8 +101,8 @@ def import_paths(
         flagged=sum(1 for d in decisions if d.discrepancy),
         duplicate_names=preparer.duplicate_names,
         outside_membership=Counter(code for d in decisions for code in d.outside),
-        provisional=recorded,
     )
+    return SourcesImported(summary)
 
 
 def _check_voeten_alone(session: Session, inputs: list[InputFile]) -> None:
@@ -145,7 +139,7 @@ def _fingerprint(inputs: list[InputFile], reference: bytes, record_files: list[P
         digest.update(
             f"|{item.format}|{item.source.name}|{item.source.sha256}|{item.source.version}".encode()
         )
-    for path in sorted(record_files):  # the provisional records (app.ingest.provisional)
+    for path in sorted(record_files):  # the provisional records (app.admin.provisional)
         digest.update(f"|{path.name}|".encode() + hashlib.sha256(path.read_bytes()).digest())
     digest.update(hashlib.sha256(reference).digest())
     return digest.hexdigest()

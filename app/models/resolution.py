@@ -146,7 +146,7 @@ class Resolution(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="when first published; NULL for drafts"
     )
-    # Provisional records (app/ingest/provisional.py, the admin's form) are entered from the day's reports
+    # Provisional records (app/admin/provisional.py, the admin's form) are entered from the day's reports
     # before the UN publishes the record; an import of the official record replaces their roll call and
     # symbol (the row, its note and its history stay).
     provisional: Mapped[bool] = mapped_column(

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from app.cli import _print_summary
+from app.importing import import_paths
 from app.ingest.errors import IngestError
-from app.ingest.run import import_paths
 from app.models import ImportRun, Resolution, ResolutionSubject, VoteChoice
 from app.resolutions.lookup import get_resolution
 from app.resolutions.roll_calls import roll_call

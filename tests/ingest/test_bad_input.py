@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from app.db import get_engine, get_sessionmaker
+from app.importing import import_paths
 from app.ingest.errors import IngestError, UnmatchedNamesError
-from app.ingest.run import import_paths
 from app.ingest.summary import ImportSummary
 from app.models import Resolution, Vote
 from tests.conftest import REFERENCE, SOURCES

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.summary import ImportSummary
 from app.models import (
     DecisionKind,

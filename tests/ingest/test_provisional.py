@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from app.admin.record_file import read_records
+from app.importing import import_paths
 from app.ingest.errors import IngestError
-from app.ingest.run import import_paths
 from app.models import AuditEvent, Resolution, SourceKind, Vote, VoteChoice
 from tests.admin.conftest import one, post_form, soup
 from tests.admin.test_edit import _form_values

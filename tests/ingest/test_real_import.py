@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.summary import ImportSummary
 from app.models import (
     DecisionKind,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.transcripts import clean_transcript, is_transcript, read_transcript, transcript_title
 from app.models import DecisionKind, ImportRun, Resolution
 from tests.conftest import REFERENCE, SOURCES

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.importing import import_paths
 from app.ingest.records import SourceFile
-from app.ingest.run import import_paths
 from app.ingest.undl import parse_undl
 from app.models import SourceKind, VoteChoice
 from app.resolutions.lookup import get_resolution

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.config import get_settings
 from app.db import make_engine, write_session
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.ingest.summary import ImportSummary
 from app.migrate import recreate_schema
 from app.opendata.files import BuiltPackage, PackageFiles, get_package_files

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.opendata.files import KEEP, PackageFiles
 from tests.conftest import REFERENCE, SOURCES
 from tests.ops.conftest import ScratchFactory, add_resolution, migrated

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.cli import app as cli
+from app.importing import import_paths
 from app.ingest import package_format as fmt
 from app.ingest.errors import IngestError
 from app.ingest.package_schema import Table
-from app.ingest.run import import_paths
 from app.models import Resolution
 from tests.conftest import REFERENCE, SOURCES
 

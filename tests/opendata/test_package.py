@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.data_version import data_version
+from app.importing import import_paths
 from app.ingest import package_format as fmt
 from app.ingest.package_schema import SUFFIX, Table
-from app.ingest.run import import_paths
 from app.models import Resolution, Vote
 from app.opendata.files import BuiltPackage
 from app.opendata.package import package_version, write_package

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from typer.testing import CliRunner
 
 from app.cli import app as cli
+from app.importing import import_paths
 from app.ingest import package_format as fmt
-from app.ingest.run import import_paths
 from app.ingest.summary import ImportSummary
 from app.models import DataSource, Resolution, ResolutionSubject, SourceDifference, SourceKind, State, Vote
 from app.ops.export import ExportError, export_all

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.ingest.run import import_paths
+from app.importing import import_paths
 from app.models import DecisionKind, Resolution
 from app.resolutions import service
 from app.resolutions.vote_map import DISCLAIMER
