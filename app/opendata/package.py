@@ -29,7 +29,6 @@ from app.ingest.stored import decision_key
 from app.models import DecisionKind, Resolution, SourceKind, State
 from app.opendata import queries
 from app.opendata.sources import PROJECT_LICENCE, SOURCES
-from app.ops import queries as ops_queries
 
 # gzip level 4 compresses the votes table (13 MB of text) in half of level 6's time (zlib's default) and
 # a third of level 9's, 1% larger; level 1 is faster again but 14% larger.
@@ -70,7 +69,7 @@ def package_version(version: str, created: dt.datetime | None) -> str:
 
 def write_package(session: Session, folder: Path) -> PackageSummary:
     """Write every table and datapackage.json into ``folder`` (an existing, empty folder)."""
-    ops_queries.consistent_snapshot(session)
+    queries.consistent_snapshot(session)
     created = queries.last_change(session)
     version = data_version(session)
     summary = PackageSummary(package_version(version, created), created, version)
@@ -78,11 +77,11 @@ def write_package(session: Session, folder: Path) -> PackageSummary:
         kind.value: "; ".join(dict.fromkeys(version for _, version in files if version))
         for kind, files in queries.source_versions(session).items()
     }
-    states = ops_queries.states_for_export(session)
+    states = queries.states(session)
     codes = {state.id: state.code for state in states}
     resolutions, separate = _decisions(session, summary)
     where = {r.id: fmt.RESOLUTIONS for r, _ in resolutions} | {r.id: fmt.SEPARATE_VOTES for r, _ in separate}
-    subjects = ops_queries.subjects_by_resolution(session)
+    subjects = queries.subjects_by_resolution(session)
     write = _Writer(folder, summary)
     write(fmt.RESOLUTIONS, (_resolution_row(r, kind) for r, kind in resolutions))
     write(fmt.SEPARATE_VOTES, (_separate_row(r, kind, where, summary) for r, kind in separate))

@@ -8,7 +8,34 @@ from collections.abc import Collection, Iterator
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.models import DataSource, Resolution, SourceDifference, SourceKind
+from app.models import DataSource, Resolution, ResolutionSubject, SourceDifference, SourceKind, State
+from app.state_record import WHOLE_RECORD
+
+
+def consistent_snapshot(session: Session) -> None:
+    """Make the session's reads one snapshot (an export must not mix before and after an edit).
+
+    SQLite's transaction already is one; PostgreSQL's default (READ COMMITTED) is not."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def states(session: Session) -> list[State]:
+    """Every state in id order, with its names, memberships, aliases and suspensions."""
+    return list(session.scalars(select(State).options(*WHOLE_RECORD).order_by(State.id)))
+
+
+def subjects_by_resolution(session: Session) -> dict[int, list[tuple[str, str]]]:
+    """(vocabulary, term) per resolution id, in a stable order."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = session.execute(
+        select(
+            ResolutionSubject.resolution_id, ResolutionSubject.vocabulary, ResolutionSubject.term
+        ).order_by(ResolutionSubject.resolution_id, ResolutionSubject.vocabulary, ResolutionSubject.term)
+    )
+    for resolution_id, vocabulary, term in rows:
+        found.setdefault(resolution_id, []).append((vocabulary, term))
+    return found
 
 
 def decisions(session: Session) -> Iterator[tuple[Resolution, SourceKind]]:
