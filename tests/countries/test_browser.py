@@ -50,3 +50,19 @@ def test_trends_chart_is_readable_on_a_phone(phone: Page, base_url: str) -> None
     assert phone.locator("svg.line-chart g.series").count() == 3
     assert smallest_label(phone) >= 9
     assert phone.locator("table.trends tbody tr").count() > 70
+
+
+@pytest.mark.parametrize("path", ["/compare?a=USA&b=ISR", "/countries/USA"])
+def test_a_checkbox_sits_by_its_words(browser: Browser, base_url: str, path: str) -> None:
+    """The filters' checkboxes took the text fields' full width, the box far from what it says."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(base_url + path)
+        label = page.locator("form label.check").first
+        box = label.locator("input[type=checkbox]").bounding_box()
+        whole = label.bounding_box()
+        assert box is not None and whole is not None
+        assert box["x"] - whole["x"] < 4  # the box opens the label
+        assert box["width"] < 30  # a box, not a field stretched across the form
+    finally:
+        page.close()
