@@ -17,8 +17,9 @@ from starlette.testclient import TestClient
 from app.countries import agreement, matrix
 from app.countries.agreement import weighted_kappa
 from app.countries.matrix import get_matrix
-from app.countries.service import kappa_text, percent
+from app.countries.service import kappa_text
 from app.countries.stats import StateBits, build_bits
+from app.kit.figures import percent
 from app.models import (
     Adoption,
     DecisionKind,
@@ -277,9 +278,7 @@ class TestMatrixFollowsTheData:
 
 class TestCountryPage:
     def test_partners_show_kappa_and_votes(self, client: TestClient) -> None:
-        page = BeautifulSoup(
-            client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "lxml"
-        )
+        page = BeautifulSoup(client.get("/countries/USA?since=2001&until=2010&rank=kappa").text, "lxml")
         most = page.select("table.partners")[0]
         assert most.caption is not None
         assert most.caption.get_text() == "Most alike, 2001–2010"
