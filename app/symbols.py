@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from app.models.enums import SessionKind
+from app.models.resolution import Resolution
 
 _ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -47,6 +48,24 @@ def from_roman(numeral: str) -> int:
         value = _ROMAN_VALUES[ch]
         total += -value if nxt and _ROMAN_VALUES[nxt] > value else value
     return total
+
+
+_ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def session_label(resolution: Resolution) -> str:
+    """'79th session', '10th emergency special session', '32nd special session' (also a Jinja filter)."""
+    n = resolution.session_number
+    if resolution.session_kind is SessionKind.EMERGENCY_SPECIAL:
+        return f"{ordinal(n)} emergency special session"
+    if resolution.session_kind is SessionKind.SPECIAL:
+        return f"{ordinal(n)} special session"
+    return f"{ordinal(n)} session"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from starlette.templating import Jinja2Templates
 
 from app import urls
 from app.config import PROJECT_ROOT, get_settings
+from app.kit.figures import percent, probability, signed
+from app.symbols import session_label
 
 
 def format_date(value: dt.date | None) -> str:
@@ -52,6 +54,10 @@ def get_templates() -> Jinja2Templates:
     )
     env.filters["date"] = format_date
     env.filters["number"] = format_number
+    env.filters["percent"] = percent  # 0.425 -> 42.5 %
+    env.filters["probability"] = probability  # as percent, with < 0.1 % for the smallest
+    env.filters["signed"] = signed  # -1.25 -> −1.25
+    env.filters["session_label"] = session_label  # a resolution -> 79th session
     env.globals["urls"] = urls
     env.globals["select_options"] = select_options
     return Jinja2Templates(env=env)

@@ -12,6 +12,7 @@ from app.countries.context import PageContext
 from app.countries.country_page import PER_PAGE
 from app.countries.params import CompareQuery
 from app.countries.queries import Difference
+from app.kit.figures import percent
 from app.kit.page_links import PageLinks
 from app.models import State
 from app.pagination import PageInfo, PageParams
@@ -113,7 +114,7 @@ def compare_page(
         b=b,
         n=overall.n,
         consensus=overall.consensus,
-        agreement=service.percent(overall.agreement),
+        agreement=percent(overall.agreement),
         kappa=service.kappa_text(overall.kappa),
         years=[
             PairYearRow(
@@ -122,7 +123,7 @@ def compare_page(
                 same=c.same,
                 half=c.half,
                 consensus=c.consensus,
-                agreement=service.percent(c.agreement),
+                agreement=percent(c.agreement),
                 kappa=service.kappa_text(c.kappa),
                 url=canonical.url(year=year, page=1) + "#differences",
             )

@@ -21,6 +21,7 @@ from app.countries.params import RecordQuery, query_string
 from app.countries.queries import RecordEntry, RecordFilters
 from app.countries.share import country_share
 from app.ideal.views import CountrySection, country_section
+from app.kit.figures import percent
 from app.kit.page_links import PageLinks
 from app.models import State, StateStatus, VoteChoice
 from app.pagination import PageInfo, PageParams
@@ -76,7 +77,7 @@ class MembershipRow(BaseModel):
 
 class Totals(agreement.VoteCounts):
     def share(self, count: int) -> str:
-        return service.percent(count / self.total if self.total else None)
+        return percent(count / self.total if self.total else None)
 
 
 class PartnerRow(BaseModel):
@@ -171,7 +172,7 @@ def _partner_rows(state: State, names: dict[int, tuple[str, str]], ranked: list[
                 compare_url=compare_path(state.code, code),
                 n=counts.n,
                 consensus=counts.consensus,
-                agreement=service.percent(share),
+                agreement=percent(share),
                 share=share,
                 kappa=service.kappa_text(counts.kappa),
             )
@@ -182,7 +183,7 @@ def _partner_rows(state: State, names: dict[int, tuple[str, str]], ranked: list[
 def _loyalty_rows(m: VoteMatrix, state: State, where: agreement.Scope, label: str) -> list[LoyaltyRow]:
     def row(text: str, mask: int) -> LoyaltyRow:
         figure = agreement.loyalty(m, state.id, mask)
-        return LoyaltyRow(label=text, n=figure.n, share=service.percent(figure.share))
+        return LoyaltyRow(label=text, n=figure.n, share=percent(figure.share))
 
     rows = [row("All years", m.period(None, None))]
     if label != "all years":
@@ -209,7 +210,7 @@ def year_rows(
                 if counts is None
                 else PeerYear(
                     n=counts.n,
-                    agreement=service.percent(counts.agreement),
+                    agreement=percent(counts.agreement),
                     kappa=service.kappa_text(counts.kappa),
                 )
             )
@@ -221,7 +222,7 @@ def year_rows(
                 abstain=t.abstain,
                 non_voting=t.non_voting,
                 url=query.url(path, year=t.year, page=1) + "#record",
-                loyalty=service.percent(agreement.loyalty(m, state.id, mask).share),
+                loyalty=percent(agreement.loyalty(m, state.id, mask).share),
                 peers=peer_cells,
             )
         )

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
+from app.kit.figures import percent
 from app.kit.text import fold
 from app.models import State, StateStatus, VoteChoice
 
@@ -16,10 +17,6 @@ VOTE_WORDS: dict[str, VoteChoice] = {choice.api_name: choice for choice in VoteC
 def agreement(n: int, same: int, half: int) -> float | None:
     """Share of agreement: identical votes count 1, one abstaining and the other not count 1/2."""
     return None if n == 0 else (same + half / 2) / n
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f} %"
 
 
 def decade_label(decade: int) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.countries.agreement import YearTally
-from app.countries.service import Bar, percent, vote_bars
+from app.countries.service import Bar, vote_bars
+from app.kit.figures import percent
 from app.models import RegionalGroup, State
 from app.share import VOTE_WORDS, Share
 from app.urls import country_api_path, country_card_path, country_csv_path, country_embed_path, country_path

@@ -11,6 +11,7 @@ import numpy as np
 
 from app.ideal.model import probabilities
 from app.ideal.queries import FittedVote, PointOut
+from app.kit.figures import signed
 from app.models import VoteChoice
 
 Z95 = 1.96  # a 95 % interval is the estimate +- 1.96 standard errors
@@ -79,11 +80,6 @@ def movers(before: list[PointOut], after: list[PointOut], limit: int) -> list[Mo
     old = {p.code: p for p in before}
     moves = [Move(p.code, p.name, old[p.code].ideal_point, p.ideal_point) for p in after if p.code in old]
     return sorted(moves, key=lambda m: (-abs(m.change), m.code))[:limit]
-
-
-def signed(value: float, digits: int = 2) -> str:
-    """A figure with a true minus sign: '−1.25', '0.40'."""
-    return f"{value:.{digits}f}".replace("-", "−")
 
 
 # --- Charts -------------------------------------------------------------------------------------

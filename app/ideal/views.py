@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -104,9 +103,6 @@ class IndexPage(_Context):
     message: str
     csv_url: str
     json_url: str
-    year_url: Callable[[int], str]
-    country_url: Callable[[str], str]
-    signed: Callable[..., str]
     z: float
 
 
@@ -162,9 +158,6 @@ def index_page(session: Session, query: IndexQuery) -> IndexPage:
         message=message,
         csv_url=IDEAL_POINTS_CSV_PATH + (f"?since={year}&until={year}" if year else ""),
         json_url=IDEAL_POINTS_API_PATH + (f"?since={year}&until={year}" if year else ""),
-        year_url=ideal_points_path,
-        country_url=country_path,
-        signed=service.signed,
         z=service.Z95,
     )
 
@@ -195,7 +188,6 @@ class CountrySection(BaseModel):
     csv_url: str
     json_url: str
     index_url: str
-    signed: Callable[..., str]
     z: float
 
 
@@ -240,7 +232,6 @@ def country_section(session: Session, state: State, peers: list[State]) -> Count
         csv_url=country_ideal_points_csv_path(state.code),
         json_url=country_ideal_points_api_path(state.code),
         index_url=IDEAL_POINTS_PATH,
-        signed=service.signed,
         z=service.Z95,
     )
 
@@ -253,12 +244,7 @@ class SurprisesPage(_Context):
     fit: FitInfo | None
     surprises: list[Surprise]
     state_url: str
-    resolution_url: Callable[[int, str], str]
-    percent: Callable[[float], str]
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %" if share >= 0.001 else "< 0.1 %"
+    vote_urls: dict[int, str]  # the page of each vote shown, by resolution id
 
 
 def _vote_url(resolution_id: int, symbol: str) -> str:
@@ -272,13 +258,13 @@ def _vote_url(resolution_id: int, symbol: str) -> str:
 
 def surprises_page(session: Session, state: State) -> SurprisesPage:
     votes = queries.fitted_votes_of_state(session, state.id)
+    surprises = service.surprises(votes, SURPRISES_SHOWN)
     return SurprisesPage(
         state=state,
         fit=fit_info(session),
-        surprises=service.surprises(votes, SURPRISES_SHOWN),
+        surprises=surprises,
         state_url=country_path(state.code),
-        resolution_url=_vote_url,
-        percent=_percent,
+        vote_urls={s.vote.resolution_id: _vote_url(s.vote.resolution_id, s.vote.symbol) for s in surprises},
     )
 
 
@@ -288,8 +274,6 @@ class ResolutionSurprises(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
     surprises: list[Surprise]
-    country_url: Callable[[str], str]
-    percent: Callable[[float], str]
     index_url: str
 
 
@@ -297,8 +281,6 @@ def resolution_surprises(session: Session, resolution_id: int) -> ResolutionSurp
     votes = queries.fitted_votes_on(session, resolution_id)
     return ResolutionSurprises(
         surprises=service.surprises(votes, RESOLUTION_SURPRISES_SHOWN),
-        country_url=country_path,
-        percent=_percent,
         index_url=IDEAL_POINTS_PATH,
     )
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.countries.service import percent
 from app.models import Resolution, VoteChoice
 from app.quiz import queries, service
 from app.quiz.questions import Question, questions
 from app.resolutions.service import display_tally
-from app.urls import QUIZ_PATH, country_path, resolution_path
+from app.urls import QUIZ_PATH
 
 CLOSEST = 10
 FURTHEST = 5
@@ -41,9 +40,6 @@ class QuizPage(BaseModel):
     furthest: list[service.Match]
     share_url: str
     choices: list[tuple[str, str]]
-    percent: Callable[[float | None], str]
-    resolution_url: Callable[[Resolution], str]
-    country_url: Callable[[str], str]
 
 
 def _word(choice: VoteChoice | None) -> str:
@@ -78,7 +74,4 @@ def quiz_page(session: Session, pairs: Iterable[tuple[str, str]]) -> QuizPage:
         if answers
         else QUIZ_PATH,
         choices=[("yes", "Yes"), ("no", "No"), ("abstain", "Abstain"), ("skip", "Skip")],
-        percent=percent,
-        resolution_url=resolution_path,
-        country_url=country_path,
     )

@@ -10,9 +10,8 @@ from pydantic import BaseModel, Field
 from app.models import Resolution, VoteChoice
 from app.resolutions.groups import GroupSplit, group_splits
 from app.resolutions.roll_calls import IntendedVote, MemberEntry, RollCallEntry
-from app.resolutions.service import session_label
 from app.resolutions.tally import ShownTally
-from app.symbols import undocs_url
+from app.symbols import session_label, undocs_url
 
 VoteName = Literal["yes", "no", "abstain", "non_voting"]
 

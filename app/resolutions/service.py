@@ -13,22 +13,10 @@ from app.resolutions.roll_calls import MemberEntry, RollCallEntry
 from app.resolutions.tally import ShownTally
 from app.symbols import from_roman, to_roman
 
-_ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
-
-
-def ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def session_label(resolution: Resolution) -> str:
-    """'79th session', '10th emergency special session', '32nd special session'."""
-    n = resolution.session_number
-    if resolution.session_kind is SessionKind.EMERGENCY_SPECIAL:
-        return f"{ordinal(n)} emergency special session"
-    if resolution.session_kind is SessionKind.SPECIAL:
-        return f"{ordinal(n)} special session"
-    return f"{ordinal(n)} session"
+# Moved to app.symbols (below the templating, which registers session_label as a filter); re-exported
+# for the admin's imports.
+from app.symbols import ordinal as ordinal
+from app.symbols import session_label as session_label
 
 
 def session_code(resolution: Resolution) -> str:
@@ -103,12 +91,6 @@ def official_differs(resolution: Resolution) -> bool:
         return False
     tally = roll_call_tally(resolution)
     return any(o is not None and o != t for o, t in zip(official, tally, strict=True))
-
-
-def margin(resolution: Resolution) -> int:
-    """|yes - no| of the totals shown (the official ones where the roll call is incomplete)."""
-    yes, no, _abstain, _non_voting = display_tally(resolution)
-    return abs(yes - no)
 
 
 def parse_session(text: str) -> tuple[SessionKind, int] | None:

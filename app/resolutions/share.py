@@ -11,6 +11,7 @@ from app.resolutions import service
 from app.resolutions.search import clean_query
 from app.resolutions.tally import ShownTally
 from app.share import TITLE_LIMIT, VOTE_WORDS, Share, Tone, shorten
+from app.symbols import session_label
 from app.templating import format_date
 from app.urls import (
     resolution_api_path,
@@ -66,7 +67,7 @@ def resolution_card(resolution: Resolution, shown: ShownTally) -> ResolutionCard
     return ResolutionCard(
         heading=resolution_heading(resolution) + (" (provisional)" if resolution.provisional else ""),
         date=format_date(resolution.adopted_on),
-        session=service.session_label(resolution),
+        session=session_label(resolution),
         # A few source titles hold control characters (a backspace in A/RES/66/247): no font draws them.
         title=clean_query(resolution.title or resolution.description),
         outcome=outcome,

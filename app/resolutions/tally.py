@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -125,3 +125,9 @@ def tally_of(session: Session) -> Callable[[Resolution], ShownTally]:
         return shown_tally(resolution, count.on(resolution.adopted_on))
 
     return shown
+
+
+def tallies_of(session: Session, resolutions: Iterable[Resolution]) -> dict[int, ShownTally]:
+    """The shown tallies of the resolutions a page lists, by resolution id: data for its context."""
+    shown = tally_of(session)
+    return {r.id: shown(r) for r in resolutions}

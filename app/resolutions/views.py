@@ -7,7 +7,6 @@ only use what its context declares, and a test can check the context as well as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -23,14 +22,13 @@ from app.resolutions.params import MARGIN_CHOICES, ListQuery
 from app.resolutions.queries import Headlines
 from app.resolutions.roll_calls import IntendedVote, MemberEntry, RollCallEntry
 from app.resolutions.share import resolution_share
-from app.resolutions.tally import ShownTally, tally_of
+from app.resolutions.tally import ShownTally, tallies_of, tally_of
 from app.resolutions.vote_map import VoteMap, build_vote_map
 from app.share import Share
 from app.sources import queries as source_queries
 from app.sources import service as source_service
-from app.symbols import base_symbol, normalize_symbol, undocs_url
+from app.symbols import base_symbol, normalize_symbol, session_label, undocs_url
 from app.urls import (
-    country_path,
     groups_csv_path,
     resolution_api_path,
     resolution_path,
@@ -66,32 +64,21 @@ class PartsPage(_Context):
     symbol: str
     document_url: str | None
     parts: list[Resolution]
-    resolution_url: Callable[[Resolution], str]
 
 
 def parts_page(symbol: str, parts: list[Resolution]) -> PartsPage:
-    return PartsPage(
-        symbol=symbol,
-        document_url=undocs_url(symbol),
-        parts=parts,
-        resolution_url=resolution_path,
-    )
+    return PartsPage(symbol=symbol, document_url=undocs_url(symbol), parts=parts)
 
 
 class HomePage(_Context):
     headlines: Headlines
     latest: list[Resolution]  # the recorded votes published last (not the latest votes: see published_at)
-    resolution_url: Callable[[Resolution], str]
-    tally: Callable[[Resolution], ShownTally]
+    tallies: dict[int, ShownTally]  # by resolution id
 
 
 def home_page(session: Session) -> HomePage:
-    return HomePage(
-        headlines=queries.headlines(session),
-        latest=queries.latest_recorded(session, 8),
-        resolution_url=resolution_path,
-        tally=tally_of(session),
-    )
+    latest = queries.latest_recorded(session, 8)
+    return HomePage(headlines=queries.headlines(session), latest=latest, tallies=tallies_of(session, latest))
 
 
 class ListPage(_Context):
@@ -108,10 +95,7 @@ class ListPage(_Context):
     json_url: str
     reset_url: str = "/resolutions"
     page_links: PageLinks
-    resolution_url: Callable[[Resolution], str]
-    session_label: Callable[[Resolution], str]
-    margin: Callable[[Resolution], int]
-    tally: Callable[[Resolution], ShownTally]
+    tallies: dict[int, ShownTally]  # by resolution id
 
 
 def list_page(session: Session, query: ListQuery) -> ListPage:
@@ -142,10 +126,7 @@ def list_page(session: Session, query: ListQuery) -> ListPage:
         csv_url=query.url("/resolutions.csv", page=1),
         json_url=_json_twin(query),
         page_links=PageLinks.around(query.page, pages, lambda n: query.url(page=n)),
-        resolution_url=resolution_path,
-        session_label=service.session_label,
-        margin=service.margin,
-        tally=tally_of(session),
+        tallies=tallies_of(session, results),
     )
 
 
@@ -163,7 +144,7 @@ def list_csv(session: Session, query: ListQuery) -> str:
             [
                 r.symbol,
                 r.adopted_on.isoformat(),
-                service.session_label(r),
+                session_label(r),
                 r.title,
                 r.adoption.value,
                 *tally(r).as_tuple(),
@@ -208,9 +189,7 @@ class ResolutionPage(_Context):
     csv_url: str
     groups_csv_url: str
     json_url: str
-    resolution_url: Callable[[Resolution], str]
-    separate_tally: Callable[[Resolution], ShownTally]
-    country_url: Callable[[str], str]
+    separate_tallies: dict[int, ShownTally]  # the separate votes', by resolution id
     share: Share  # Open Graph tags and the "Share / embed" section (app/cards)
     surprising: ResolutionSurprises  # the states whose vote was least expected (app.ideal)
 
@@ -230,7 +209,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
     return ResolutionPage(
         resolution=resolution,
         heading=resolution.symbol or resolution.title or f"Recorded vote {resolution.id}",
-        session_label=service.session_label(resolution),
+        session_label=session_label(resolution),
         session_url=ListQuery(session=service.session_code(resolution)).url(),
         document_url=undocs_url(resolution.symbol),
         meeting_url=service.meeting_record_url(resolution.meeting_record),
@@ -263,9 +242,7 @@ def resolution_page(session: Session, resolution: Resolution) -> ResolutionPage:
         csv_url=roll_call_csv_path(resolution),
         groups_csv_url=groups_csv_path(resolution),
         json_url=resolution_api_path(resolution),
-        resolution_url=resolution_path,
-        separate_tally=tally,
-        country_url=country_path,
+        separate_tallies={s.id: tally(s) for s in separate},
         share=resolution_share(resolution, tally(resolution)),
         surprising=resolution_surprises(session, resolution.id),
     )
@@ -320,11 +297,9 @@ class FeedPage(_Context):
     entries: list[Resolution]  # newest publication first
     updated: dt.datetime
     base_url: str
-    resolution_url: Callable[[Resolution], str]
-    session_label: Callable[[Resolution], str]
-    tally: Callable[[Resolution], ShownTally]
-    published: Callable[[Resolution], dt.datetime]
-    changed: Callable[[Resolution], dt.datetime]
+    tallies: dict[int, ShownTally]  # by resolution id
+    published: dict[int, dt.datetime]  # by resolution id: when the entry was first published here
+    changed: dict[int, dt.datetime]  # ... and last changed
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -338,11 +313,9 @@ def feed_page(session: Session, base_url: str) -> FeedPage:
         entries=entries,
         updated=updated,
         base_url=base_url.rstrip("/"),
-        resolution_url=resolution_path,
-        session_label=service.session_label,
-        tally=tally_of(session),
+        tallies=tallies_of(session, entries),
         # An entry is dated by its publication here (readers of the feed see a back-dated vote as new);
         # the date of the vote is in its text.
-        published=lambda r: _utc(r.published_at or r.created_at),
-        changed=lambda r: max(_utc(r.published_at or r.created_at), _utc(r.updated_at)),
+        published={r.id: _utc(r.published_at or r.created_at) for r in entries},
+        changed={r.id: max(_utc(r.published_at or r.created_at), _utc(r.updated_at)) for r in entries},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,15 +13,13 @@ from app.models import Resolution, Series
 from app.pagination import PageInfo, PageParams
 from app.resolutions.search import clean_query
 from app.resolutions.service import display_tally
-from app.resolutions.tally import ShownTally, tally_of
+from app.resolutions.tally import ShownTally, tallies_of, tally_of
 from app.series import method, queries, service
 from app.urls import (
     SERIES_PATH,
-    country_path,
     resolution_path,
     series_api_path,
     series_csv_path,
-    series_path,
 )
 
 PER_PAGE = 50
@@ -61,9 +58,7 @@ class IndexPage(_Context):
     message: str
     json_url: str
     page_links: PageLinks
-    series_url: Callable[[str], str]
-    resolution_url: Callable[[Resolution], str]
-    tally: Callable[[Resolution], ShownTally]
+    tallies: dict[int, ShownTally]  # the latest vote of each series, by resolution id
     min_members: int = method.MIN_MEMBERS
     max_gap: int = method.MAX_GAP
     title_threshold: int = method.TITLE_THRESHOLD
@@ -88,9 +83,7 @@ def index_page(session: Session, query: IndexQuery) -> IndexPage:
         message=message,
         json_url=query.url(query.page, "/api/series"),
         page_links=PageLinks.around(query.page, pages, query.url),
-        series_url=series_path,
-        resolution_url=resolution_path,
-        tally=tally_of(session),
+        tallies=tallies_of(session, (s.latest for s in results)),
     )
 
 
@@ -112,8 +105,6 @@ class SeriesPage(_Context):
     missing_sessions: list[int]
     csv_url: str
     json_url: str
-    resolution_url: Callable[[Resolution], str]
-    country_url: Callable[[str], str]
 
 
 def series_page(session: Session, series: Series) -> SeriesPage:
@@ -138,8 +129,6 @@ def series_page(session: Session, series: Series) -> SeriesPage:
         missing_sessions=[n for n in range(first, last + 1) if n not in sessions],
         csv_url=series_csv_path(series.slug),
         json_url=series_api_path(series.slug),
-        resolution_url=resolution_path,
-        country_url=country_path,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -78,7 +77,6 @@ class DifferencesPage(_Context):
     info: PageInfo
     csv_url: str
     page_links: PageLinks
-    resolution_url: Callable[[Resolution], str]
     source_choices: list[tuple[str, str]]
     kind_choices: list[tuple[str, str]]
 
@@ -105,7 +103,6 @@ def differences_page(session: Session, query: DifferencesQuery) -> DifferencesPa
         info=info,
         csv_url=query.url("/differences.csv", page=1),
         page_links=PageLinks.around(query.page, info.pages, lambda n: query.url(page=n)),
-        resolution_url=resolution_path,
         source_choices=[
             (k.value, service.SOURCE_NAMES[k]) for k in (SourceKind.VOETEN, SourceKind.DGACM, SourceKind.UNDL)
         ],

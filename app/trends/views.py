@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.countries.service import LineChart, line_chart, percent
+from app.countries.service import LineChart, line_chart
 from app.kit.csv import to_csv
 from app.trends import queries, service
 from app.trends.service import TrendYear
@@ -22,7 +20,6 @@ class TrendsPage(BaseModel):
     share_from: int | None  # first year with a share of recorded votes
     csv_url: str
     json_url: str
-    percent: Callable[[float | None], str]  # the formatting function, for the table
 
 
 def trend_years(session: Session) -> list[TrendYear]:
@@ -50,7 +47,6 @@ def trends_page(session: Session) -> TrendsPage:
         share_from=next((y.year for y in years if y.recorded_share is not None), None),
         csv_url=TRENDS_CSV_PATH,
         json_url=TRENDS_API_PATH,
-        percent=percent,
     )
 
 

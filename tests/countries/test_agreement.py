@@ -17,8 +17,9 @@ from starlette.testclient import TestClient
 from app.countries import agreement, matrix
 from app.countries.agreement import weighted_kappa
 from app.countries.matrix import get_matrix
-from app.countries.service import kappa_text, percent
+from app.countries.service import kappa_text
 from app.countries.stats import StateBits, build_bits
+from app.kit.figures import percent
 from app.models import (
     Adoption,
     DecisionKind,

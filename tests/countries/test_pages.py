@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, aliased
 from starlette.testclient import TestClient
 
 from app.countries.matrix import get_matrix
-from app.countries.service import agreement, percent
+from app.countries.service import agreement
+from app.kit.figures import percent
 from app.models import Adoption, DecisionKind, Resolution, State, Vote, VoteChoice
 
 

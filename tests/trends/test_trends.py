@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from app.countries.service import percent
+from app.kit.figures import percent
 from app.models import Adoption, DecisionKind, Resolution
 
 
