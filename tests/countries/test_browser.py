@@ -61,7 +61,8 @@ def test_a_checkbox_sits_by_its_words(browser: Browser, base_url: str, path: str
         label = page.locator("form label.check").first
         box = label.locator("input[type=checkbox]").bounding_box()
         whole = label.bounding_box()
-        assert box is not None and whole is not None
+        assert box is not None
+        assert whole is not None
         assert box["x"] - whole["x"] < 4  # the box opens the label
         assert box["width"] < 30  # a box, not a field stretched across the form
     finally:
