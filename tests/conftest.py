@@ -68,6 +68,7 @@ CONFIGURED_URL = os.environ.get("DATABASE_URL", "")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 EMPTY_MARKER = "empty_database"
 REAL_MARKER = "real_history"
+LONG_MARKER = "long"
 DATABASE_FIXTURES = frozenset({"db", "engine", "first_import"})
 
 
@@ -235,7 +236,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if fixtures & DATABASE_FIXTURES and item.get_closest_marker(EMPTY_MARKER) is None:
             item.add_marker(REAL_MARKER)
     if WORKER:
-        items.sort(key=lambda item: item.get_closest_marker(REAL_MARKER) is not None)
+        items.sort(key=_run_order)
+
+
+def _run_order(item: pytest.Item) -> tuple[bool, bool]:
+    """The fast tier first; then, among the real-history tests, the long ones (marked ``long``). Work
+    stealing takes tests from the end of a worker's queue: with short tests there, the workers finish
+    together, where a long one drawn last kept one worker busy while the other waited."""
+    return item.get_closest_marker(REAL_MARKER) is not None, item.get_closest_marker(LONG_MARKER) is None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -73,6 +73,7 @@ def _signed_in(browser: Browser, base_url: str, name: str, password: str) -> Pag
     return page
 
 
+@pytest.mark.long
 def test_enter_publish_and_edit_concurrently(browser: Browser, base_url: str) -> None:
     ada = _signed_in(browser, base_url, "ada", PASSWORD)
     ada.click("text=Enter a resolution")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -125,6 +126,7 @@ def _state_forms(client: TestClient, code: str) -> tuple[list[str], str]:
     return urls, str(version["value"])
 
 
+@pytest.mark.long
 @FUZZ
 @given(
     changes=st.dictionaries(st.sampled_from(CORRECTION_FIELDS), TEXT, max_size=6),

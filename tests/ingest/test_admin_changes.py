@@ -181,6 +181,7 @@ class TestEditedByAdmin:
         assert _subjects(db, edited.id) == ["ISRAEL", "PALESTINE QUESTION"]
         assert _row(db).version == edited.version
 
+    @pytest.mark.long
     @pytest.mark.slow
     def test_a_full_import_keeps_what_an_admin_saved(self, admin_client: TestClient, db: Session) -> None:
         """A/RES/74/7 is held by all three sources; all read again, in full, leave the admin's save alone."""

@@ -137,11 +137,13 @@ def test_the_import_matched_most_of_voeten_s_roll_calls(first_import: ImportSumm
     assert first_import.differences > 5_000
 
 
+@pytest.mark.long
 def test_a_second_import_of_the_same_files_changes_nothing(db: Session) -> None:
     summary = import_paths(db, [SOURCES], REFERENCE)
     assert not summary.changed_anything
 
 
+@pytest.mark.long
 @pytest.mark.slow
 def test_reading_the_same_files_again_in_full_changes_nothing(db: Session) -> None:
     """Without the shortcut for files already read: the reconciliation gives the same record again."""

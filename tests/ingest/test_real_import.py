@@ -7,6 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -182,6 +183,7 @@ class TestTheLibraryFillsDgacmGaps:
 
 
 class TestReimport:
+    @pytest.mark.long
     def test_second_run_changes_nothing(self, db: Session) -> None:
         # Read in full, whichever import ran last in this database (the figures once relied on another
         # test's committed import having left a different fingerprint than the first import's).
@@ -195,6 +197,7 @@ class TestReimport:
         assert not again.changed_anything
         assert again.resolutions_unchanged == 8471
 
+    @pytest.mark.long
     def test_search_index_still_covers_every_resolution(self, db: Session) -> None:
         import_paths(db, [SOURCES], REFERENCE)
         indexed = db.scalar(text("SELECT count(*) FROM resolution_fts"))

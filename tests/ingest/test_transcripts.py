@@ -363,6 +363,7 @@ class TestRealImport:
         listed = [a.get_text(" ", strip=True) for a in page.select("#sep-h ~ .table-scroll a")]
         assert f"{vote.kind.label}: {vote.description}" in listed
 
+    @pytest.mark.long
     @pytest.mark.slow
     def test_after_the_upgrade_one_reimport_retitles_them_and_the_next_changes_nothing(
         self, db: Session

@@ -49,6 +49,7 @@ def _small_roll_calls() -> dict[int, Record]:
 
 
 class TestBothReadersAgree:
+    @pytest.mark.long
     def test_the_shipped_file_reads_the_same_quoted_or_plain(self) -> None:
         plain, quoted = _roll_calls(), _roll_calls()
         text = _real_votes()

@@ -36,6 +36,7 @@ def _rows(package: BuiltPackage, table: Table) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 # frictionless leaves files it opened to the garbage collector (ResourceWarning, reported as unraisable).
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 def test_frictionless_finds_the_package_valid(real_package: BuiltPackage) -> None:

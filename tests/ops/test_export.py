@@ -107,6 +107,7 @@ def roll_calls_of(session: Session) -> dict[Key, str]:
     return {key: digest.hexdigest() for key, digest in digests.items()}
 
 
+@pytest.mark.long
 @pytest.mark.slow
 def test_round_trip_on_the_real_history(
     engine: Engine, first_import: ImportSummary, scratch_url: ScratchFactory, tmp_path: Path

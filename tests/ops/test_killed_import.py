@@ -91,6 +91,7 @@ def _wait(condition: Any, what: str, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("before", ["empty", "one session imported"])
 def test_killed_import_changes_nothing(scratch_url: ScratchFactory, before: str) -> None:
     url = scratch_url("killed")
