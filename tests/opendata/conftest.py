@@ -23,16 +23,22 @@ from app.ingest.summary import ImportSummary
 from app.migrate import recreate_schema
 from app.opendata.files import BuiltPackage, PackageFiles, get_package_files
 from app.opendata.package import write_package
-from tests.conftest import REFERENCE, SOURCES
+from tests.conftest import REFERENCE, SOURCES, WORKER
 from tests.ops.conftest import scratch, scratch_url  # noqa: F401  (fixtures: scratch databases)
 
 
 @pytest.fixture(scope="module")
 def package_files(
-    engine: Engine, first_import: ImportSummary, tmp_path_factory: pytest.TempPathFactory
+    engine: Engine,
+    first_import: ImportSummary,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[PackageFiles]:
-    """The app's package files (get_package_files), in a folder of this module's."""
-    root = tmp_path_factory.mktemp("opendata") / "downloads"
+    """The app's package files (get_package_files), in a folder of this module's that the xdist workers
+    share, as a server's workers share theirs: where the module's tests run apart (the long ones first,
+    tests/conftest.py), a package built for one is found on disk by the next, on either worker."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if WORKER else base) / f"opendata-{request.module.__name__}" / "downloads"
     before = os.environ.get("UNGA_DOWNLOAD_DIR")
     os.environ["UNGA_DOWNLOAD_DIR"] = str(root)
     get_settings.cache_clear()
