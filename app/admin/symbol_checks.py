@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.models import SessionKind
-from app.resolutions.service import ordinal
-from app.symbols import LAST_ROMAN_SESSION, SessionRef, to_roman
+from app.symbols import LAST_ROMAN_SESSION, SessionRef, ordinal, to_roman
 
 # Regular sessions open in September (the first in January 1946) and their resumed parts run until the
 # next one opens; a vote of session N falls between these two dates.

@@ -13,11 +13,6 @@ from app.resolutions.roll_calls import MemberEntry, RollCallEntry
 from app.resolutions.tally import ShownTally
 from app.symbols import from_roman, to_roman
 
-# Moved to app.symbols (below the templating, which registers session_label as a filter); re-exported
-# for the admin's imports.
-from app.symbols import ordinal as ordinal
-from app.symbols import session_label as session_label
-
 
 def session_code(resolution: Resolution) -> str:
     """The session as written in symbols and in the list's filter: '79', 'ES-10', 'S-32'."""

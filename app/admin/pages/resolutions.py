@@ -22,9 +22,8 @@ from app.ingest.reference import build_resolver
 from app.kit.text_checks import text_problem
 from app.models import Resolution
 from app.resolutions import roll_calls
-from app.resolutions.service import session_label
 from app.resolutions.tally import shown_tally
-from app.symbols import normalize_symbol
+from app.symbols import normalize_symbol, session_label
 from app.urls import resolution_path
 
 router = APIRouter(prefix="/admin")
