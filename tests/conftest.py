@@ -35,13 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from filelock import FileLock
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from starlette.datastructures import State
 from starlette.testclient import TestClient
 
-from app.config import PROJECT_ROOT, get_settings
+from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import dispose_engines, get_session, make_engine, write_session
 from app.ideal.refresh import FitReport, fit_and_store
 from app.importing import import_paths
@@ -332,14 +334,40 @@ def db(request: pytest.FixtureRequest) -> Iterator[Session]:
             outer.rollback()
 
 
+@dataclass(frozen=True)
+class _BuiltApp:
+    settings: Settings
+    app: FastAPI
+
+
+_built_apps: list[_BuiltApp] = []
+
+
+def _test_app() -> FastAPI:
+    """This process's application for the ``client`` fixture, built again only when the settings change
+    (a test tier's database, a test's own environment). FastAPI prepares each route's parameters and
+    dependencies on an app's first requests (40-120 ms more for the first page), which an app per test
+    paid again: a tenth of the suite's time. What a test may leave on the app (overrides, state) is reset
+    by the fixture."""
+    settings = get_settings()
+    if not _built_apps or _built_apps[0].settings is not settings:
+        # Without the page cache: it reads committed data; tests read their own transaction.
+        _built_apps[:] = [_BuiltApp(settings, create_app(page_cache=False))]
+    return _built_apps[0].app
+
+
 @pytest.fixture
 def client(db: Session) -> Iterator[TestClient]:
-    app = create_app(page_cache=False)  # the cache reads committed data; tests read their own transaction
+    app = _test_app()
 
     def _session() -> Iterator[Session]:
         yield db
         db.flush()
 
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as test_client:
-        yield test_client
+    app.state = State()  # e.g. the card renders' rate limiter: each test starts with its own
+    app.dependency_overrides = {get_session: _session}
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        app.dependency_overrides = {}
