@@ -356,16 +356,22 @@ def _test_app() -> FastAPI:
     return _built_apps[0].app
 
 
-@pytest.fixture
-def client(db: Session) -> Iterator[TestClient]:
-    app = _test_app()
+def reading_from(app: FastAPI, db: Session) -> FastAPI:
+    """``app``, its requests served by the test's session (its own transaction), and nothing else
+    overridden."""
 
     def _session() -> Iterator[Session]:
         yield db
         db.flush()
 
-    app.state = State()  # e.g. the card renders' rate limiter: each test starts with its own
     app.dependency_overrides = {get_session: _session}
+    return app
+
+
+@pytest.fixture
+def client(db: Session) -> Iterator[TestClient]:
+    app = reading_from(_test_app(), db)
+    app.state = State()  # e.g. the card renders' rate limiter: each test starts with its own
     try:
         with TestClient(app) as test_client:
             yield test_client

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from fastapi import FastAPI
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from app.admin.accounts import create_account
 from app.config import Settings, get_settings
-from app.db import get_session
 from app.main import create_app
 from tests.admin.conftest import PASSWORD, csrf_from
+from tests.conftest import reading_from
 
 SetEnv = Callable[..., None]
 
@@ -39,15 +38,6 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetEnv]:
     yield apply
     monkeypatch.undo()
     get_settings.cache_clear()
-
-
-def _on(app: FastAPI, db: Session) -> FastAPI:
-    def _session() -> Iterator[Session]:
-        yield db
-        db.flush()
-
-    app.dependency_overrides[get_session] = _session
-    return app
 
 
 class TestHeaders:
@@ -84,7 +74,9 @@ class TestProductionCookies:
     def test_secure_host_prefixed_cookies(self, db: Session, settings_env: SetEnv) -> None:
         settings_env(UNGA_ENVIRONMENT="production", UNGA_SECRET_KEY="k" * 40)
         create_account(db, "ada", PASSWORD)
-        with TestClient(_on(create_app(page_cache=False), db), base_url="https://testserver") as browser:
+        with TestClient(
+            reading_from(create_app(page_cache=False), db), base_url="https://testserver"
+        ) as browser:
             form = browser.get("/admin/login")
             signin = form.headers["set-cookie"]
             assert signin.startswith("__Host-unga_admin_signin=")
